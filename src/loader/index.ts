@@ -1,0 +1,58 @@
+import * as path from 'node:path';
+import * as dsl from '../dsl/index';
+import { LocatedError } from '../dsl/errors';
+import { isModelIR, type ModelIR, type SourceRange } from '../dsl/ir';
+import { bundleModelFile } from './bundle';
+import { evaluateBundle } from './evaluate';
+
+export interface ExportedModel {
+  /** `default` or the export's name. */
+  exportName: string;
+  model: ModelIR;
+}
+
+export interface LoadedModelFile {
+  file: string;
+  /** The default export first, then the others in file order. */
+  models: ExportedModel[];
+  /** The `training` export, unchecked (the engine validates it). */
+  training: unknown;
+}
+
+export interface LoadOptions {
+  /** Unsaved editor text in place of the file on disk. */
+  text?: string;
+  /** Evaluation time limit; ends endless loops. */
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+const DSL_EXPORTS = Object.keys(dsl);
+
+/** file → IR: transpile, evaluate in a sandbox, collect the exported models. */
+export async function loadModelFile(file: string, opts: LoadOptions = {}): Promise<LoadedModelFile> {
+  const entry = path.resolve(file);
+  const bundle = await bundleModelFile(entry, { text: opts.text, dslExports: DSL_EXPORTS });
+  const exports = evaluateBundle(bundle, { entry, dsl, timeoutMs: opts.timeoutMs ?? 2000, log: opts.log });
+  const models: ExportedModel[] = [];
+  for (const [exportName, value] of Object.entries(exports)) {
+    if (isModelIR(value)) models.push({ exportName, model: value });
+  }
+  models.sort((a, b) => Number(b.exportName === 'default') - Number(a.exportName === 'default'));
+  return { file: entry, models, training: exports.training };
+}
+
+/** Picks one model of a loaded file: by export name, or the default / only one. */
+export function selectModel(loaded: LoadedModelFile, exportName?: string): ExportedModel {
+  const at: SourceRange = { file: loaded.file, line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const names = loaded.models.map((m) => m.exportName);
+  if (loaded.models.length === 0) {
+    throw new LocatedError("the file exports no model: add `export default model('Name', [h, w, c], [ ... ])`", at);
+  }
+  if (exportName !== undefined) {
+    const found = loaded.models.find((m) => m.exportName === exportName);
+    if (!found) throw new LocatedError(`no exported model '${exportName}' (exports: ${names.join(', ')})`, at);
+    return found;
+  }
+  return loaded.models[0]!;
+}
