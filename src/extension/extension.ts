@@ -1,0 +1,12 @@
+import * as vscode from 'vscode';
+import { ModelDocuments } from './modelDocuments';
+
+// Activation: wires the model documents service to the features that read it.
+// Each feature registers itself from its own module; this file only composes them.
+
+export function activate(context: vscode.ExtensionContext): void {
+  const documents = new ModelDocuments();
+  context.subscriptions.push(documents);
+}
+
+export function deactivate(): void {}
