@@ -39,7 +39,16 @@ export async function loadModelFile(file: string, opts: LoadOptions = {}): Promi
     if (isModelIR(value)) models.push({ exportName, model: value });
   }
   models.sort((a, b) => Number(b.exportName === 'default') - Number(a.exportName === 'default'));
-  return { file: entry, models, training: exports.training };
+  return { file: entry, models, training: toHostRealm(exports.training) };
+}
+
+/** Plain data from the sandbox, rebuilt in this realm so that it behaves like any other object. */
+function toHostRealm(value: unknown): unknown {
+  try {
+    return structuredClone(value);
+  } catch {
+    return value; // holds functions or the like: the engine's validation says what is wrong
+  }
 }
 
 /** Picks one model of a loaded file: by export name, or the default / only one. */
