@@ -5,6 +5,7 @@ import { Checker } from './validate';
 
 // Composition: groups of layers. Nesting in arrays means sequence.
 
+/** A group of layers (`block`, `parallel`, `residual`); put it in a layer list. */
 export interface GroupDesc {
   readonly __cnn: 'group';
   readonly kind: GroupKind;
@@ -15,7 +16,9 @@ export interface GroupDesc {
   readonly source: SourceRange | null;
 }
 
+/** What a layer list holds: layers, groups, or nested layer lists (nesting means sequence). */
 export type LayerItem = LayerDesc | GroupDesc | LayerList;
+/** A sequence of layers; nested lists are flattened. */
 export type LayerList = readonly LayerItem[];
 
 export function isDesc(value: unknown): value is LayerDesc | GroupDesc {
@@ -37,6 +40,12 @@ export function checkLayerList(c: Checker, value: unknown, what: string): LayerL
   return value as LayerList;
 }
 
+/**
+ * A named group of layers: one collapsible node in the graph, and a prefix `name/` in layer paths.
+ * @param name The block's name (unique within the model).
+ * @param layers The block's layer list.
+ * @example block('stage1', [conv2d(64, 3, { padding: 1 }), relu()])
+ */
 export function block(name: string, layers: LayerList): GroupDesc {
   const c = new Checker('block', callSite());
   c.arity(arguments, 2, 'name, layers');
@@ -45,8 +54,20 @@ export function block(name: string, layers: LayerList): GroupDesc {
   return { __cnn: 'group', kind: 'block', name: n, branches: [checkLayerList(c, layers, 'layers')], merge: null, source: c.at };
 }
 
-export interface ParallelOptions { merge?: 'concat' | 'add'; name?: string }
+/** Options of `parallel`. */
+export interface ParallelOptions {
+  /** How branch outputs combine: `'concat'` along channels (default) or `'add'` (same shapes). */
+  merge?: 'concat' | 'add';
+  /** The merge layer's name. */
+  name?: string;
+}
 
+/**
+ * Runs each branch on the same input and merges the outputs (Inception, DenseNet).
+ * @param branches Layer lists, one per branch; `[]` is the identity.
+ * @param opts `merge`: `'concat'` (default, along channels) or `'add'`; `name`.
+ * @example parallel([[conv2d(64, 1)], [conv2d(96, 1), conv2d(128, 3, { padding: 1 })]])
+ */
 export function parallel(branches: readonly LayerList[], opts?: ParallelOptions): GroupDesc {
   const c = new Checker('parallel', callSite());
   c.arity(arguments, 2, 'branches, options');
@@ -63,8 +84,20 @@ export function parallel(branches: readonly LayerList[], opts?: ParallelOptions)
   };
 }
 
-export interface ResidualOptions { shortcut?: LayerList; name?: string }
+/** Options of `residual`. */
+export interface ResidualOptions {
+  /** The shortcut path's layer list (e.g. a 1×1 strided conv); default identity. */
+  shortcut?: LayerList;
+  /** The `add` layer's name. */
+  name?: string;
+}
 
+/**
+ * A residual connection: `main(x) + shortcut(x)` (ResNet).
+ * @param main The main path's layer list.
+ * @param opts `shortcut` (a layer list; default identity), `name`.
+ * @example residual([conv2d(64, 3, { padding: 1 }), batchNorm()])
+ */
 export function residual(main: LayerList, opts?: ResidualOptions): GroupDesc {
   const c = new Checker('residual', callSite());
   c.arity(arguments, 2, 'main, options');
@@ -79,6 +112,12 @@ export function residual(main: LayerList, opts?: ResidualOptions): GroupDesc {
   };
 }
 
+/**
+ * `fn(i)` for `i = 0 … n − 1`, concatenated into one layer list.
+ * @param n How many times.
+ * @param fn Returns a layer or a layer list for index `i`.
+ * @example repeat(3, (i) => [conv2d(64, 3, { padding: 1 }), relu()])
+ */
 export function repeat(n: number, fn: (i: number) => LayerItem): LayerList {
   const c = new Checker('repeat', callSite());
   c.arity(arguments, 2, 'n, fn');

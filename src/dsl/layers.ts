@@ -5,9 +5,12 @@ import { Checker } from './validate';
 // The layer functions users import. Each validates its arguments at the call and returns a
 // descriptor; `model()` turns the descriptors into the IR graph.
 
+/** A size: one number for both axes, or `[height, width]`. */
 export type Size = number | [number, number];
+/** Zero padding: a number or `[h, w]` (symmetric, as PyTorch's `padding=`), or `'same'` / `'valid'` (as TensorFlow). */
 export type Padding = Size | 'same' | 'valid';
 
+/** A layer, as returned by the layer functions; put it in a layer list. */
 export interface LayerDesc {
   readonly __cnn: 'layer';
   readonly op: LayerOp;
@@ -15,17 +18,75 @@ export interface LayerDesc {
   readonly source: SourceRange | null;
 }
 
-interface Named { name?: string }
+interface Named {
+  /** The layer's name; unique within the model. Default `<type>_<n>` (`conv2d_1`, …). */
+  name?: string;
+}
+/** Options of `conv2d`. Defaults follow PyTorch. */
 export interface Conv2dOptions extends Named {
-  stride?: Size; padding?: Padding; dilation?: Size; groups?: number; bias?: boolean; activation?: ActivationName;
+  /** Step of the window, a number or `[h, w]`. Default 1. */
+  stride?: Size;
+  /** Zero padding: a number or `[h, w]` (symmetric, as PyTorch), or `'same'` / `'valid'` (as TensorFlow). Default 0. */
+  padding?: Padding;
+  /** Spacing between kernel taps, a number or `[h, w]`. Default 1. */
+  dilation?: Size;
+  /** Grouped convolution: input channels and filters must both divide by it (ResNeXt). Default 1. */
+  groups?: number;
+  /** Adds a learned bias per filter. Default true. */
+  bias?: boolean;
+  /** An activation applied to the output, counted as part of this layer. */
+  activation?: ActivationName;
 }
+/** Options of `depthwiseConv2d`. */
 export interface DepthwiseConv2dOptions extends Named {
-  multiplier?: number; stride?: Size; padding?: Padding; dilation?: Size; bias?: boolean; activation?: ActivationName;
+  /** Output channels per input channel. Default 1. */
+  multiplier?: number;
+  /** Step of the window, a number or `[h, w]`. Default 1. */
+  stride?: Size;
+  /** Zero padding: a number or `[h, w]` (symmetric), or `'same'` / `'valid'`. Default 0. */
+  padding?: Padding;
+  /** Spacing between kernel taps, a number or `[h, w]`. Default 1. */
+  dilation?: Size;
+  /** Adds a learned bias per output channel. Default true. */
+  bias?: boolean;
+  /** An activation applied to the output, counted as part of this layer. */
+  activation?: ActivationName;
 }
-export interface Pool2dOptions extends Named { stride?: Size; padding?: Size; ceilMode?: boolean }
-export interface BatchNormOptions extends Named { epsilon?: number; momentum?: number }
-export interface LrnOptions extends Named { size?: number; alpha?: number; beta?: number; k?: number }
-export interface DenseOptions extends Named { bias?: boolean; activation?: ActivationName }
+/** Options of `maxPool2d` and `avgPool2d`. */
+export interface Pool2dOptions extends Named {
+  /** Step of the window, a number or `[h, w]`. Default: the kernel size. */
+  stride?: Size;
+  /** Symmetric padding, a number or `[h, w]`, at most half the kernel (−∞ for max, zeros counted in the mean for avg). Default 0. */
+  padding?: Size;
+  /** Rounds the output size up instead of down (PyTorch's `ceil_mode`). Default false. */
+  ceilMode?: boolean;
+}
+/** Options of `batchNorm`. */
+export interface BatchNormOptions extends Named {
+  /** Added to the variance for numerical stability. Default 1e-5. */
+  epsilon?: number;
+  /** Moving-average decay of the running statistics (0.9 = PyTorch's momentum 0.1). Default 0.9. */
+  momentum?: number;
+}
+/** Options of `lrn` (local response normalization, as in AlexNet). */
+export interface LrnOptions extends Named {
+  /** Number of neighbouring channels summed over. Default 5. */
+  size?: number;
+  /** Scale. Default 1e-4. */
+  alpha?: number;
+  /** Exponent. Default 0.75. */
+  beta?: number;
+  /** Additive constant. Default 2. */
+  k?: number;
+}
+/** Options of `dense`. */
+export interface DenseOptions extends Named {
+  /** Adds a learned bias per unit. Default true. */
+  bias?: boolean;
+  /** An activation applied to the output, counted as part of this layer. */
+  activation?: ActivationName;
+}
+/** Options every layer accepts: just `name`. */
 export type NameOptions = Named;
 
 function layer(op: LayerOp, name: string | undefined, source: SourceRange | null): LayerDesc {
@@ -36,6 +97,13 @@ function activationOption(c: Checker, value: unknown): ActivationName | null {
   return value === undefined ? null : c.oneOf(value, 'activation', ACTIVATIONS);
 }
 
+/**
+ * 2-D convolution. Output `[⌊(h + 2p − d(k − 1) − 1)/s⌋ + 1, …, filters]`.
+ * @param filters Number of output channels.
+ * @param kernel Kernel size, a number or `[h, w]`.
+ * @param opts `stride`, `padding`, `dilation`, `groups`, `bias`, `activation`, `name`.
+ * @example conv2d(6, 5, { padding: 2 })
+ */
 export function conv2d(filters: number, kernel: Size, opts?: Conv2dOptions): LayerDesc {
   const c = new Checker('conv2d', callSite());
   c.arity(arguments, 3, 'filters, kernel, options');
@@ -56,6 +124,12 @@ export function conv2d(filters: number, kernel: Size, opts?: Conv2dOptions): Lay
   }, c.name(o.name), c.at);
 }
 
+/**
+ * Depthwise 2-D convolution: one filter per input channel; output channels = channels × `multiplier`.
+ * @param kernel Kernel size, a number or `[h, w]`.
+ * @param opts `multiplier`, `stride`, `padding`, `dilation`, `bias`, `activation`, `name`.
+ * @example depthwiseConv2d(3, { padding: 1 })
+ */
 export function depthwiseConv2d(kernel: Size, opts?: DepthwiseConv2dOptions): LayerDesc {
   const c = new Checker('depthwiseConv2d', callSite());
   c.arity(arguments, 2, 'kernel, options');
@@ -94,14 +168,32 @@ function pool(type: 'maxPool2d' | 'avgPool2d', args: IArguments, kernel: Size, o
   }, c.name(o.name), c.at);
 }
 
+/**
+ * 2-D max pooling.
+ * @param kernel Window size, a number or `[h, w]`.
+ * @param opts `stride` (default = kernel), `padding` (pads with −∞), `ceilMode`, `name`.
+ * @example maxPool2d(2)
+ */
 export function maxPool2d(kernel: Size, opts?: Pool2dOptions): LayerDesc {
   return pool('maxPool2d', arguments, kernel, opts);
 }
 
+/**
+ * 2-D average pooling; padded zeros count in the mean (PyTorch's default).
+ * @param kernel Window size, a number or `[h, w]`.
+ * @param opts `stride` (default = kernel), `padding`, `ceilMode`, `name`.
+ * @example avgPool2d(2)
+ */
 export function avgPool2d(kernel: Size, opts?: Pool2dOptions): LayerDesc {
   return pool('avgPool2d', arguments, kernel, opts);
 }
 
+/**
+ * Adaptive average pooling to a fixed output size, for any input size (as PyTorch's AdaptiveAvgPool2d).
+ * @param size Output size, a number or `[h, w]`.
+ * @param opts `name`.
+ * @example adaptiveAvgPool2d(1)
+ */
 export function adaptiveAvgPool2d(size: Size, opts?: NameOptions): LayerDesc {
   const c = new Checker('adaptiveAvgPool2d', callSite());
   c.arity(arguments, 2, 'size, options');
@@ -116,18 +208,25 @@ function nameOnly(op: LayerOp, fn: string, args: IArguments, opts: unknown): Lay
   return layer(op, c.name(o.name), c.at);
 }
 
+/** Global average pooling: `[h, w, c]` → `[c]`. */
 export function globalAvgPool(opts?: NameOptions): LayerDesc {
   return nameOnly({ type: 'globalAvgPool' }, 'globalAvgPool', arguments, opts);
 }
 
+/** Global max pooling: `[h, w, c]` → `[c]`. */
 export function globalMaxPool(opts?: NameOptions): LayerDesc {
   return nameOnly({ type: 'globalMaxPool' }, 'globalMaxPool', arguments, opts);
 }
 
+/** Flattens `[h, w, c]` to `[h·w·c]` (needed before `dense`). */
 export function flatten(opts?: NameOptions): LayerDesc {
   return nameOnly({ type: 'flatten' }, 'flatten', arguments, opts);
 }
 
+/**
+ * Batch normalization over channels; output shape = input shape.
+ * @param opts `epsilon` (1e-5), `momentum` (0.9), `name`.
+ */
 export function batchNorm(opts?: BatchNormOptions): LayerDesc {
   const c = new Checker('batchNorm', callSite());
   c.arity(arguments, 1, 'options');
@@ -139,6 +238,10 @@ export function batchNorm(opts?: BatchNormOptions): LayerDesc {
   }, c.name(o.name), c.at);
 }
 
+/**
+ * Local response normalization across channels (AlexNet); output shape = input shape.
+ * @param opts `size` (5), `alpha` (1e-4), `beta` (0.75), `k` (2), `name`.
+ */
 export function lrn(opts?: LrnOptions): LayerDesc {
   const c = new Checker('lrn', callSite());
   c.arity(arguments, 1, 'options');
@@ -152,6 +255,12 @@ export function lrn(opts?: LrnOptions): LayerDesc {
   }, c.name(o.name), c.at);
 }
 
+/**
+ * Dropout during training; output shape = input shape.
+ * @param rate Fraction of units dropped, in [0, 1).
+ * @param opts `name`.
+ * @example dropout(0.5)
+ */
 export function dropout(rate: number, opts?: NameOptions): LayerDesc {
   const c = new Checker('dropout', callSite());
   c.arity(arguments, 2, 'rate, options');
@@ -161,6 +270,12 @@ export function dropout(rate: number, opts?: NameOptions): LayerDesc {
   return layer({ type: 'dropout', rate: r }, c.name(o.name), c.at);
 }
 
+/**
+ * Fully connected layer: `[features]` → `[units]` (the input must be flat: use `flatten()` first).
+ * @param units Number of outputs.
+ * @param opts `bias`, `activation`, `name`.
+ * @example dense(10)
+ */
 export function dense(units: number, opts?: DenseOptions): LayerDesc {
   const c = new Checker('dense', callSite());
   c.arity(arguments, 2, 'units, options');
@@ -173,6 +288,11 @@ export function dense(units: number, opts?: DenseOptions): LayerDesc {
   }, c.name(o.name), c.at);
 }
 
+/**
+ * Zero padding around the image.
+ * @param padding Symmetric padding, a number or `[h, w]`.
+ * @param opts `name`.
+ */
 export function zeroPad2d(padding: Size, opts?: NameOptions): LayerDesc {
   const c = new Checker('zeroPad2d', callSite());
   c.arity(arguments, 2, 'padding, options');
@@ -185,15 +305,28 @@ function activation(type: ActivationName, args: IArguments, opts: unknown): Laye
   return nameOnly({ type }, type, args, opts);
 }
 
+/** ReLU activation: max(0, x). */
 export function relu(opts?: NameOptions): LayerDesc { return activation('relu', arguments, opts); }
+/** ReLU6 activation: min(max(0, x), 6). */
 export function relu6(opts?: NameOptions): LayerDesc { return activation('relu6', arguments, opts); }
+/** ELU activation. */
 export function elu(opts?: NameOptions): LayerDesc { return activation('elu', arguments, opts); }
+/** SELU activation. */
 export function selu(opts?: NameOptions): LayerDesc { return activation('selu', arguments, opts); }
+/** Sigmoid activation: 1 / (1 + e^−x). */
 export function sigmoid(opts?: NameOptions): LayerDesc { return activation('sigmoid', arguments, opts); }
+/** Tanh activation. */
 export function tanh(opts?: NameOptions): LayerDesc { return activation('tanh', arguments, opts); }
+/** Softmax over the last axis (the loss then reads the outputs as probabilities). */
 export function softmax(opts?: NameOptions): LayerDesc { return activation('softmax', arguments, opts); }
+/** Log-softmax over the last axis (the loss then reads the outputs as log-probabilities). */
 export function logSoftmax(opts?: NameOptions): LayerDesc { return activation('logSoftmax', arguments, opts); }
 
+/**
+ * Leaky ReLU activation: x for x > 0, alpha·x otherwise.
+ * @param alpha Slope for negative inputs. Default 0.01.
+ * @param opts `name`.
+ */
 export function leakyRelu(alpha = 0.01, opts?: NameOptions): LayerDesc {
   const c = new Checker('leakyRelu', callSite());
   c.arity(arguments, 2, 'alpha, options');

@@ -5,7 +5,13 @@ import { INPUT_ID, type IRGroup, type IRNode, type LayerType, type ModelIR, type
 import type { LayerDesc } from './layers';
 import { Checker } from './validate';
 
-/** Builds the IR graph of a model from its layer list. */
+/**
+ * A model: its name, input shape and layers. Export it (`export default model(…)`) to explore it.
+ * @param name The model's name.
+ * @param inputShape `[height, width, channels]`, or `[features]` for a flat input.
+ * @param layers The layer list, in order; nested lists are flattened.
+ * @example export default model('LeNet-5', [28, 28, 1], [conv2d(6, 5, { padding: 2 }), sigmoid(), …])
+ */
 export function model(name: string, inputShape: number[], layers: LayerList): ModelIR {
   const c = new Checker('model', callSite());
   c.arity(arguments, 3, 'name, inputShape, layers');
