@@ -2,6 +2,7 @@
 // and each webview. `node esbuild.mjs [--production] [--watch]`.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -31,6 +32,16 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
 };
+
+// The TS server plugin package (manifest: contributes.typescriptServerPlugins) that gives
+// `import … from 'cnn-explorer'` IntelliSense in any folder. tsserver loads it only from
+// <extension>/node_modules/<name>. Its build step is TypeScript, so it is bundled and run.
+if (existsSync('src/extension/typings/pluginPackage.ts')) {
+  await esbuild.build({ ...common, ...node, sourcemap: false, external: ['esbuild', 'typescript'],
+    entryPoints: ['src/extension/typings/pluginPackage.ts'], outfile: 'dist/build/typings.cjs' });
+  const { writePluginPackage } = createRequire(import.meta.url)('./dist/build/typings.cjs');
+  await writePluginPackage('node_modules/cnn-explorer-ts-plugin', { production });
+}
 
 if (watch) {
   for (const p of programs) await (await esbuild.context({ ...common, ...p })).watch();
