@@ -1,0 +1,105 @@
+// CIFAR-10, binary version (https://www.cs.toronto.edu/~kriz/cifar.html): data_batch_1…5.bin
+// and test_batch.bin, each a run of 3073-byte records: one label byte, then 32×32 red, 32×32
+// green and 32×32 blue bytes (planar, row-major), turned here into NHWC.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { withBytes } from './bytes';
+import { DatasetError } from './errors';
+import type { Dataset, Split } from './types';
+
+export const CIFAR_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+const PLANE = 32 * 32;
+const RECORD = 1 + 3 * PLANE;
+const TRAIN_FILES = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'];
+const TEST_FILE = 'test_batch.bin';
+const FILES_HINT = 'data_batch_1.bin … data_batch_5.bin and test_batch.bin';
+
+/** The folder holding the batches: DIR itself or its cifar-10-batches-bin/ (as the archive extracts). */
+export function findCifarFolder(dir: string): string | undefined {
+  for (const candidate of [path.join(dir, 'cifar-10-batches-bin'), dir]) {
+    if (fs.existsSync(path.join(candidate, TRAIN_FILES[0]!))) return candidate;
+  }
+  return undefined;
+}
+
+/** Reads up to `limit` records from the files in turn into one NHWC split. */
+function readRecords(dir: string, files: string[], limit: number | undefined): Split {
+  const plans = files.map((name) => {
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) throw new DatasetError(dir, `${name} is missing (the binary version has ${FILES_HINT})`);
+    return file;
+  });
+  const chunks: { pixels: Float32Array; labels: Int32Array }[] = [];
+  let have = 0;
+  for (const file of plans) {
+    withBytes(file, (src) => {
+      if (src.size === 0 || src.size % RECORD !== 0) {
+        throw new DatasetError(file, `${src.size} bytes is not a whole number of ${RECORD}-byte records (1 label byte + 32×32×3 pixels)`);
+      }
+      const inFile = src.size / RECORD;
+      const take = Math.min(inFile, Math.max(0, (limit ?? Infinity) - have));
+      if (take === 0) return;
+      const bytes = src.read(0, take * RECORD);
+      const pixels = new Float32Array(take * 3 * PLANE);
+      const labels = new Int32Array(take);
+      for (let r = 0; r < take; r++) {
+        const at = r * RECORD;
+        const label = bytes[at]!;
+        if (label >= CIFAR_CLASSES.length) {
+          throw new DatasetError(file, `label ${label} in record ${r} is outside 0…${CIFAR_CLASSES.length - 1}`);
+        }
+        labels[r] = label;
+        const out = r * 3 * PLANE;
+        for (let p = 0; p < PLANE; p++) {
+          pixels[out + 3 * p] = bytes[at + 1 + p]! / 255;
+          pixels[out + 3 * p + 1] = bytes[at + 1 + PLANE + p]! / 255;
+          pixels[out + 3 * p + 2] = bytes[at + 1 + 2 * PLANE + p]! / 255;
+        }
+      }
+      chunks.push({ pixels, labels });
+      have += take;
+    });
+  }
+  const images = new Float32Array(have * 3 * PLANE);
+  const labels = new Int32Array(have);
+  let at = 0;
+  for (const c of chunks) {
+    images.set(c.pixels, at * 3 * PLANE);
+    labels.set(c.labels, at);
+    at += c.labels.length;
+  }
+  return { images, labels, count: have };
+}
+
+/** Class names from batches.meta.txt when present (one per line), else the standard list. */
+function readClassNames(dir: string): string[] {
+  const file = path.join(dir, 'batches.meta.txt');
+  if (!fs.existsSync(file)) return CIFAR_CLASSES;
+  const names = fs.readFileSync(file, 'utf8').split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0);
+  if (names.length !== CIFAR_CLASSES.length) {
+    throw new DatasetError(file, `${names.length} class names, expected ${CIFAR_CLASSES.length} (one per line)`);
+  }
+  return names;
+}
+
+export function loadCifarFolder(dir: string, limits: { train?: number; test?: number }): Dataset {
+  const folder = findCifarFolder(dir);
+  if (!folder) throw new DatasetError(dir, `no ${TRAIN_FILES[0]} here or in cifar-10-batches-bin/ (the binary version has ${FILES_HINT})`);
+  return {
+    id: 'cifar10', classNames: readClassNames(folder), imageShape: [32, 32, 3], source: folder,
+    train: readRecords(folder, TRAIN_FILES, limits.train),
+    test: readRecords(folder, [TEST_FILE], limits.test),
+  };
+}
+
+export function loadCifar(where: { dataDir?: string; cacheDir: string; limits: { train?: number; test?: number } }): Dataset {
+  const candidates = [
+    ...(where.dataDir ? [path.join(where.dataDir, 'cifar10'), path.join(where.dataDir, 'cifar-10-batches-bin')] : []),
+    path.join(where.cacheDir, 'cifar10'),
+  ];
+  for (const dir of candidates) {
+    if (fs.existsSync(dir)) return loadCifarFolder(dir, where.limits);
+  }
+  throw new DatasetError(candidates[0]!, `not found: CIFAR-10 does not ship with CNN Explorer; download the binary version (https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz), extract it, put ${FILES_HINT} in this folder or its cifar-10-batches-bin/, and pass --data-dir`);
+}

@@ -1,0 +1,60 @@
+// The datasets layer of the training engine: loading (MNIST, Fashion-MNIST, CIFAR-10, image
+// folders, synthetic) into float [0, 1] NHWC splits, and the pure, seeded helpers the training
+// loop applies to them (validation split, pixel permutation, normalization, augmentation,
+// batching). Nothing here imports tfjs or VS Code.
+
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadCifar } from './cifar';
+import { DatasetError } from './errors';
+import { loadImageFolder } from './folder';
+import { loadFashionMnist, loadMnist } from './mnist';
+import { takeFirst } from './split';
+import { loadSynthetic } from './synthetic';
+import type { Dataset, DatasetSpec, LoadDatasetOptions } from './types';
+
+export type { Dataset, DatasetSpec, FolderSpec, LoadDatasetOptions, Split } from './types';
+export { imageSize } from './types';
+export { DatasetError } from './errors';
+export { Rng, deriveSeed, type RandomSource } from './random';
+export { splitValidation, gather, takeFirst, valuesPerImage } from './split';
+export { permutation, pixelPermutation, permutePixels } from './permute';
+export { channelStats, normalize } from './normalize';
+export { augmentBatch, flipHorizontal, isAugmenting, type AugmentSpec } from './augment';
+export { batches, batchCount, batchOrder, type Batch, type BatchOptions } from './batches';
+export { MNIST_CLASSES, FASHION_CLASSES } from './mnist';
+export { CIFAR_CLASSES } from './cifar';
+
+/** Where downloads are kept when no cacheDir is given: $XDG_CACHE_HOME or ~/.cache, then cnn-explorer. */
+export function defaultCacheDir(): string {
+  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cnn-explorer');
+}
+
+function checkLimit(name: string, v: number | undefined): void {
+  if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+}
+
+/** Loads a dataset as the `training.dataset` value names it. Errors are DatasetErrors naming the file. */
+export async function loadDataset(spec: DatasetSpec, opts: LoadDatasetOptions = {}): Promise<Dataset> {
+  checkLimit('limitTrain', opts.limitTrain);
+  checkLimit('limitTest', opts.limitTest);
+  const limits = { train: opts.limitTrain, test: opts.limitTest };
+  const where = {
+    dataDir: opts.dataDir && path.resolve(opts.dataDir),
+    cacheDir: path.resolve(opts.cacheDir ?? defaultCacheDir()),
+    online: opts.online ?? false,
+    limits,
+  };
+  let ds: Dataset;
+  if (spec === 'mnist') ds = loadMnist(where);
+  else if (spec === 'fashion-mnist') ds = await loadFashionMnist(where);
+  else if (spec === 'cifar10') ds = loadCifar(where);
+  else if (spec === 'synthetic') ds = loadSynthetic(limits);
+  else if (typeof spec === 'object' && spec !== null && typeof spec.folder === 'string') {
+    ds = loadImageFolder(spec, { baseDir: opts.baseDir, limits });
+  } else {
+    throw new DatasetError(String(JSON.stringify(spec)), "unknown dataset: expected 'mnist', 'fashion-mnist', 'cifar10', 'synthetic' or { folder, imageSize }");
+  }
+  // Every loader honours the limits itself (reading less); this is a guarantee, not the work.
+  return { ...ds, train: takeFirst(ds.train, limits.train), test: takeFirst(ds.test, limits.test) };
+}

@@ -1,0 +1,46 @@
+// The shapes the datasets layer hands to the training loop. Images are stored flat, NHWC,
+// as float32 scaled to [0, 1] (normalization is the loop's choice, applied later).
+
+/** One split of a dataset: `count` images of `imageShape` each, and their labels. */
+export interface Split {
+  /** count × h × w × c values, NHWC, in [0, 1]. */
+  images: Float32Array;
+  /** count class indices in [0, classNames.length). */
+  labels: Int32Array;
+  count: number;
+}
+
+export interface Dataset {
+  /** 'mnist', 'fashion-mnist', 'cifar10', 'synthetic' or 'folder:<path as written>'. */
+  id: string;
+  classNames: string[];
+  /** [h, w, c] */
+  imageShape: [number, number, number];
+  train: Split;
+  test: Split;
+  /** Where it was read from (a folder, a package, a cache), recorded in run.json. */
+  source: string;
+}
+
+export type FolderSpec = { folder: string; imageSize: [number, number]; channels?: 1 | 3; testSplit?: number };
+
+export type DatasetSpec = 'mnist' | 'fashion-mnist' | 'cifar10' | 'synthetic' | FolderSpec;
+
+export interface LoadDatasetOptions {
+  /** Looked in first: DIR/mnist/, DIR/fashion-mnist/, DIR/cifar10/. */
+  dataDir?: string;
+  /** Where downloads go (online) and are found again. Default: ~/.cache/cnn-explorer. */
+  cacheDir?: string;
+  /** Keep only the first N training / test images. */
+  limitTrain?: number;
+  limitTest?: number;
+  /** Folder specs are relative to this (the model file's folder). Default: the working directory. */
+  baseDir?: string;
+  /** Allow downloading a dataset that is not found locally (Fashion-MNIST). */
+  online?: boolean;
+}
+
+/** Number of values in one image. */
+export function imageSize(shape: readonly [number, number, number]): number {
+  return shape[0] * shape[1] * shape[2];
+}
