@@ -1,0 +1,30 @@
+import type { Pair } from '../dsl/ir';
+import type { ReceptiveField, Shape } from './types';
+
+// The short notations analysis uses in messages and tables, in one place so that the CLI,
+// diagnostics and tests all agree on them.
+
+/** `28×28×6`, `400`, or `?` when unknown. */
+export function formatShape(shape: Shape | null | undefined): string {
+  return shape ? shape.join('×') : '?';
+}
+
+/** `5×5` (always both axes: a size reads as an area). */
+export function formatSize(p: Pair): string {
+  return `${p[0]}×${p[1]}`;
+}
+
+/** `2`, or `2,3` when the axes differ (jumps and starts). */
+export function formatPairShort(p: Pair): string {
+  return p[0] === p[1] ? formatNumber(p[0]) : `${formatNumber(p[0])},${formatNumber(p[1])}`;
+}
+
+/** `5×5 /1 @2`: size, jump (`/`), start (`@`). */
+export function formatField(rf: ReceptiveField | null): string {
+  return rf ? `${formatSize(rf.size)} /${formatPairShort(rf.jump)} @${formatPairShort(rf.start)}` : '—';
+}
+
+/** Numbers as people write them (starts may be halves: `0.5`, `-1.5`). */
+export function formatNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
+}
