@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerEditorFeatures } from './editor/index';
 import { ModelDocuments } from './modelDocuments';
 
 // Activation: wires the model documents service to the features that read it.
@@ -7,6 +8,7 @@ import { ModelDocuments } from './modelDocuments';
 export function activate(context: vscode.ExtensionContext): void {
   const documents = new ModelDocuments();
   context.subscriptions.push(documents);
+  registerEditorFeatures(context, documents);
 }
 
 export function deactivate(): void {}

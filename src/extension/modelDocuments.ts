@@ -42,7 +42,15 @@ export class ModelDocuments implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidCloseTextDocument((d) => this.states.delete(d.uri.toString())),
+      // Trust granted: evaluate what was refused while untrusted.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleOpen()),
     );
+    // Documents open before activation get no open event.
+    this.scheduleOpen();
+  }
+
+  private scheduleOpen(): void {
+    for (const doc of vscode.workspace.textDocuments) this.schedule(doc, 0);
   }
 
   get(uri: vscode.Uri): ModelState | undefined {

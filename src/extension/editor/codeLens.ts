@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import { isModelDocument, type ModelDocuments } from '../modelDocuments';
+import { sameFile } from './lookup';
+import { MODEL_SELECTOR } from './vscodeRanges';
+
+// "Graph · Summary · Train" above each exported model's `model(` call. The commands take
+// (uri, exportName); the graph and training commands are registered by their own features.
+
+const ACTIONS: [title: string, command: string][] = [
+  ['Graph', 'cnnExplorer.showGraph'],
+  ['Summary', 'cnnExplorer.showSummary'],
+  ['Train', 'cnnExplorer.train'],
+];
+
+export function registerCodeLens(documents: ModelDocuments): vscode.Disposable {
+  const changed = new vscode.EventEmitter<void>();
+  const provider: vscode.CodeLensProvider = {
+    onDidChangeCodeLenses: changed.event,
+    provideCodeLenses(doc) {
+      if (!isModelDocument(doc)) return [];
+      const state = documents.get(doc.uri);
+      if (!state) return [];
+      return state.models.flatMap(({ exportName, model }) => {
+        const src = model.source;
+        if (!src || !sameFile(src.file, doc.fileName)) return [];
+        const line = doc.validatePosition(new vscode.Position(src.line - 1, 0)).line;
+        const range = new vscode.Range(line, 0, line, 0);
+        return ACTIONS.map(([title, command]) => new vscode.CodeLens(range, {
+          title,
+          command,
+          tooltip: `${title}: ${model.name} (export ${exportName})`,
+          arguments: [doc.uri, exportName],
+        }));
+      });
+    },
+  };
+  return vscode.Disposable.from(
+    changed,
+    vscode.languages.registerCodeLensProvider(MODEL_SELECTOR, provider),
+    documents.onDidUpdate(() => changed.fire()),
+  );
+}
