@@ -14,7 +14,7 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
-function positionOf(lineStartsArr: number[], offset: number): Position {
+export function positionOf(lineStartsArr: number[], offset: number): Position {
   let lo = 0, hi = lineStartsArr.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
@@ -24,7 +24,7 @@ function positionOf(lineStartsArr: number[], offset: number): Position {
 }
 
 /** Skips a string, template or comment starting at i; returns the index after it, or i. */
-function skipNonCode(text: string, i: number): number {
+export function skipNonCode(text: string, i: number): number {
   const ch = text[i];
   if (ch === '/' && text[i + 1] === '/') { const e = text.indexOf('\n', i); return e < 0 ? text.length : e; }
   if (ch === '/' && text[i + 1] === '*') { const e = text.indexOf('*/', i + 2); return e < 0 ? text.length : e + 2; }
@@ -46,7 +46,7 @@ function skipNonCode(text: string, i: number): number {
 }
 
 /** Index after the bracket that closes the one at `open`. */
-function matchBracket(text: string, open: number, o: string, c: string): number {
+export function matchBracket(text: string, open: number, o: string, c: string): number {
   let depth = 0;
   let i = open;
   while (i < text.length) {
