@@ -44,6 +44,8 @@ export class ModelDocuments implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => this.states.delete(d.uri.toString())),
       // Trust granted: evaluate what was refused while untrusted.
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleOpen()),
+      // Helper modules a model file imports are read from disk: a saved one may change any model.
+      vscode.workspace.onDidSaveTextDocument((d) => { if (!isModelDocument(d) && d.languageId === 'typescript') this.scheduleOpen(); }),
     );
     // Documents open before activation get no open event.
     this.scheduleOpen();
@@ -55,6 +57,11 @@ export class ModelDocuments implements vscode.Disposable {
 
   get(uri: vscode.Uri): ModelState | undefined {
     return this.states.get(uri.toString());
+  }
+
+  /** Every open model document's state (hovers in helper modules look through them all). */
+  all(): ModelState[] {
+    return [...this.states.values()];
   }
 
   /** The state for this document's current text, evaluating it now if needed. */

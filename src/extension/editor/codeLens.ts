@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { isModelDocument, type ModelDocuments } from '../modelDocuments';
+import { exportLines } from './exports';
 import { sameFile } from './lookup';
 import { MODEL_SELECTOR } from './vscodeRanges';
 
-// "Graph · Summary · Train" above each exported model's `model(` call. The commands take
+// "Graph · Summary · Train" above each exported model's `model(` call (or its export statement). The commands take
 // (uri, exportName); the graph and training commands are registered by their own features.
 
 const ACTIONS: [title: string, command: string][] = [
@@ -20,9 +21,12 @@ export function registerCodeLens(documents: ModelDocuments): vscode.Disposable {
       if (!isModelDocument(doc)) return [];
       const state = documents.get(doc.uri);
       if (!state) return [];
+      const exports = exportLines(doc.getText(), doc.fileName);
       return state.models.flatMap(({ exportName, model }) => {
-        const src = model.source;
-        if (!src || !sameFile(src.file, doc.fileName)) return [];
+        // Above `model(` when it is in this file, else above the export (a helper built it).
+        const own = model.source && sameFile(model.source.file, doc.fileName) ? model.source : undefined;
+        const src = own ?? exports.get(exportName);
+        if (!src) return [];
         const line = doc.validatePosition(new vscode.Position(src.line - 1, 0)).line;
         const range = new vscode.Range(line, 0, line, 0);
         return ACTIONS.map(([title, command]) => new vscode.CodeLens(range, {

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
-import { isModelDocument, type ModelDocuments } from '../modelDocuments';
+import type { ModelDocuments } from '../modelDocuments';
 import { inlayLabels } from './inlay';
-import { MODEL_SELECTOR, toVsPosition } from './vscodeRanges';
+import { resultsFor } from './sources';
+import { SOURCE_SELECTOR, toVsPosition } from './vscodeRanges';
 
-// `→ 28×28×6` after each layer call (see inlay.ts); `cnnExplorer.inlayHints.enabled` turns it off.
+// `→ 28×28×6` after each layer call, in model files and their helper modules (see inlay.ts);
+// `cnnExplorer.inlayHints.enabled` turns it off.
 
 const SETTING = 'cnnExplorer.inlayHints.enabled';
 
@@ -12,10 +14,10 @@ export function registerInlayHints(documents: ModelDocuments): vscode.Disposable
   const provider: vscode.InlayHintsProvider = {
     onDidChangeInlayHints: changed.event,
     provideInlayHints(doc, range) {
-      if (!isModelDocument(doc) || !vscode.workspace.getConfiguration().get<boolean>(SETTING, true)) return [];
-      const state = documents.get(doc.uri);
-      if (!state) return [];
-      return inlayLabels(state.models, doc.fileName, state.stale)
+      if (!vscode.workspace.getConfiguration().get<boolean>(SETTING, true)) return [];
+      const found = resultsFor(documents, doc);
+      if (!found) return [];
+      return inlayLabels(found.results, doc.fileName, found.stale)
         // Stale results carry an older text's positions: keep them inside the document.
         .map((l) => ({ position: doc.validatePosition(toVsPosition(l.position)), label: l.label }))
         .filter((l) => range.contains(l.position))
@@ -28,7 +30,7 @@ export function registerInlayHints(documents: ModelDocuments): vscode.Disposable
   };
   return vscode.Disposable.from(
     changed,
-    vscode.languages.registerInlayHintsProvider(MODEL_SELECTOR, provider),
+    vscode.languages.registerInlayHintsProvider(SOURCE_SELECTOR, provider),
     documents.onDidUpdate(() => changed.fire()),
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(SETTING)) changed.fire(); }),
   );

@@ -78,6 +78,26 @@ function groupInstance(result: ModelResult, group: IRGroup): GroupInstance {
   return { result, group, path: group.kind === 'block' ? prefix.join('/') : [...prefix, group.name].join('/'), members };
 }
 
+/** Whether any node, group or the model itself was made by a call in `file`. */
+export function madeIn(result: ModelResult, file: string): boolean {
+  const m = result.model;
+  const here = (r: SourceRange | null): boolean => r !== null && sameFile(r.file, file);
+  return here(m.source) || m.nodes.some((n) => here(n.source)) || m.groups.some((g) => here(g.source));
+}
+
+/**
+ * The model whose export statement is at `pos`, when its `model(` call is in another file
+ * (`export default resnet({...})`); `exports` from exportLines.
+ */
+export function exportTargetAt(results: readonly ModelResult[], file: string, exports: Map<string, SourceRange>, pos: Position): Target | null {
+  for (const result of results) {
+    const at = exports.get(result.exportName);
+    const own = result.model.source;
+    if (at && pos.line === at.line && !(own && sameFile(own.file, file))) return { kind: 'model', range: at, result };
+  }
+  return null;
+}
+
 /** What the call around `pos` in `file` made, or null where no call of a model is. */
 export function targetAt(results: readonly ModelResult[], file: string, pos: Position): Target | null {
   const inFile = (r: SourceRange | null): r is SourceRange => r !== null && sameFile(r.file, file) && contains(r, pos);
