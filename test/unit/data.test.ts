@@ -212,6 +212,10 @@ test('Fashion-MNIST from the fashion-mnist package: 6000/1000 per class, the kno
   // A fixed order, the same on every run (recorded from this implementation, so a change is seen).
   assert.deepEqual([...ds.train.labels.slice(0, 20)], [1, 7, 6, 8, 5, 7, 2, 9, 4, 2, 9, 4, 1, 8, 1, 2, 0, 6, 4, 1]);
   assert.deepEqual([...ds.test.labels.slice(0, 20)], [0, 0, 1, 0, 6, 8, 0, 7, 3, 6, 3, 0, 3, 0, 3, 5, 9, 8, 9, 9]);
+  // … and the same images in it (sums of their 0…255 pixel values).
+  const pixelSum = (images: Float32Array, n: number) => images.subarray(n * 784, (n + 1) * 784).reduce((t, v) => t + Math.round(v * 255), 0);
+  assert.deepEqual([pixelSum(ds.train.images, 0), pixelSum(ds.train.images, 59999)], [59878, 79922]);
+  assert.deepEqual([pixelSum(ds.test.images, 0), pixelSum(ds.test.images, 9999)], [68057, 40764]);
 });
 
 test('Fashion-MNIST IDX files in DATA/fashion-mnist or in the cache win over the package', async () => {
@@ -248,8 +252,8 @@ test('the fashion-mnist package format: each malformation is named with its posi
   assert.equal(message(f), `${f}: 2 images, expected 7000 (1000 test + 6000 training)`);
   f = write(`{"data":[${image(1)},[1,2,3]]}`);
   assert.equal(message(f), `${f}: image 1 has 3 values, expected 784 (28×28)`);
-  f = write(`{"data":[[1,2,300`);
-  assert.equal(message(f), `${f}: not in the fashion-mnist package's format: pixel value 300 is outside 0…255 at byte 14`);
+  f = write(`{"data":[[1,2,256`);
+  assert.equal(message(f), `${f}: not in the fashion-mnist package's format: pixel value 256 is outside 0…255 at byte 14`);
   f = write(`{"data":[[1,2,`);
   assert.equal(message(f), `${f}: not in the fashion-mnist package's format: unexpected end of file at byte 14`);
   f = write(`{"images":[]}`);
