@@ -25,51 +25,44 @@ export function findCifarFolder(dir: string): string | undefined {
 
 /** Reads up to `limit` records from the files in turn into one NHWC split. */
 function readRecords(dir: string, files: string[], limit: number | undefined): Split {
+  // First every file's size (all must be whole records), then one allocation for what is kept:
+  // the 50000 training images are 600 MB as floats, so no second copy.
   const plans = files.map((name) => {
     const file = path.join(dir, name);
     if (!fs.existsSync(file)) throw new DatasetError(dir, `${name} is missing (the binary version has ${FILES_HINT})`);
-    return file;
-  });
-  const chunks: { pixels: Float32Array; labels: Int32Array }[] = [];
-  let have = 0;
-  for (const file of plans) {
-    withBytes(file, (src) => {
+    const records = withBytes(file, (src) => {
       if (src.size === 0 || src.size % RECORD !== 0) {
         throw new DatasetError(file, `${src.size} bytes is not a whole number of ${RECORD}-byte records (1 label byte + 32×32×3 pixels)`);
       }
-      const inFile = src.size / RECORD;
-      const take = Math.min(inFile, Math.max(0, (limit ?? Infinity) - have));
-      if (take === 0) return;
-      const bytes = src.read(0, take * RECORD);
-      const pixels = new Float32Array(take * 3 * PLANE);
-      const labels = new Int32Array(take);
-      for (let r = 0; r < take; r++) {
-        const at = r * RECORD;
-        const label = bytes[at]!;
-        if (label >= CIFAR_CLASSES.length) {
-          throw new DatasetError(file, `label ${label} in record ${r} is outside 0…${CIFAR_CLASSES.length - 1}`);
-        }
-        labels[r] = label;
-        const out = r * 3 * PLANE;
-        for (let p = 0; p < PLANE; p++) {
-          pixels[out + 3 * p] = bytes[at + 1 + p]! / 255;
-          pixels[out + 3 * p + 1] = bytes[at + 1 + PLANE + p]! / 255;
-          pixels[out + 3 * p + 2] = bytes[at + 1 + 2 * PLANE + p]! / 255;
-        }
-      }
-      chunks.push({ pixels, labels });
-      have += take;
+      return src.size / RECORD;
     });
+    return { file, records };
+  });
+  const total = Math.min(plans.reduce((n, p) => n + p.records, 0), limit ?? Infinity);
+  const images = new Float32Array(total * 3 * PLANE);
+  const labels = new Int32Array(total);
+  let have = 0;
+  for (const { file, records } of plans) {
+    const take = Math.min(records, total - have);
+    if (take === 0) break;
+    const bytes = withBytes(file, (src) => src.read(0, take * RECORD));
+    for (let r = 0; r < take; r++) {
+      const at = r * RECORD;
+      const label = bytes[at]!;
+      if (label >= CIFAR_CLASSES.length) {
+        throw new DatasetError(file, `label ${label} in record ${r} is outside 0…${CIFAR_CLASSES.length - 1}`);
+      }
+      labels[have + r] = label;
+      const out = (have + r) * 3 * PLANE;
+      for (let p = 0; p < PLANE; p++) {
+        images[out + 3 * p] = bytes[at + 1 + p]! / 255;
+        images[out + 3 * p + 1] = bytes[at + 1 + PLANE + p]! / 255;
+        images[out + 3 * p + 2] = bytes[at + 1 + 2 * PLANE + p]! / 255;
+      }
+    }
+    have += take;
   }
-  const images = new Float32Array(have * 3 * PLANE);
-  const labels = new Int32Array(have);
-  let at = 0;
-  for (const c of chunks) {
-    images.set(c.pixels, at * 3 * PLANE);
-    labels.set(c.labels, at);
-    at += c.labels.length;
-  }
-  return { images, labels, count: have };
+  return { images, labels, count: total };
 }
 
 /** Class names from batches.meta.txt when present (one per line), else the standard list. */
