@@ -24,6 +24,11 @@ export function formatCount(n: number): string {
   return Math.abs(n) >= 1e6 ? `${formatInt(n)} (${formatCompact(n)})` : formatInt(n);
 }
 
+/** A count for a table cell: exact below a million, short above: `36,864`, `118 M`. */
+export function formatCell(n: number): string {
+  return Math.abs(n) >= 1e6 ? formatCompact(n) : formatInt(n);
+}
+
 /** `[5, 5]` → `5×5`, or a pair of coordinates `(-1.5, -1.5)`. */
 export function formatPair(pair: readonly [number, number], coordinates = false): string {
   return coordinates ? `(${pair.map(formatNumber).join(', ')})` : pair.join('×');

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../../analysis/types';
-import { formatBytes, formatCount, formatPair, formatShape } from './format';
+import { formatBytes, formatCell, formatCount, formatPair, formatShape } from './format';
 import type { GroupInstance, ModelResult, NodeInstance, Target } from './lookup';
 
 // The Markdown of a hover over a call in a model file. Pure: the VS Code provider only wraps it.
@@ -88,7 +88,7 @@ function nodesMarkdown(instances: NodeInstance[], opts: HoverOptions): string {
     const rows = instances.slice(0, MAX_ROWS).map((i) => {
       const a = i.analysis;
       const rf = a?.receptiveField ? formatPair(a.receptiveField.size) : '—';
-      return `| ${cell(code(instancePath(i, i.node.path, many)))} | ${cell(shapes(i))} | ${a ? formatCount(a.params.trainable + a.params.nonTrainable) : '?'} | ${a ? formatCount(a.macs) : '?'} | ${rf} |`;
+      return `| ${cell(code(instancePath(i, i.node.path, many)))} | ${cell(shapes(i))} | ${a ? formatCell(a.params.trainable + a.params.nonTrainable) : '?'} | ${a ? formatCell(a.macs) : '?'} | ${rf} |`;
     });
     blocks.push(['| path | input → output | params | MACs | receptive field |', '|:--|:--|--:|--:|:--|', ...rows].join('\n'));
     blocks.push(...more(instances.length));
@@ -124,7 +124,7 @@ function groupsMarkdown(instances: GroupInstance[], opts: HoverOptions): string 
   }
   const rows = instances.slice(0, MAX_ROWS).map((g) => {
     const s = groupSummary(g);
-    return `| ${cell(code(instancePath(g, g.path, many)))} | ${cell(s.shapes)} | ${s.layers} | ${formatCount(s.params)} | ${formatCount(s.macs)} |`;
+    return `| ${cell(code(instancePath(g, g.path, many)))} | ${cell(s.shapes)} | ${s.layers} | ${formatCell(s.params)} | ${formatCell(s.macs)} |`;
   });
   return [
     `**${first.group.kind}** · ${instances.length} instances of this call${stale}`,
