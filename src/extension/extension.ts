@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerEditorFeatures } from './editor/index';
 import { ModelDocuments } from './modelDocuments';
+import { registerSummary } from './summary/index';
 
 // Activation: wires the model documents service to the features that read it.
 // Each feature registers itself from its own module; this file only composes them.
@@ -9,6 +10,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const documents = new ModelDocuments();
   context.subscriptions.push(documents);
   registerEditorFeatures(context, documents);
+  context.subscriptions.push(registerSummary(documents));
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,32 @@
+import { formatSummaryTable } from '../../analysis/table';
+import { formatError, type LocatedError } from '../../dsl/errors';
+import type { ModelResult } from '../editor/lookup';
+
+// The text of the read-only summary document: the same table as `cnn-explorer summary`
+// (src/analysis/table.ts, one implementation), with the model's problems under it and a note
+// on top while the file does not evaluate. Pure.
+
+export interface SummaryStatus {
+  stale: boolean;
+  error: LocatedError | null;
+}
+
+export function summaryText(results: readonly ModelResult[], exportName: string, status: SummaryStatus): string {
+  const result = results.find((r) => r.exportName === exportName);
+  const note = status.error ? [`${status.stale ? '(stale) ' : ''}The file does not evaluate: ${formatError(status.error)}`, ''] : [];
+  if (!result) {
+    const exports = results.map((r) => r.exportName).join(', ') || 'none';
+    return [...note, `No exported model '${exportName}' (exports: ${exports}).`, ''].join('\n');
+  }
+  const { model, analysis } = result;
+  const problems = analysis.diagnostics.map((d) => {
+    const at = d.source ? `${d.source.line}:${d.source.column}: ` : '';
+    return `${at}${d.severity}: ${d.message}`;
+  });
+  return [
+    ...note,
+    formatSummaryTable(model, exportName, analysis),
+    ...(problems.length > 0 ? ['', ...problems] : []),
+    '',
+  ].join('\n');
+}
