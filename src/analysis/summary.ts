@@ -1,0 +1,54 @@
+import type { ModelIR, SourceRange } from '../dsl/ir';
+import type { Diagnostic, ModelAnalysis, ReceptiveField, Shape } from './types';
+
+// The `summary --json` object of the CLI contract (architecture.md), built from the IR and its
+// analysis. Pure, so the extension can offer the same document without going through the CLI.
+
+export interface SummaryLayer {
+  path: string;
+  name: string;
+  type: string;
+  inputShapes: Shape[];
+  outputShape: Shape | null;
+  params: { trainable: number; nonTrainable: number };
+  macs: number;
+  receptiveField: ReceptiveField | null;
+  source: SourceRange | null;
+}
+
+export interface SummaryDocument {
+  model: string;
+  export: string;
+  input: Shape;
+  /** Every leaf layer and merge, in topological order. */
+  layers: SummaryLayer[];
+  totals: { trainableParams: number; nonTrainableParams: number; macs: number; outputShape: Shape | null };
+  /** Errors and warnings (an addition to the contract: tools can tell a broken model apart). */
+  diagnostics: Diagnostic[];
+}
+
+export function buildSummary(ir: ModelIR, exportName: string, analysis: ModelAnalysis): SummaryDocument {
+  const layers = ir.nodes.map((node, i): SummaryLayer => {
+    const a = analysis.nodes[i]!;
+    return {
+      path: node.path,
+      name: node.name,
+      type: node.op.type,
+      inputShapes: a.inputShapes,
+      outputShape: a.outputShape,
+      params: { ...a.params },
+      macs: a.macs,
+      receptiveField: a.receptiveField,
+      source: node.source && { ...node.source },
+    };
+  });
+  const t = analysis.totals;
+  return {
+    model: ir.name,
+    export: exportName,
+    input: [...ir.inputShape],
+    layers,
+    totals: { trainableParams: t.trainableParams, nonTrainableParams: t.nonTrainableParams, macs: t.macs, outputShape: t.outputShape },
+    diagnostics: analysis.diagnostics.map((d) => ({ ...d })),
+  };
+}

@@ -1,0 +1,46 @@
+import { analyzeModel } from '../analysis/index';
+import { buildSummary } from '../analysis/summary';
+import { formatSummaryTable } from '../analysis/table';
+import type { Diagnostic } from '../analysis/types';
+import { formatLocation } from '../dsl/errors';
+import { loadModelFile, selectModel } from '../loader/index';
+import { parseCommandArgs, UsageError } from './args';
+import { relativeToCwd } from './paths';
+
+// `cnn-explorer summary FILE [--model EXPORT] [--json]`: the analysis of one exported model,
+// as a table for people or as the CLI contract's JSON object. A model with errors is still
+// summarised (shapes stop where the error is) and the command exits 1.
+
+const USAGE = 'summary FILE [--model EXPORT] [--json]';
+
+export async function summaryCommand(argv: string[]): Promise<void> {
+  const { text, hasErrors } = await runSummary(argv);
+  process.stdout.write(text);
+  if (hasErrors) process.exitCode = 1;
+}
+
+/** What `summary` prints, and whether the model has errors (exit status 1). */
+export async function runSummary(argv: string[]): Promise<{ text: string; hasErrors: boolean }> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    model: { type: 'string' },
+    json: { type: 'boolean' },
+  }, USAGE);
+  if (positionals.length !== 1) {
+    throw new UsageError(`${positionals.length === 0 ? 'missing FILE' : 'one FILE at a time'}\nusage: cnn-explorer ${USAGE}`);
+  }
+  const loaded = await loadModelFile(positionals[0]!);
+  const { exportName, model } = selectModel(loaded, values.model);
+  const analysis = analyzeModel(model);
+  const hasErrors = analysis.diagnostics.some((d) => d.severity === 'error');
+  if (values.json) return { text: JSON.stringify(buildSummary(model, exportName, analysis)) + '\n', hasErrors };
+  const diagnostics = analysis.diagnostics.map((d) => formatDiagnostic(d, model.source?.file ?? loaded.file));
+  const text = formatSummaryTable(model, exportName, analysis) + '\n' +
+    (diagnostics.length > 0 ? '\n' + diagnostics.join('\n') + '\n' : '');
+  return { text, hasErrors };
+}
+
+/** `file:line:column: severity: message`, the file relative to the working directory. */
+export function formatDiagnostic(d: Diagnostic, fallbackFile: string): string {
+  const where = d.source ? formatLocation(d.source) : fallbackFile;
+  return relativeToCwd(`${where}: ${d.severity}: ${d.message}`);
+}
