@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerEditorFeatures } from './editor/index';
+import { registerGraphView } from './graph/register';
 import { ModelDocuments } from './modelDocuments';
 import { registerSummary } from './summary/index';
 
@@ -11,6 +12,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(documents);
   registerEditorFeatures(context, documents);
   context.subscriptions.push(registerSummary(documents));
+  registerGraphView(context, documents);
 }
 
 export function deactivate(): void {}

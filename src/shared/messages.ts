@@ -1,0 +1,73 @@
+import type { ModelAnalysis } from '../analysis/types';
+import type { ModelIR, SourceRange } from '../dsl/ir';
+
+// Every message that crosses between the extension host and a webview, in one place.
+// One section per view; each direction is a discriminated union on `type`. Payloads are plain
+// JSON (webview messages are structured-cloned), so no classes, functions or Uris: Uris travel
+// as strings.
+
+// ───────────────────────────── Graph view (webview/graph) ─────────────────────────────
+
+/** The webview panel type of the graph view (also its serializer's key). */
+export const GRAPH_VIEW_TYPE = 'cnnExplorer.graph';
+
+/** A model document's evaluation error, as the graph shows it. */
+export interface GraphError {
+  message: string;
+  location: SourceRange | null;
+}
+
+/** One exported model of a file and what analysis says about it. */
+export interface GraphModel {
+  exportName: string;
+  model: ModelIR;
+  analysis: ModelAnalysis;
+}
+
+export type ExtensionToGraph =
+  /**
+   * The model to show, sent on open and after every re-evaluation of its document. When the
+   * text no longer evaluates, `graph` is the last good model, `stale` is true and `error` says
+   * why; `graph` is null when nothing ever evaluated.
+   */
+  | {
+      type: 'update';
+      documentUri: string;
+      /** File name for titles and exported file names, e.g. `lenet.cnn.ts`. */
+      documentLabel: string;
+      /** All models the file exports (the view offers to switch between them). */
+      exports: string[];
+      graph: GraphModel | null;
+      stale: boolean;
+      error: GraphError | null;
+    }
+  /** The editor's cursor is on the call that made these nodes / groups (empty: nowhere). */
+  | { type: 'highlight'; nodeIds: string[]; groupIds: string[] }
+  /** A sample image of the model's dataset for the receptive-field view (PNG or JPEG data URI). */
+  | { type: 'sampleImage'; dataUri: string; width: number; height: number; label: string }
+  /** The outcome of an `export` request (`path` null when the user cancelled). */
+  | { type: 'exported'; format: GraphExportFormat; path: string | null; error: string | null };
+
+export type GraphExportFormat = 'svg' | 'png';
+
+export type GraphToExtension =
+  /** The view is loaded and listening: send the current model. */
+  | { type: 'ready' }
+  /** The user chose a node or group: reveal and select its call in the editor. */
+  | { type: 'reveal'; nodeId: string | null; groupId: string | null; source: SourceRange }
+  /** The user picked another exported model of the same file. */
+  | { type: 'selectExport'; exportName: string }
+  /**
+   * Save the drawing: `data` is the SVG text for `svg` and base64 (no data: prefix) for `png`.
+   * The extension asks where, with `suggestedName` as the default file name.
+   */
+  | { type: 'export'; format: GraphExportFormat; data: string; suggestedName: string };
+
+/**
+ * What the graph webview persists with `setState` (and VS Code hands to the panel serializer
+ * after a reload): enough for the extension to re-attach the panel to its document.
+ */
+export interface GraphPersistedState {
+  documentUri: string | null;
+  exportName: string | null;
+}

@@ -1,0 +1,127 @@
+import type { ReceptiveField } from '../../src/analysis/types';
+import { INPUT_ID } from '../../src/dsl/ir';
+import { describeOp, formatCount, formatExact, formatShape } from './format';
+import { groupInputs, groupOutputs, shapeOf, type ModelIndex } from './modelIndex';
+import type { ViewNode } from './viewGraph';
+
+// The hover card of a node: shapes in and out, the output-size arithmetic, parameters, MACs,
+// receptive field and the node's diagnostics. Built with textContent only (model text is data).
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function row(table: HTMLElement, name: string, value: string | string[], cls = ''): void {
+  const values = Array.isArray(value) ? value : [value];
+  const tr = el('div', `tt-row ${cls}`.trim());
+  tr.append(el('span', 'tt-key', name));
+  const v = el('span', 'tt-value');
+  for (const line of values) v.append(el('div', 'tt-line', line));
+  tr.append(v);
+  table.append(tr);
+}
+
+export function formatReceptiveField(rf: ReceptiveField | null): string {
+  if (!rf) return '— (flat or unknown)';
+  const pair = (p: [number, number]) => (p[0] === p[1] ? `${p[0]}` : `${p[0]}×${p[1]}`);
+  return `${rf.size[0]}×${rf.size[1]} · jump ${pair(rf.jump)} · centre (${rf.start[0]}, ${rf.start[1]})`;
+}
+
+function params(trainable: number, nonTrainable: number): string {
+  const t = `${formatExact(trainable)} trainable`;
+  return nonTrainable > 0 ? `${t} + ${formatExact(nonTrainable)} fixed` : t;
+}
+
+function macs(n: number): string {
+  return n >= 10_000 ? `${formatExact(n)} (${formatCount(n)})` : formatExact(n);
+}
+
+export function tooltipContent(index: ModelIndex, item: ViewNode): HTMLElement {
+  const card = el('div', 'tt-card');
+  const table = el('div', 'tt-table');
+  if (item.kind === 'input') {
+    card.append(el('div', 'tt-title', 'input'));
+    row(table, 'shape', formatShape(index.model.inputShape));
+    card.append(table);
+    return card;
+  }
+  if (item.kind === 'group') {
+    const group = index.groups.get(item.id)!;
+    const members = index.members.get(item.id) ?? [];
+    card.append(el('div', 'tt-title', group.name), el('div', 'tt-sub', `${group.kind} · ${members.length} layers (collapsed)`));
+    row(table, 'input', groupInputs(index, item.id).map((i) => formatShape(shapeOf(index, i))));
+    const outputs = groupOutputs(index, item.id);
+    row(table, 'output', outputs.map((o) => formatShape(shapeOf(index, o.id))));
+    let trainable = 0, fixed = 0, total = 0;
+    for (const m of members) {
+      const a = index.analysis.get(m.id);
+      trainable += a?.params.trainable ?? 0;
+      fixed += a?.params.nonTrainable ?? 0;
+      total += a?.macs ?? 0;
+    }
+    row(table, 'params', params(trainable, fixed));
+    row(table, 'MACs', macs(total));
+    const last = outputs.at(-1);
+    row(table, 'receptive field', formatReceptiveField(last ? index.analysis.get(last.id)?.receptiveField ?? null : null));
+    card.append(table);
+    appendDiagnostics(card, index, members.map((m) => m.id));
+    return card;
+  }
+  const node = index.nodes.get(item.id)!;
+  const a = index.analysis.get(item.id);
+  card.append(el('div', 'tt-title', node.name), el('div', 'tt-sub', describeOp(node.op)));
+  if (node.path !== node.name) card.append(el('div', 'tt-path', node.path));
+  const inputs = a?.inputShapes.length ? a.inputShapes.map(formatShape)
+    : node.inputs.map((i) => formatShape(i === INPUT_ID ? index.model.inputShape : shapeOf(index, i)));
+  row(table, inputs.length > 1 ? 'inputs' : 'input', inputs);
+  row(table, 'output', formatShape(a?.outputShape));
+  if (a && a.formula.length > 0) row(table, 'size', a.formula, 'tt-formula');
+  if (a) {
+    row(table, 'params', params(a.params.trainable, a.params.nonTrainable));
+    row(table, 'MACs', macs(a.macs));
+    row(table, 'receptive field', formatReceptiveField(a.receptiveField));
+  }
+  card.append(table);
+  appendDiagnostics(card, index, [item.id]);
+  return card;
+}
+
+function appendDiagnostics(card: HTMLElement, index: ModelIndex, ids: string[]): void {
+  for (const id of ids) {
+    for (const d of index.diagnostics.get(id) ?? []) {
+      card.append(el('div', `tt-diagnostic ${d.severity}`, d.message));
+    }
+  }
+}
+
+/** A floating card beside the hovered node, kept inside the window. */
+export class Tooltip {
+  private readonly root: HTMLElement;
+
+  constructor(parent: HTMLElement) {
+    this.root = el('div', 'tooltip');
+    this.root.setAttribute('role', 'tooltip');
+    this.root.id = 'graph-tooltip';
+    this.root.hidden = true;
+    parent.append(this.root);
+  }
+
+  show(content: HTMLElement, anchor: DOMRect): void {
+    this.root.replaceChildren(content);
+    this.root.hidden = false;
+    const { innerWidth, innerHeight } = window;
+    const box = this.root.getBoundingClientRect();
+    let left = anchor.right + 8;
+    if (left + box.width > innerWidth - 4) left = Math.max(4, anchor.left - box.width - 8);
+    const top = Math.min(Math.max(4, anchor.top), Math.max(4, innerHeight - box.height - 4));
+    this.root.style.left = `${left}px`;
+    this.root.style.top = `${top}px`;
+  }
+
+  hide(): void {
+    this.root.hidden = true;
+  }
+}
