@@ -36,44 +36,51 @@ function writeModel(name: string, text: string): string {
   return file;
 }
 
+// One program for every case (creating one costs seconds): the examples and three small files.
+const BAD = [
+  "import { model, conv2d, maxPool2d } from 'cnn-explorer';",
+  "export default model('Bad', [28, 28, 1], [",
+  "  conv2d('6', 5),",
+  '  maxPool2d(2, { strides: 2 }),',
+  ']);',
+].join('\n');
+const TYPES = [
+  "import { model, conv2d, relu, type Layer, type LayerList, type Training } from 'cnn-explorer';",
+  'const stem: Layer = conv2d(8, 3);',
+  'const body: LayerList = [stem, relu()];',
+  "export default model('T', [8, 8, 1], body);",
+  "export const training: Training = { dataset: 'mnist', optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 } };",
+].join('\n');
+const DOCS = "import * as dsl from 'cnn-explorer';\nexport const d = dsl;\n";
+
 describe('bundled declarations of cnn-explorer', () => {
-  before(() => writeFileSync(dts, buildDslDeclarations('src/dsl/index.ts')));
+  const examples = readdirSync('examples').filter((f) => f.endsWith('.cnn.ts')).map((f) => path.resolve('examples', f));
+  let checked: { program: ts.Program; errors: string[] };
+  before(() => {
+    writeFileSync(dts, buildDslDeclarations('src/dsl/index.ts'));
+    checked = typeCheck([...examples, writeModel('bad.cnn.ts', BAD), writeModel('types.cnn.ts', TYPES), writeModel('docs.cnn.ts', DOCS)]);
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('type-checks every example with no error', () => {
-    const examples = readdirSync('examples').filter((f) => f.endsWith('.cnn.ts')).map((f) => path.resolve('examples', f));
+  it('type-checks every example (and its helper modules) with no error', () => {
     assert.ok(examples.length > 0, 'examples/*.cnn.ts exist');
-    assert.deepEqual(typeCheck(examples).errors, []);
+    assert.deepEqual(checked.errors.filter((e) => !e.startsWith('bad.cnn.ts:')), []);
   });
 
   it('rejects a wrong argument type and an unknown option', () => {
-    const file = writeModel('bad.cnn.ts', [
-      "import { model, conv2d, maxPool2d } from 'cnn-explorer';",
-      "export default model('Bad', [28, 28, 1], [",
-      "  conv2d('6', 5),",
-      '  maxPool2d(2, { strides: 2 }),',
-      ']);',
-    ].join('\n'));
-    const { errors } = typeCheck([file]);
+    const errors = checked.errors.filter((e) => e.startsWith('bad.cnn.ts:'));
     assert.equal(errors.length, 2, errors.join('\n'));
     assert.match(errors[0]!, /^bad\.cnn\.ts:3: Argument of type 'string' is not assignable to parameter of type 'number'/);
     assert.match(errors[1]!, /^bad\.cnn\.ts:4: .*'strides' does not exist in type 'Pool2dOptions'/);
   });
 
   it('accepts the type-only exports (Training, Layer, LayerList)', () => {
-    const file = writeModel('types.cnn.ts', [
-      "import { model, conv2d, relu, type Layer, type LayerList, type Training } from 'cnn-explorer';",
-      'const stem: Layer = conv2d(8, 3);',
-      'const body: LayerList = [stem, relu()];',
-      "export default model('T', [8, 8, 1], body);",
-      "export const training: Training = { dataset: 'mnist', optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 } };",
-    ].join('\n'));
-    assert.deepEqual(typeCheck([file]).errors, []);
+    assert.ok(checked.program.getSourceFile(path.join(dir, 'types.cnn.ts')));
+    assert.deepEqual(checked.errors.filter((e) => e.startsWith('types.cnn.ts:')), []);
   });
 
   it('documents every exported function and every option', () => {
-    const file = writeModel('docs.cnn.ts', "import * as dsl from 'cnn-explorer';\nexport const d = dsl;\n");
-    const { program } = typeCheck([file]);
+    const { program } = checked;
     const checker = program.getTypeChecker();
     const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(dts)!)!;
     const undocumented: string[] = [];
