@@ -4,8 +4,8 @@ import { exportLines } from './exports';
 import { sameFile } from './lookup';
 import { MODEL_SELECTOR } from './vscodeRanges';
 
-// "Graph · Summary · Train" above each exported model's `model(` call (or its export statement). The commands take
-// (uri, exportName); the graph and training commands are registered by their own features.
+// "Graph · Summary · Train" above each exported model's `model(` call (or its export statement).
+// The commands take (uri, exportName); the graph and training commands are other features'.
 
 const ACTIONS: [title: string, command: string][] = [
   ['Graph', 'cnnExplorer.showGraph'],
