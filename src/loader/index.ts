@@ -6,14 +6,16 @@ import { bundleModelFile } from './bundle';
 import { evaluateBundle } from './evaluate';
 
 export interface ExportedModel {
-  /** `default` or the export's name. */
+  /** The export's name; `default` only when the model has no named export too. */
   exportName: string;
+  /** This is the file's default export (possibly also exported by name). */
+  isDefault: boolean;
   model: ModelIR;
 }
 
 export interface LoadedModelFile {
   file: string;
-  /** The default export first, then the others in file order. */
+  /** Each exported model once: the default export first, then the others in file order. */
   models: ExportedModel[];
   /** The `training` export, unchecked (the engine validates it). */
   training: unknown;
@@ -34,12 +36,22 @@ export async function loadModelFile(file: string, opts: LoadOptions = {}): Promi
   const entry = path.resolve(file);
   const bundle = await bundleModelFile(entry, { text: opts.text, dslExports: DSL_EXPORTS });
   const exports = evaluateBundle(bundle, { entry, dsl, timeoutMs: opts.timeoutMs ?? 2000, log: opts.log });
-  const models: ExportedModel[] = [];
-  for (const [exportName, value] of Object.entries(exports)) {
-    if (isModelIR(value)) models.push({ exportName, model: value });
+  return { file: entry, models: exportedModels(exports), training: toHostRealm(exports.training) };
+}
+
+/** `export default cnn` beside `export const cnn` is one model: it is listed once, by its name. */
+function exportedModels(exports: Record<string, unknown>): ExportedModel[] {
+  const byModel = new Map<ModelIR, ExportedModel>();
+  for (const [name, value] of Object.entries(exports)) {
+    if (!isModelIR(value)) continue;
+    const known = byModel.get(value);
+    const isDefault = name === 'default' || (known?.isDefault ?? false);
+    const exportName = name !== 'default' ? name : known?.exportName ?? name;
+    byModel.set(value, { exportName, isDefault, model: value });
   }
-  models.sort((a, b) => Number(b.exportName === 'default') - Number(a.exportName === 'default'));
-  return { file: entry, models, training: toHostRealm(exports.training) };
+  // esbuild lists exports alphabetically; users think in file order.
+  const position = (m: ExportedModel) => (m.model.source ? m.model.source.line * 1e6 + m.model.source.column : 0);
+  return [...byModel.values()].sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || position(a) - position(b));
 }
 
 /** Plain data from the sandbox, rebuilt in this realm so that it behaves like any other object. */
@@ -54,12 +66,12 @@ function toHostRealm(value: unknown): unknown {
 /** Picks one model of a loaded file: by export name, or the default / only one. */
 export function selectModel(loaded: LoadedModelFile, exportName?: string): ExportedModel {
   const at: SourceRange = { file: loaded.file, line: 1, column: 1, endLine: 1, endColumn: 1 };
-  const names = loaded.models.map((m) => m.exportName);
+  const names = loaded.models.flatMap((m) => (m.isDefault && m.exportName !== 'default' ? ['default', m.exportName] : [m.exportName]));
   if (loaded.models.length === 0) {
     throw new LocatedError("the file exports no model: add `export default model('Name', [h, w, c], [ ... ])`", at);
   }
   if (exportName !== undefined) {
-    const found = loaded.models.find((m) => m.exportName === exportName);
+    const found = loaded.models.find((m) => m.exportName === exportName || (exportName === 'default' && m.isDefault));
     if (!found) throw new LocatedError(`no exported model '${exportName}' (exports: ${names.join(', ')})`, at);
     return found;
   }

@@ -77,11 +77,15 @@ test('unsaved editor text is evaluated in place of the file on disk', async () =
 });
 
 test('named exports are models too; the default comes first; selectModel names what exists', async () => {
-  const file = write('two.cnn.ts', HEADER + "export const small = model('S', [4], [dense(2)]);\nexport default model('D', [4], [dense(3)]);\n");
+  const file = write('two.cnn.ts', HEADER + "export const small = model('S', [4], [dense(2)]);\nexport const big = model('B', [4], [dense(2)]);\nexport default model('D', [4], [dense(3)]);\n");
   const loaded = await loadModelFile(file);
-  assert.deepEqual(loaded.models.map((m) => m.exportName), ['default', 'small']);
+  assert.deepEqual(loaded.models.map((m) => m.exportName), ['default', 'small', 'big'], 'default first, then file order');
   assert.equal(selectModel(loaded, 'small').model.name, 'S');
-  assert.throws(() => selectModel(loaded, 'big'), /no exported model 'big' \(exports: default, small\)/);
+  assert.throws(() => selectModel(loaded, 'large'), /no exported model 'large' \(exports: default, small, big\)/);
+  const aliased = write('alias.cnn.ts', HEADER + "export const mlp = model('MLP', [4], [dense(2)]);\nexport const cnn = model('CNN', [4], [dense(2)]);\nexport default cnn;\n");
+  const both = await loadModelFile(aliased);
+  assert.deepEqual(both.models.map((m) => [m.exportName, m.isDefault]), [['cnn', true], ['mlp', false]], 'one entry per model');
+  assert.equal(selectModel(both, 'default').model.name, 'CNN');
 });
 
 test('syntax errors point at the line and column', async () => {
