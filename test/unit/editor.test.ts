@@ -92,7 +92,7 @@ describe('editor: LeNet-5 (examples/lenet.cnn.ts)', async () => {
 });
 
 describe('editor: ResNet-18, built in a helper module (examples/lib/resnet.ts)', async () => {
-  const file = path.resolve('examples/resnet18.cnn.ts');
+  const file = path.resolve('test/fixtures/resnet18-from-lib.cnn.ts');
   const lib = path.resolve('examples/lib/resnet.ts');
   const resnet = await analysed(file);
 
