@@ -70,6 +70,7 @@ export interface PageOptions {
 
 export async function openGraphPage(browser: Browser, bundle: string, opts: PageOptions = {}): Promise<GraphPage> {
   const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1200, height: 800 } });
+  page.setDefaultTimeout(5_000); // a missing element fails fast, not after Playwright's 30 s
   const css = fs.readFileSync(path.join(ROOT, 'media/graph.css'), 'utf8');
   const html = graphHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/graph.js`, styleUri: `${ORIGIN}/graph.css` });
   const files: Record<string, { type: string; body: string }> = {
