@@ -52,7 +52,12 @@ export function applyOverride(target: Record<string, unknown>, o: Override): Rec
   const root: Record<string, unknown> = { ...target };
   let at = root;
   o.path.forEach((key, i) => {
-    if (i === o.path.length - 1) { at[key] = o.value; return; }
+    if (i === o.path.length - 1) {
+      // undefined (a sweep's `null`) removes the key, so the default applies.
+      if (o.value === undefined) delete at[key];
+      else at[key] = o.value;
+      return;
+    }
     const next = at[key];
     const copy = (Array.isArray(next) ? [...next] : typeof next === 'object' && next !== null ? { ...next } : {}) as Record<string, unknown>;
     at[key] = copy;

@@ -1,0 +1,59 @@
+// From a loaded dataset to what the loop feeds the model: the same pixel permutation on train
+// and test, a seeded validation split, normalization statistics, and batches as tensors.
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  augmentBatch, channelStats, deriveSeed, isAugmenting, normalize, permutePixels, splitValidation,
+  type Dataset, type RandomSource, type Split,
+} from '../data/index';
+import type { ResolvedTraining } from './config';
+
+export interface PreparedData {
+  classNames: string[];
+  imageShape: [number, number, number];
+  train: Split;
+  validation: Split | null;
+  test: Split;
+  /** Per-channel normalization, or null to feed [0, 1] values. */
+  mean: number[] | null;
+  std: number[] | null;
+}
+
+export function prepareData(ds: Dataset, config: ResolvedTraining): PreparedData {
+  let train = ds.train;
+  let test = ds.test;
+  if (config.permutePixels !== null) {
+    // One permutation from one seed, applied to both: the task changes, not its difficulty per image.
+    train = permutePixels(train, ds.imageShape, config.permutePixels);
+    test = permutePixels(test, ds.imageShape, config.permutePixels);
+  }
+  let validation: Split | null = null;
+  if (config.validationSplit > 0) {
+    const parts = splitValidation(train, config.validationSplit, deriveSeed(config.seed, 'validation'));
+    train = parts.train;
+    validation = parts.validation;
+  }
+  let mean: number[] | null = null;
+  let std: number[] | null = null;
+  if (config.normalize === 'dataset') {
+    // Statistics of the images trained on (after the validation split: nothing leaks).
+    ({ mean, std } = channelStats(train, ds.imageShape));
+    std = std.map((s) => (s > 0 ? s : 1));
+  } else if (config.normalize) {
+    ({ mean, std } = config.normalize);
+  }
+  return { classNames: ds.classNames, imageShape: ds.imageShape, train, validation, test, mean, std };
+}
+
+/**
+ * A batch of images as the model's input tensor: augmented (training only), normalized, and
+ * shaped as the model's input ([n, h, w, c], or [n, features] for a flat input).
+ */
+export function batchTensor(
+  images: Float32Array, count: number, data: PreparedData, inputShape: number[],
+  augment?: { spec: NonNullable<ResolvedTraining['augment']>; rng: RandomSource },
+): tf.Tensor {
+  let values = images;
+  if (augment && isAugmenting(augment.spec)) values = augmentBatch(values, count, data.imageShape, augment.spec, augment.rng);
+  if (data.mean && data.std) values = normalize(values, data.mean, data.std, values === images ? undefined : values);
+  return tf.tensor(values, [count, ...inputShape], 'float32');
+}

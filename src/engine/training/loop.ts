@@ -1,0 +1,179 @@
+// The training loop: our own, not model.fit, so that stopping, per-iteration metrics, learning
+// rate schedules and freezing are under our control. Between batches it yields to the event
+// loop, so a stop request is seen within one batch.
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { ModelIR } from '../../dsl/ir';
+import { batchCount, batches, deriveSeed, Rng } from '../data/index';
+import type { LayerNames } from '../model/index';
+import type { EpochRecord, IterationRecord } from '../trainer/protocol';
+import { saveCheckpoint } from './checkpoints';
+import type { ResolvedTraining } from './config';
+import { batchTensor, type PreparedData } from './data';
+import { evaluateSplit, type Evaluation } from './evaluate';
+import { frozenLayerNames, setFrozen } from './freeze';
+import { crossEntropy, outputKind } from './loss';
+import { TrainOptimizer } from './optimizers';
+import { LrSchedule } from './schedule';
+
+export interface LoopHooks {
+  onIteration?(record: IterationRecord): void;
+  onEpoch?(record: EpochRecord): void;
+  onStatus?(phase: string, message: string): void;
+  /** Polled between batches; true finishes the current batch, saves checkpoints/last and returns. */
+  shouldStop(): boolean;
+}
+
+export interface LoopInput {
+  model: tfl.LayersModel;
+  ir: ModelIR;
+  names: LayerNames;
+  config: ResolvedTraining;
+  data: PreparedData;
+  /** `checkpoints/` of the run: best/ and last/ go inside. */
+  checkpointsDir: string;
+  hooks: LoopHooks;
+}
+
+export interface LoopResult {
+  status: 'completed' | 'stopped';
+  epochsCompleted: number;
+  best: EpochRecord | null;
+  last: EpochRecord | null;
+  /** Why training ended before its last epoch, if it did ('early stopping' or 'stop requested'). */
+  endedEarly: string | null;
+  /** The metric that chose the best epoch, e.g. 'val_accuracy' or 'test_accuracy'. */
+  monitor: string;
+  trainImagesPerSecond: number | null;
+}
+
+const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The metric that picks the best epoch and drives early stopping and plateau schedules. */
+function monitorOf(config: ResolvedTraining, hasValidation: boolean): { name: string; value: (r: EpochRecord) => number; higherIsBetter: boolean } {
+  // Without a validation split the test set stands in, as in the seed notes ("keep the best epoch").
+  const split = hasValidation ? 'val' : 'test';
+  const metric = config.earlyStopping?.monitor === 'val_loss' ? 'loss' : 'accuracy';
+  const pick = (r: EpochRecord) => {
+    const m = hasValidation ? r.val! : r.test;
+    return metric === 'loss' ? m.loss : m.accuracy;
+  };
+  return { name: `${split}_${metric}`, value: pick, higherIsBetter: metric === 'accuracy' };
+}
+
+export async function trainLoop(input: LoopInput): Promise<LoopResult> {
+  const { model, ir, config, data, hooks } = input;
+  const inputShape = ir.inputShape;
+  const kind = outputKind(ir);
+  const classes = data.classNames.length;
+  const optimizer = new TrainOptimizer(config.optimizer);
+  const schedule = new LrSchedule(config.schedule, config.epochs);
+  const monitor = monitorOf(config, data.validation !== null);
+  const steps = batchCount(data.train.count, config.batchSize);
+  const frozenNames = config.freeze ? frozenLayerNames(ir, input.names, model, config.freeze) : [];
+  const evalOpts = { batchSize: config.batchSize, inputShape, kind, shouldStop: () => hooks.shouldStop() };
+
+  let best: EpochRecord | null = null;
+  let bestValue = NaN;
+  let sinceBest = 0;
+  let last: EpochRecord | null = null;
+  let iteration = 0;
+  let trainSeconds = 0;
+  let trainImages = 0;
+  let endedEarly: string | null = null;
+  let epochsCompleted = 0;
+
+  try {
+    for (let e = 0; e < config.epochs && !endedEarly; e++) {
+      const frozen = config.freeze && e < config.freeze.epochs ? frozenNames : [];
+      setFrozen(model, frozen);
+      const base = config.freeze && e >= config.freeze.epochs && config.freeze.lrAfter !== null ? config.freeze.lrAfter : config.optimizer.lr;
+      const lr = schedule.lrAt(e, base);
+      optimizer.setLearningRate(lr);
+      const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      const augment = config.augment ? { spec: config.augment, rng: new Rng(deriveSeed(config.seed, 'augment', e)) } : undefined;
+      hooks.onStatus?.('training', `epoch ${e + 1}/${config.epochs}${frozen.length ? ` (${frozen.length} layers frozen)` : ''}, lr ${lr}`);
+
+      let lossSum = 0, correctSum = 0, seen = 0, step = 0;
+      const epochStart = performance.now();
+      for (const batch of batches(data.train, config.batchSize, { shuffle: true, seed: deriveSeed(config.seed, 'shuffle'), epoch: e })) {
+        const x = batchTensor(batch.images, batch.count, data, inputShape, augment);
+        const y = tf.tensor1d(batch.labels, 'int32');
+        let correct: tf.Tensor | null = null;
+        const { value, grads } = tf.variableGrads(() => {
+          const out = model.apply(x, { training: true }) as tf.Tensor;
+          correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), y), 'float32')));
+          return crossEntropy(out, y, classes, kind);
+        }, vars);
+        optimizer.step(vars, grads);
+        const lossValue = (await value.data())[0]!;
+        const correctValue = (await correct!.data())[0]!;
+        tf.dispose([x, y, value, correct!, ...Object.values(grads)]);
+        if (!Number.isFinite(lossValue)) {
+          throw new Error(`the loss became ${lossValue} at epoch ${e + 1}, step ${step + 1}: lower the learning rate (optimizer.lr is ${lr})`);
+        }
+        step++;
+        iteration++;
+        seen += batch.count;
+        lossSum += lossValue * batch.count;
+        correctSum += correctValue;
+        hooks.onIteration?.({
+          type: 'iteration', epoch: e + 1, step, steps, iteration, loss: lossValue, accuracy: correctValue / batch.count, lr, time: Date.now(),
+        });
+        await yieldToEvents();
+        if (hooks.shouldStop()) { endedEarly = 'stop requested'; break; }
+      }
+      const seconds = (performance.now() - epochStart) / 1000;
+      trainSeconds += seconds;
+      trainImages += seen;
+      if (endedEarly) break;
+
+      hooks.onStatus?.('evaluating', `evaluating epoch ${e + 1}`);
+      const val = data.validation ? await evaluateSplit(model, data.validation, data, evalOpts) : null;
+      const test: Evaluation | null = (data.validation && !val) ? null : await evaluateSplit(model, data.test, data, evalOpts);
+      if (!test) { endedEarly = 'stop requested'; break; }
+      const record: EpochRecord = {
+        type: 'epoch', epoch: e + 1, epochs: config.epochs, lr,
+        train: { loss: lossSum / seen, accuracy: correctSum / seen },
+        val: val ? { loss: val.loss, accuracy: val.accuracy } : null,
+        test: { loss: test.loss, accuracy: test.accuracy },
+        perClassAccuracy: test.perClassAccuracy, confusionMatrix: test.confusionMatrix,
+        imagesPerSecond: seen / seconds, seconds, frozen, best: false, time: Date.now(),
+      };
+      const value = monitor.value(record);
+      const improved = best === null || (monitor.higherIsBetter ? value > bestValue : value < bestValue);
+      if (improved) {
+        record.best = true;
+        best = record;
+        bestValue = value;
+        sinceBest = 0;
+        await saveCheckpoint(model, path.join(input.checkpointsDir, 'best'), { epoch: e + 1, savedAt: new Date().toISOString(), monitor: monitor.name, record });
+      } else {
+        sinceBest++;
+      }
+      await saveCheckpoint(model, path.join(input.checkpointsDir, 'last'), { epoch: e + 1, savedAt: new Date().toISOString(), record });
+      last = record;
+      epochsCompleted = e + 1;
+      hooks.onEpoch?.(record);
+      // Plateau reads the validation (or test) loss, as ReduceLROnPlateau on the loss.
+      if (schedule.observe((record.val ?? record.test).loss)) hooks.onStatus?.('training', 'loss on a plateau: learning rate reduced');
+      if (config.earlyStopping && sinceBest > config.earlyStopping.patience) {
+        endedEarly = `early stopping: no better ${monitor.name} for ${sinceBest} epochs`;
+        hooks.onStatus?.('training', endedEarly);
+      }
+    }
+    if (endedEarly === 'stop requested') {
+      hooks.onStatus?.('stopping', 'stop requested: saving checkpoints/last');
+      await saveCheckpoint(model, path.join(input.checkpointsDir, 'last'), { epoch: epochsCompleted, savedAt: new Date().toISOString(), partial: true });
+    }
+  } finally {
+    setFrozen(model, []);
+    optimizer.dispose();
+  }
+  return {
+    status: endedEarly === 'stop requested' ? 'stopped' : 'completed',
+    epochsCompleted, best, last, endedEarly, monitor: monitor.name,
+    trainImagesPerSecond: trainSeconds > 0 ? trainImages / trainSeconds : null,
+  };
+}

@@ -1,0 +1,60 @@
+// Optimizers with PyTorch's conventions: SGD (momentum, Nesterov), Adam, AdamW (decoupled
+// weight decay), RMSprop (α = 0.99); weightDecay elsewhere is L2 added to the gradient, as
+// PyTorch's `weight_decay`. The learning rate can be changed between steps.
+import * as tf from '@tensorflow/tfjs-core';
+import type { ResolvedOptimizer } from './config';
+
+const EPSILON = 1e-8;
+
+export class TrainOptimizer {
+  readonly optimizer: tf.Optimizer;
+  private lr: number;
+
+  constructor(private readonly spec: ResolvedOptimizer) {
+    this.lr = spec.lr;
+    switch (spec.type) {
+      case 'sgd':
+        this.optimizer = spec.momentum > 0 ? tf.train.momentum(spec.lr, spec.momentum, spec.nesterov) : tf.train.sgd(spec.lr);
+        break;
+      case 'adam':
+      case 'adamw':
+        this.optimizer = tf.train.adam(spec.lr, 0.9, 0.999, EPSILON);
+        break;
+      case 'rmsprop':
+        this.optimizer = tf.train.rmsprop(spec.lr, 0.99, 0, EPSILON);
+        break;
+    }
+  }
+
+  get learningRate(): number {
+    return this.lr;
+  }
+
+  setLearningRate(lr: number): void {
+    this.lr = lr;
+    const opt = this.optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
+    // SGD and momentum keep a scalar tensor of the rate; Adam and RMSprop read the field.
+    if (typeof opt.setLearningRate === 'function') opt.setLearningRate(lr);
+    else opt.learningRate = lr;
+  }
+
+  /** One update of `vars` from `grads` (keyed by variable name), with weight decay. */
+  step(vars: tf.Variable[], grads: tf.NamedTensorMap): void {
+    const wd = this.spec.weightDecay;
+    tf.tidy(() => {
+      if (wd > 0 && this.spec.type === 'adamw') {
+        // Decoupled: shrink the weights directly, before the Adam step (PyTorch's order).
+        for (const v of vars) v.assign(tf.mul(v, 1 - this.lr * wd));
+      }
+      const list = vars.filter((v) => grads[v.name]).map((v) => {
+        const g = grads[v.name]!;
+        return { name: v.name, tensor: wd > 0 && this.spec.type !== 'adamw' ? tf.add(g, tf.mul(v, wd)) : g };
+      });
+      this.optimizer.applyGradients(list);
+    });
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
