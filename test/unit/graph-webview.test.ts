@@ -158,6 +158,7 @@ export default model('Broken', [8, 8, 1], [conv2d(4, 3), relu(), conv2d(4, 9), r
   await tip.waitFor();
   assert.equal(await tip.textContent(), error.message);
   assert.match((await p.page.locator('g.node.error').getAttribute('aria-label'))!, /has an error/);
+  assert.equal(await p.page.locator('.banner p.error').textContent(), error.message, 'and listed above the graph');
 });
 
 test('a model that no longer evaluates keeps its last graph under a banner with the error', async () => {

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../../src/analysis/types';
 import type { GraphError } from '../../src/shared/messages';
 
 // The strip above the graph: why the file no longer evaluates (the graph below is the last one
-// that did, marked stale), or diagnostics that concern the whole model.
+// that did, marked stale), and the model's errors and whole-model diagnostics.
 
 export class Banner {
   private readonly root: HTMLElement;
@@ -15,7 +15,7 @@ export class Banner {
     parent.append(this.root);
   }
 
-  show(opts: { stale: boolean; error: GraphError | null; hasGraph: boolean; modelDiagnostics: Diagnostic[] }): void {
+  show(opts: { stale: boolean; error: GraphError | null; hasGraph: boolean; diagnostics: Diagnostic[] }): void {
     const lines: { cls: string; text: string }[] = [];
     if (opts.error) {
       const where = opts.error.location ? `line ${opts.error.location.line}, column ${opts.error.location.column}: ` : '';
@@ -23,7 +23,7 @@ export class Banner {
         : opts.hasGraph ? '' : 'The model does not evaluate. ';
       lines.push({ cls: 'error', text: `${lead}${where}${opts.error.message}` });
     }
-    for (const d of opts.modelDiagnostics) lines.push({ cls: d.severity, text: d.message });
+    for (const d of opts.diagnostics) lines.push({ cls: d.severity, text: d.message });
     this.root.hidden = lines.length === 0;
     this.root.classList.toggle('stale', opts.stale);
     this.root.replaceChildren(...lines.map((l) => {

@@ -104,7 +104,7 @@ export class GraphView {
         this.receptiveField.setSample({ dataUri: message.dataUri, label: message.label });
         break;
       case 'exported':
-        if (message.error) this.banner.show({ stale: false, error: { message: `Export failed: ${message.error}`, location: null }, hasGraph: true, modelDiagnostics: [] });
+        if (message.error) this.banner.show({ stale: false, error: { message: `Export failed: ${message.error}`, location: null }, hasGraph: true, diagnostics: [] });
         break;
     }
   }
@@ -118,7 +118,8 @@ export class GraphView {
     this.toolbar.setExports(message.exports, exportName);
     this.banner.show({
       stale: message.stale, error: message.error, hasGraph: message.graph !== null,
-      modelDiagnostics: message.graph ? indexModel(message.graph).modelDiagnostics : [],
+      // Errors are also marked on their nodes; listing them here says so without hovering.
+      diagnostics: message.graph ? message.graph.analysis.diagnostics.filter((d) => d.nodeId === null || d.severity === 'error') : [],
     });
     document.body.classList.toggle('stale', message.stale);
     if (!message.graph) {

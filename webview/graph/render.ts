@@ -43,7 +43,7 @@ export class GraphRenderer {
     this.clusterLayer = viewport.append('g').attr('class', 'clusters');
     this.edgeLayer = viewport.append('g').attr('class', 'edges');
     this.labelLayer = viewport.append('g').attr('class', 'edge-labels');
-    this.nodeLayer = viewport.append('g').attr('class', 'nodes').attr('role', 'list');
+    this.nodeLayer = viewport.append('g').attr('class', 'nodes').attr('role', 'group').attr('aria-label', 'Layers');
   }
 
   render(view: ViewGraph, layout: GraphLayout): void {
@@ -106,7 +106,7 @@ export class GraphRenderer {
     const all = this.nodeLayer.selectAll<SVGGElement, ViewNode>('g.node')
       .data(nodes, (n) => n.key)
       .join((enter) => {
-        const g = enter.append('g').attr('role', 'listitem');
+        const g = enter.append('g').attr('role', 'button');
         g.append('rect').attr('class', 'node-box').attr('rx', 4);
         g.append('rect').attr('class', 'node-accent').attr('width', 4);
         g.append('text').attr('class', 'node-title');
@@ -186,7 +186,7 @@ export class GraphRenderer {
       g.classList.toggle('cursor', marks.cursor.has(key));
       g.classList.toggle('match', searching && marks.matches!.has(key));
       g.classList.toggle('dimmed', searching && !marks.matches!.has(key));
-      g.setAttribute('aria-selected', String(key === marks.selected));
+      g.setAttribute('aria-current', String(key === marks.selected));
     }
     this.clusterLayer.selectAll<SVGGElement, ViewCluster>('g.cluster')
       .classed('cursor', (c) => marks.cursor.has(c.key))

@@ -113,7 +113,6 @@ export class Toolbar {
   }
 
   setReceptiveFieldOpen(open: boolean): void {
-    this.receptiveFieldButton.toggleAttribute('aria-pressed', open);
     this.receptiveFieldButton.setAttribute('aria-pressed', String(open));
   }
 }

@@ -114,9 +114,18 @@ export class Tooltip {
     this.root.hidden = false;
     const { innerWidth, innerHeight } = window;
     const box = this.root.getBoundingClientRect();
-    let left = anchor.right + 8;
-    if (left + box.width > innerWidth - 4) left = Math.max(4, anchor.left - box.width - 8);
-    const top = Math.min(Math.max(4, anchor.top), Math.max(4, innerHeight - box.height - 4));
+    const clamp = (v: number, max: number) => Math.min(Math.max(4, v), Math.max(4, max));
+    let left: number;
+    let top: number;
+    if (anchor.right + 8 + box.width <= innerWidth - 4) {
+      [left, top] = [anchor.right + 8, clamp(anchor.top, innerHeight - box.height - 4)];
+    } else if (anchor.left - 8 - box.width >= 4) {
+      [left, top] = [anchor.left - 8 - box.width, clamp(anchor.top, innerHeight - box.height - 4)];
+    } else {
+      // No room beside the node: below it (or above, near the bottom), never over it.
+      left = clamp(anchor.left, innerWidth - box.width - 4);
+      top = anchor.bottom + 8 + box.height <= innerHeight - 4 ? anchor.bottom + 8 : Math.max(4, anchor.top - 8 - box.height);
+    }
     this.root.style.left = `${left}px`;
     this.root.style.top = `${top}px`;
   }
