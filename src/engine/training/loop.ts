@@ -67,7 +67,8 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
   const inputShape = ir.inputShape;
   const kind = outputKind(ir);
   const classes = data.classNames.length;
-  const optimizer = new TrainOptimizer(config.optimizer);
+  let optimizer = new TrainOptimizer(config.optimizer);
+  let trainedSet = '';
   const schedule = new LrSchedule(config.schedule, config.epochs);
   const monitor = monitorOf(config, data.validation !== null);
   const steps = batchCount(data.train.count, config.batchSize);
@@ -90,8 +91,16 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
       setFrozen(model, frozen);
       const base = config.freeze && e >= config.freeze.epochs && config.freeze.lrAfter !== null ? config.freeze.lrAfter : config.optimizer.lr;
       const lr = schedule.lrAt(e, base);
-      optimizer.setLearningRate(lr);
       const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      // tfjs optimizers keep their state by the position of each gradient in the list, so a
+      // different set of trainable weights (freeze ending) needs a fresh optimizer.
+      const set = vars.map((v) => v.name).join('\n');
+      if (trainedSet && set !== trainedSet) {
+        optimizer.dispose();
+        optimizer = new TrainOptimizer(config.optimizer);
+      }
+      trainedSet = set;
+      optimizer.setLearningRate(lr);
       const augment = config.augment ? { spec: config.augment, rng: new Rng(deriveSeed(config.seed, 'augment', e)) } : undefined;
       hooks.onStatus?.('training', `epoch ${e + 1}/${config.epochs}${frozen.length ? ` (${frozen.length} layers frozen)` : ''}, lr ${lr}`);
 
