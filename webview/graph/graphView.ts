@@ -83,6 +83,8 @@ export class GraphView {
       if (e.key === '/' && !(e.target instanceof HTMLElement && e.target.closest('.toolbar'))) {
         e.preventDefault();
         this.toolbar.focusSearch();
+      } else if (e.target === document.body) {
+        this.onKey(e); // nothing focused yet: the graph's keys still work
       }
     });
     this.toolbar.setQuery(this.state.query);

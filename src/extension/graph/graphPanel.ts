@@ -46,7 +46,10 @@ export class GraphPanel implements vscode.Disposable {
     uri: vscode.Uri | null, exportName: string | null): GraphPanel {
     GraphPanel.current?.dispose();
     panel.webview.options = GraphPanel.options(context);
-    GraphPanel.current = new GraphPanel(panel, context, documents, uri, exportName);
+    // Saved before it showed anything: take the model document in the active editor, if any.
+    const active = vscode.window.activeTextEditor?.document;
+    const target = uri ?? (active && isModelDocument(active) ? active.uri : null);
+    GraphPanel.current = new GraphPanel(panel, context, documents, target, uri ? exportName : null);
     return GraphPanel.current;
   }
 
