@@ -12,6 +12,10 @@ const commands: Record<string, { load: () => Promise<Command>; usage: string }> 
     load: async () => (await import('./summary')).summaryCommand,
     usage: 'summary FILE [--model EXPORT] [--json]',
   },
+  runs: {
+    load: async () => (await import('./runs')).runsCommand,
+    usage: 'runs list|show ID|compare ID ID… [--runs-dir DIR] [--json]',
+  },
 };
 
 function usage(): string {

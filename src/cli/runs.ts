@@ -1,0 +1,104 @@
+import * as path from 'node:path';
+import { comparisonContract, compareRuns, bestEpochOf, finalEpochOf } from '../runs/compare';
+import { loadRun, loadRuns, readRunStrict, resolveRunId, RunLookupError } from '../runs/lookup';
+import { readMeta } from '../runs/meta';
+import { loadRunModels } from '../runs/runModels';
+import { defaultRunsDir } from '../runs/store';
+import { formatComparison, formatRunList, formatRunShow, runSeconds, type ListedRun } from '../runs/text';
+import * as fs from 'node:fs';
+import { parseCommandArgs, UsageError } from './args';
+
+// `cnn-explorer runs list | show ID | compare ID ID… [--runs-dir DIR] [--json]`: the run store
+// for people (tables) and for programs (the contract's JSON). Ids may be given by unique prefix.
+
+const USAGE = 'runs list|show ID|compare ID ID… [--runs-dir DIR] [--json]';
+
+const OPTIONS = {
+  'runs-dir': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export async function runsCommand(argv: string[]): Promise<void> {
+  process.stdout.write(await runRuns(argv));
+}
+
+/** What `runs …` prints on stdout; errors are thrown (one line each). */
+export async function runRuns(argv: string[]): Promise<string> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, USAGE);
+  const [sub, ...ids] = positionals;
+  const runsDir = values['runs-dir'] ? path.resolve(values['runs-dir']) : defaultRunsDir();
+  const json = values.json === true;
+  switch (sub) {
+    case 'list':
+      if (ids.length) throw new UsageError(`runs list takes no ids\nusage: cnn-explorer ${USAGE}`);
+      return list(runsDir, json);
+    case 'show':
+      if (ids.length !== 1) throw new UsageError(`runs show takes one id\nusage: cnn-explorer ${USAGE}`);
+      return show(runsDir, ids[0]!, json);
+    case 'compare':
+      if (ids.length < 2) throw new UsageError(`runs compare takes two or more ids\nusage: cnn-explorer ${USAGE}`);
+      return compare(runsDir, ids, json);
+    default:
+      throw new UsageError(`${sub ? `unknown runs command '${sub}'` : 'missing runs command'}\nusage: cnn-explorer ${USAGE}`);
+  }
+}
+
+function listed(runsDir: string): ListedRun[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(runsDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+  } catch {
+    return []; // no runs folder yet: an empty list, not an error
+  }
+  // Ids start with the time: newest first.
+  return names.sort().reverse().map((id) => {
+    const dir = path.join(runsDir, id);
+    try {
+      return { id, record: readRunStrict(dir), meta: readMeta(dir), problem: null };
+    } catch (err) {
+      return { id, record: null, meta: readMeta(dir), problem: (err as Error).message };
+    }
+  });
+}
+
+function list(runsDir: string, json: boolean): string {
+  const runs = listed(runsDir);
+  if (!json) return formatRunList(runs, runsDir);
+  return JSON.stringify(runs.map(({ id, record: r, meta, problem }) => (r ? {
+    id, name: meta.name, tags: meta.tags, status: r.status,
+    model: { name: r.model.name, export: r.model.export, file: r.source.file },
+    dataset: r.dataset?.id ?? (typeof r.config.dataset === 'string' ? r.config.dataset : r.config.dataset.folder),
+    permutePixels: r.config.permutePixels,
+    bestEpoch: r.bestEpoch, bestTestAccuracy: r.best?.test.accuracy ?? null,
+    epochsCompleted: r.epochsCompleted, epochs: r.config.epochs,
+    seconds: runSeconds(r), backend: r.backend?.name ?? null, startedAt: r.startedAt, error: r.error,
+  } : { id, name: meta.name, tags: meta.tags, status: null, error: problem }))) + '\n';
+}
+
+function show(runsDir: string, id: string, json: boolean): string {
+  const { dir } = resolveRunId(runsDir, id);
+  const run = loadRun(dir);
+  const best = bestEpochOf(run);
+  const final = finalEpochOf(run);
+  if (!json) return formatRunShow({ record: run.record, meta: run.meta!, best, final });
+  return JSON.stringify({
+    run: run.record,
+    meta: run.meta,
+    best, final,
+    perClassAccuracy: {
+      classNames: run.record.dataset?.classNames ?? [],
+      best: best?.perClassAccuracy ?? [],
+      final: final?.perClassAccuracy ?? [],
+    },
+  }) + '\n';
+}
+
+async function compare(runsDir: string, ids: string[], json: boolean): Promise<string> {
+  const runs = loadRuns(runsDir, ids);
+  if (json) return JSON.stringify(comparisonContract(compareRuns(runs))) + '\n';
+  // The architecture diff re-evaluates each run's copy of its model file (people only).
+  const models = await loadRunModels(runs.map((r) => r.record));
+  return formatComparison(compareRuns(runs, models));
+}
+
+export { RunLookupError };
