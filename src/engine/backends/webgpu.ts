@@ -1,0 +1,90 @@
+// The `webgpu` backend: @tensorflow/tfjs-backend-webgpu on Dawn (the `webgpu` npm package, whose
+// native binaries ship in the package): Vulkan on Linux, Metal on macOS, D3D12 on Windows. Used
+// only when Dawn finds an adapter; asking for one is bounded by a timeout because a broken
+// driver can hang. A software adapter (llvmpipe/lavapipe, SwiftShader, WARP) is correct but much
+// slower than wasm, so `auto` passes it over; forcing `webgpu` still accepts it.
+
+import * as tf from '@tensorflow/tfjs-core';
+import { firstLine } from './tensorflow';
+import type { ProbeResult } from './types';
+
+export const WEBGPU_HINT =
+  'WebGPU needs a GPU driver Dawn can use: Vulkan on Linux (e.g. Debian/Ubuntu `libvulkan1` and ' +
+  '`mesa-vulkan-drivers`, or the NVIDIA driver), Metal on macOS, D3D12 on Windows';
+
+interface AdapterLike {
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+}
+interface GpuLike {
+  requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null>;
+}
+
+/** One GPU object per process: Dawn instances are costly and tfjs-backend-webgpu reads it from navigator. */
+let gpu: GpuLike | undefined;
+
+async function dawnGpu(): Promise<GpuLike> {
+  if (gpu) return gpu;
+  // `webgpu` is an ES module; a dynamic import works from both the CJS bundle and tsx.
+  const mod = (await import('webgpu')) as unknown as { create(flags: string[]): GpuLike; globals: object };
+  // Dawn tries every backend it was built with unless told; on Linux only Vulkan is useful.
+  gpu = mod.create(process.platform === 'linux' ? ['backend=vulkan'] : []);
+  // tfjs-backend-webgpu uses the WebGPU globals (GPUBufferUsage, …) and navigator.gpu.
+  for (const [key, value] of Object.entries(mod.globals)) {
+    if (!(key in globalThis)) (globalThis as Record<string, unknown>)[key] = value;
+  }
+  const g = globalThis as { navigator?: object };
+  if (g.navigator) {
+    // Node ≥ 21 has a navigator object without gpu: add the property to it.
+    Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true, writable: true });
+  } else {
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  }
+  return gpu;
+}
+
+function adapterName(a: AdapterLike): string {
+  const i = a.info ?? {};
+  const parts = [i.description || i.device, i.vendor, i.architecture].filter((p) => !!p);
+  return parts.length ? parts.join(', ') : 'unnamed adapter';
+}
+
+export function isSoftwareAdapter(name: string): boolean {
+  return /llvmpipe|lavapipe|swiftshader|software|warp|cpu/i.test(name);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Finds an adapter and makes 'webgpu' the current backend.
+ * @param acceptSoftware false for `auto`: a CPU-emulated GPU is slower than wasm.
+ */
+export async function probeWebgpu(acceptSoftware: boolean, timeoutMs = 5000): Promise<ProbeResult> {
+  let adapter: AdapterLike | null;
+  try {
+    const g = await dawnGpu();
+    adapter = await withTimeout(g.requestAdapter({ powerPreference: 'high-performance' }), timeoutMs, 'Dawn');
+  } catch (e) {
+    return { ok: false, reason: `WebGPU (Dawn) could not start: ${firstLine(e)}`, hint: WEBGPU_HINT };
+  }
+  if (!adapter) return { ok: false, reason: 'WebGPU (Dawn) found no GPU adapter', hint: WEBGPU_HINT };
+  const name = adapterName(adapter);
+  if (!acceptSoftware && isSoftwareAdapter(name)) {
+    return { ok: false, reason: `the only WebGPU adapter is software (${name}), slower than wasm`, hint: WEBGPU_HINT };
+  }
+  try {
+    await import('@tensorflow/tfjs-backend-webgpu');
+    if (!tf.findBackendFactory('webgpu')) throw new Error('@tensorflow/tfjs-backend-webgpu did not register (navigator.gpu missing)');
+    if (!(await withTimeout(tf.setBackend('webgpu'), timeoutMs * 2, 'the WebGPU device'))) {
+      throw new Error('initialisation failed');
+    }
+  } catch (e) {
+    return { ok: false, reason: `WebGPU adapter ${name} found but tfjs could not use it: ${firstLine(e)}`, hint: WEBGPU_HINT };
+  }
+  return { ok: true, detail: name, note: isSoftwareAdapter(name) ? 'software adapter: correct but slow' : undefined };
+}

@@ -1,0 +1,295 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+// tfjs-layers registers tfjs-core's gradient functions (the training loop imports it too).
+import '@tensorflow/tfjs-layers';
+import { registerWasmTrainingKernels } from '../../src/engine/backends/index';
+
+// Every kernel that src/engine/backends/wasm registers for the 'wasm' backend, checked against
+// the cpu backend's kernel of the same name on random data, over random and hand-picked
+// geometries: strides 1–2, padding valid / same / a number / explicit per side, dilation,
+// batch > 1, channels > 1, and a batch big enough to be split into several chunks.
+//
+// Dilation: only the depthwise kernels take it (Conv2DBackpropFilter/Input have no dilations
+// attribute, and tfjs-core's gradients refuse dilation > 1 anyway), and the cpu backend's
+// depthwise backprop kernels ignore it. So a dilated case is compared with the cpu kernel run
+// without dilation on the equivalent filter with zeros between the taps.
+//
+// Tolerance: both sides are float32 sums in different orders (XNNPACK's blocked FMAs against
+// plain loops), so the error grows with the number and size of the terms. Each element must be
+// within TOL × (1 + the largest |value| of the cpu result): measured errors are ~1e-7–1e-6 of
+// that scale; a wrong tap, stride or padding gives errors of order 1.
+const TOL = 2e-5;
+
+type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+/** Small deterministic PRNG (mulberry32) so a failure can be reproduced. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const randInt = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+function randomArray(r: () => number, n: number): Float32Array {
+  return Float32Array.from({ length: n }, () => r() * 2 - 1);
+}
+
+interface Inputs { [name: string]: { shape: number[]; values: Float32Array } }
+
+/** Runs one kernel on one backend on fresh tensors and returns the result's values and shape. */
+async function runOn(backend: 'cpu' | 'wasm', kernel: string, inputs: Inputs, attrs: object): Promise<{ shape: number[]; values: Float32Array }> {
+  await tf.setBackend(backend);
+  const ts: Record<string, tf.Tensor> = {};
+  for (const [k, v] of Object.entries(inputs)) ts[k] = tf.tensor(v.values, v.shape, 'float32');
+  const out = tf.engine().runKernel(kernel, ts, attrs as tf.NamedAttrMap) as tf.Tensor;
+  const result = { shape: out.shape, values: (await out.data()) as Float32Array };
+  out.dispose();
+  for (const t of Object.values(ts)) t.dispose();
+  return result;
+}
+
+async function assertSameAsCpu(kernel: string, inputs: Inputs, attrs: object, label: string,
+  reference: () => Promise<{ shape: number[]; values: Float32Array }> = () => runOn('cpu', kernel, inputs, attrs)): Promise<void> {
+  const ref = await reference();
+  const got = await runOn('wasm', kernel, inputs, attrs);
+  assert.deepEqual(got.shape, ref.shape, `${label}: shape`);
+  let scale = 0;
+  for (const v of ref.values) scale = Math.max(scale, Math.abs(v));
+  const tol = TOL * (1 + scale);
+  for (let i = 0; i < ref.values.length; i++) {
+    const d = Math.abs(got.values[i]! - ref.values[i]!);
+    if (!(d <= tol)) assert.fail(`${label}: element ${i}: wasm ${got.values[i]} vs cpu ${ref.values[i]} (|Δ| ${d} > ${tol})`);
+  }
+}
+
+/** Output size along one axis, as tfjs computes it, for building dy of the right shape. */
+function outShape(xShape: number[], fShape: number[], strides: [number, number], pad: Pad, dilations: [number, number], depthwise: boolean): number[] {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], fShape as [number, number, number, number], strides, dilations, pad, undefined, depthwise);
+  return info.outShape;
+}
+
+interface ConvCase { x: number[]; f: number[]; strides: [number, number]; pad: Pad; dilations: [number, number] }
+
+function randomPad(r: () => number): Pad {
+  switch (randInt(r, 0, 3)) {
+    case 0: return 'valid';
+    case 1: return 'same';
+    case 2: return randInt(r, 0, 2);
+    default: return [[0, 0], [randInt(r, 0, 2), randInt(r, 0, 2)], [randInt(r, 0, 2), randInt(r, 0, 2)], [0, 0]];
+  }
+}
+
+function randomConvCases(seed: number, n: number, depthwise: boolean): ConvCase[] {
+  const r = rng(seed);
+  const cases: ConvCase[] = [];
+  while (cases.length < n) {
+    const k = [randInt(r, 1, 5), randInt(r, 1, 5)];
+    const s: [number, number] = [randInt(r, 1, 2), randInt(r, 1, 2)];
+    // tfjs requires stride 1 where dilation > 1 (depthwise only: see the header).
+    const d: [number, number] = depthwise && s[0] === 1 && s[1] === 1 ? [randInt(r, 1, 2), randInt(r, 1, 2)] : [1, 1];
+    const x = [randInt(r, 1, 3), randInt(r, 5, 12), randInt(r, 5, 12), randInt(r, 1, 5)];
+    const f = [k[0]!, k[1]!, x[3]!, depthwise ? randInt(r, 1, 2) : randInt(r, 1, 4)];
+    const pad = randomPad(r);
+    try {
+      const o = outShape(x, f, s, pad, d, depthwise);
+      if (o.some((v) => v <= 0)) continue;
+    } catch {
+      continue; // e.g. explicit padding that tfjs rejects for this geometry
+    }
+    cases.push({ x, f, strides: s, pad, dilations: d });
+  }
+  return cases;
+}
+
+const fixedCases: ConvCase[] = [
+  // LeNet's two convolutions and the small CNN's, at a small batch.
+  { x: [2, 28, 28, 1], f: [5, 5, 1, 6], strides: [1, 1], pad: 'same', dilations: [1, 1] },
+  { x: [2, 14, 14, 6], f: [5, 5, 6, 16], strides: [1, 1], pad: 'valid', dilations: [1, 1] },
+  // ResNet's strided 3×3 and 1×1 shortcut, and its 7×7 stem with stride 2 and padding 3.
+  { x: [2, 8, 8, 8], f: [3, 3, 8, 16], strides: [2, 2], pad: 'same', dilations: [1, 1] },
+  { x: [3, 8, 8, 8], f: [1, 1, 8, 16], strides: [2, 2], pad: 'valid', dilations: [1, 1] },
+  { x: [2, 16, 16, 3], f: [7, 7, 3, 4], strides: [2, 2], pad: [[0, 0], [3, 3], [3, 3], [0, 0]], dilations: [1, 1] },
+  // Non-square everything, asymmetric explicit padding.
+  { x: [2, 9, 6, 3], f: [3, 2, 3, 5], strides: [2, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]], dilations: [1, 1] },
+  // Several chunks with a short last one: 3 images per chunk (64·64 positions · 72 taps each).
+  { x: [4, 64, 64, 8], f: [3, 3, 8, 4], strides: [1, 1], pad: 'same', dilations: [1, 1] },
+];
+
+before(async () => {
+  registerWasmTrainingKernels();
+  assert.ok(await tf.setBackend('wasm'));
+});
+
+test('Conv2DBackpropFilter matches cpu', async () => {
+  const r = rng(11);
+  for (const c of [...fixedCases, ...randomConvCases(1, 40, false)]) {
+    const dy = outShape(c.x, c.f, c.strides, c.pad, [1, 1], false);
+    const label = `x ${c.x} f ${c.f} s ${c.strides} pad ${JSON.stringify(c.pad)}`;
+    await assertSameAsCpu('Conv2DBackpropFilter',
+      { x: { shape: c.x, values: randomArray(r, tf.util.sizeFromShape(c.x)) }, dy: { shape: dy, values: randomArray(r, tf.util.sizeFromShape(dy)) } },
+      { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.f }, label);
+  }
+});
+
+test('Conv2DBackpropInput matches cpu', async () => {
+  const r = rng(12);
+  for (const c of [...fixedCases, ...randomConvCases(2, 40, false)]) {
+    const dy = outShape(c.x, c.f, c.strides, c.pad, [1, 1], false);
+    const label = `x ${c.x} f ${c.f} s ${c.strides} pad ${JSON.stringify(c.pad)}`;
+    await assertSameAsCpu('Conv2DBackpropInput',
+      { dy: { shape: dy, values: randomArray(r, tf.util.sizeFromShape(dy)) }, filter: { shape: c.f, values: randomArray(r, tf.util.sizeFromShape(c.f)) } },
+      { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }, label);
+  }
+});
+
+const depthwiseFixed: ConvCase[] = [
+  { x: [2, 8, 8, 6], f: [3, 3, 6, 1], strides: [1, 1], pad: 'same', dilations: [1, 1] },
+  { x: [2, 9, 9, 4], f: [3, 3, 4, 1], strides: [2, 2], pad: 'same', dilations: [1, 1] },
+  { x: [3, 10, 7, 3], f: [3, 3, 3, 2], strides: [1, 1], pad: 'valid', dilations: [2, 2] },
+  { x: [2, 9, 9, 5], f: [5, 3, 5, 3], strides: [1, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]], dilations: [1, 2] },
+];
+
+const isDilated = (c: ConvCase) => c.dilations[0] > 1 || c.dilations[1] > 1;
+
+/** The shape of a filter with dilation − 1 zeros between its taps. */
+function dilatedShape(f: number[], [dh, dw]: [number, number]): number[] {
+  return [(f[0]! - 1) * dh + 1, (f[1]! - 1) * dw + 1, f[2]!, f[3]!];
+}
+
+/** [KH, KW, C, M] values placed at every dilation-th tap of a zero filter. */
+function spreadTaps(values: Float32Array, f: number[], d: [number, number]): Float32Array {
+  const big = dilatedShape(f, d);
+  const inner = f[2]! * f[3]!;
+  const out = new Float32Array(tf.util.sizeFromShape(big));
+  for (let kh = 0; kh < f[0]!; kh++) {
+    for (let kw = 0; kw < f[1]!; kw++) {
+      out.set(values.subarray((kh * f[1]! + kw) * inner, (kh * f[1]! + kw + 1) * inner), (kh * d[0] * big[1]! + kw * d[1]) * inner);
+    }
+  }
+  return out;
+}
+
+/** The inverse: the values at the real taps of a dilated-shape filter. */
+function takeTaps(values: Float32Array, f: number[], d: [number, number]): Float32Array {
+  const big = dilatedShape(f, d);
+  const inner = f[2]! * f[3]!;
+  const out = new Float32Array(tf.util.sizeFromShape(f));
+  for (let kh = 0; kh < f[0]!; kh++) {
+    for (let kw = 0; kw < f[1]!; kw++) {
+      const from = (kh * d[0] * big[1]! + kw * d[1]) * inner;
+      out.set(values.subarray(from, from + inner), (kh * f[1]! + kw) * inner);
+    }
+  }
+  return out;
+}
+
+test('DepthwiseConv2dNativeBackpropFilter matches cpu (with dilation)', async () => {
+  const r = rng(13);
+  for (const c of [...depthwiseFixed, ...randomConvCases(3, 40, true)]) {
+    const dy = outShape(c.x, c.f, c.strides, c.pad, c.dilations, true);
+    const label = `x ${c.x} f ${c.f} s ${c.strides} d ${c.dilations} pad ${JSON.stringify(c.pad)}`;
+    const inputs = { x: { shape: c.x, values: randomArray(r, tf.util.sizeFromShape(c.x)) }, dy: { shape: dy, values: randomArray(r, tf.util.sizeFromShape(dy)) } };
+    const attrs = { strides: c.strides, pad: c.pad, dilations: c.dilations, filterShape: c.f };
+    // Dilated: the cpu gradient for the zero-filled filter, read at the real taps.
+    const undilated = async () => {
+      const big = await runOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', inputs,
+        { ...attrs, dilations: [1, 1], filterShape: dilatedShape(c.f, c.dilations) });
+      return { shape: c.f, values: takeTaps(big.values, c.f, c.dilations) };
+    };
+    await assertSameAsCpu('DepthwiseConv2dNativeBackpropFilter', inputs, attrs, label, isDilated(c) ? undilated : undefined);
+  }
+});
+
+test('DepthwiseConv2dNativeBackpropInput matches cpu (with dilation)', async () => {
+  const r = rng(14);
+  for (const c of [...depthwiseFixed, ...randomConvCases(4, 40, true)]) {
+    const dy = outShape(c.x, c.f, c.strides, c.pad, c.dilations, true);
+    const label = `x ${c.x} f ${c.f} s ${c.strides} d ${c.dilations} pad ${JSON.stringify(c.pad)}`;
+    const inputs = { dy: { shape: dy, values: randomArray(r, tf.util.sizeFromShape(dy)) }, filter: { shape: c.f, values: randomArray(r, tf.util.sizeFromShape(c.f)) } };
+    const attrs = { strides: c.strides, pad: c.pad, dilations: c.dilations, inputShape: c.x };
+    const undilated = () => runOn('cpu', 'DepthwiseConv2dNativeBackpropInput',
+      { dy: inputs.dy, filter: { shape: dilatedShape(c.f, c.dilations), values: spreadTaps(inputs.filter.values, c.f, c.dilations) } },
+      { ...attrs, dilations: [1, 1] });
+    await assertSameAsCpu('DepthwiseConv2dNativeBackpropInput', inputs, attrs, label, isDilated(c) ? undilated : undefined);
+  }
+});
+
+test('BatchMatMul matches cpu with every transpose, rank 2 and 3, broadcast batch', async () => {
+  const r = rng(15);
+  const shapes: Array<[number[], number[]]> = [
+    [[7, 5], [5, 3]], [[1, 7, 5], [1, 5, 3]], [[3, 7, 5], [3, 5, 3]], [[2, 7, 5], [1, 5, 3]], [[64, 400], [400, 120]],
+  ];
+  for (const [a, b] of shapes) {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        const sa = tA ? [...a.slice(0, -2), a[a.length - 1]!, a[a.length - 2]!] : a;
+        const sb = tB ? [...b.slice(0, -2), b[b.length - 1]!, b[b.length - 2]!] : b;
+        await assertSameAsCpu('BatchMatMul',
+          { a: { shape: sa, values: randomArray(r, tf.util.sizeFromShape(sa)) }, b: { shape: sb, values: randomArray(r, tf.util.sizeFromShape(sb)) } },
+          { transposeA: tA, transposeB: tB }, `a ${sa} b ${sb} tA ${tA} tB ${tB}`);
+      }
+    }
+  }
+});
+
+test('a small net\'s gradients (conv, depthwise, pooling, batch-norm-like ops, dense) match cpu', async () => {
+  const r = rng(16);
+  const xs = randomArray(r, 4 * 12 * 12 * 3);
+  const ws = { c1: randomArray(r, 3 * 3 * 3 * 8), dw: randomArray(r, 3 * 3 * 8 * 2), c2: randomArray(r, 1 * 1 * 16 * 8), d: randomArray(r, 3 * 3 * 8 * 10) };
+  async function grads(backend: 'cpu' | 'wasm'): Promise<Float32Array[]> {
+    await tf.setBackend(backend);
+    const x = tf.tensor4d(xs, [4, 12, 12, 3]);
+    const params = [tf.tensor4d(ws.c1, [3, 3, 3, 8]), tf.tensor4d(ws.dw, [3, 3, 8, 2]), tf.tensor4d(ws.c2, [1, 1, 16, 8]), tf.tensor2d(ws.d, [72, 10])];
+    const labels = tf.oneHot(tf.tensor1d([0, 3, 5, 9], 'int32'), 10);
+    const g = tf.grads((...p: tf.Tensor[]) => {
+      const [c1, dw, c2, d] = p as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.Tensor2D];
+      let h: tf.Tensor4D = tf.relu(tf.conv2d(x, c1, 1, 'same'));
+      h = tf.maxPool(h, 2, 2, 'same');
+      const m = tf.moments(h, [0, 1, 2]);
+      h = tf.div(tf.sub(h, m.mean), tf.sqrt(tf.add(m.variance, 1e-3)));
+      h = tf.relu6(tf.depthwiseConv2d(h, dw, 1, 'same'));
+      h = tf.add(tf.conv2d(h, c2, 2, 'valid'), tf.slice(tf.avgPool(h, 2, 2, 'valid'), [0, 0, 0, 0], [-1, -1, -1, 8]));
+      const logits = tf.matMul(tf.reshape(h, [4, 72]), d);
+      return tf.losses.softmaxCrossEntropy(labels, logits);
+    })(params);
+    const out: Float32Array[] = [];
+    for (const t of g) out.push((await t.data()) as Float32Array);
+    tf.dispose([x, labels, ...params, ...g]);
+    return out;
+  }
+  const ref = await grads('cpu');
+  const got = await grads('wasm');
+  ref.forEach((g, i) => {
+    let scale = 0;
+    for (const v of g) scale = Math.max(scale, Math.abs(v));
+    for (let j = 0; j < g.length; j++) {
+      assert.ok(Math.abs(got[i]![j]! - g[j]!) <= 1e-4 * (1 + scale), `gradient ${i} element ${j}: ${got[i]![j]} vs ${g[j]}`);
+    }
+  });
+});
+
+test('training kernels do not leak wasm tensors', async () => {
+  await tf.setBackend('wasm');
+  const x = tf.randomNormal([4, 16, 16, 8]);
+  const f = tf.randomNormal([3, 3, 8, 8]);
+  const dw = tf.randomNormal([3, 3, 8, 1]);
+  const step = () => tf.tidy(() => {
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+      tf.sum(tf.depthwiseConv2d(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'), c as tf.Tensor4D, 1, 'same')));
+    return g([x, f, dw]);
+  });
+  tf.dispose(step());
+  const before = tf.memory().numTensors;
+  const dataIds = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+  for (let i = 0; i < 3; i++) tf.dispose(step());
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal((tf.backend() as unknown as { numDataIds(): number }).numDataIds(), dataIds);
+  tf.dispose([x, f, dw]);
+});
