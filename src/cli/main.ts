@@ -16,6 +16,15 @@ const commands: Record<string, { load: () => Promise<Command>; usage: string }> 
     load: async () => (await import('./runs')).runsCommand,
     usage: 'runs list|show ID|compare ID ID… [--runs-dir DIR] [--json]',
   },
+  train: {
+    load: async () => (await import('./train')).trainCommand,
+    usage: 'train FILE [--model EXPORT|all] [--dataset ID] [--data-dir DIR] [--epochs N] [--batch-size N] [--set key.path=value]… '
+      + '[--sweep key.path=[v1,v2,…]]… [--limit-train N] [--limit-test N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--runs-dir DIR] [--json]',
+  },
+  evaluate: {
+    load: async () => (await import('./evaluate')).evaluateCommand,
+    usage: 'evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend B] [--json]',
+  },
 };
 
 function usage(): string {

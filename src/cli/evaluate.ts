@@ -1,0 +1,74 @@
+// `cnn-explorer evaluate RUN`: the run's best checkpoint on its test set, again (same dataset,
+// same pixel permutation and normalization as in training). Short, so it runs in this process.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { selectBackend } from '../engine/backends/index';
+import { loadDataset } from '../engine/data/index';
+import type { BackendPreference, RunSpec } from '../engine/trainer/spec';
+import { loadCheckpoint, readCheckpointMeta } from '../engine/training/checkpoints';
+import { prepareData } from '../engine/training/data';
+import { evaluateSplit } from '../engine/training/evaluate';
+import { outputKind } from '../engine/training/loss';
+import { readJson } from '../runs/files';
+import { defaultRunsDir, findRun, runPaths } from '../runs/store';
+import { parseCommandArgs, UsageError } from './args';
+
+const USAGE = 'evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend auto|tensorflow|webgpu|wasm|cpu] [--json]';
+
+export interface EvaluateResult {
+  runId: string;
+  checkpoint: 'best' | 'last';
+  epoch: number | null;
+  testAccuracy: number;
+  testLoss: number;
+  count: number;
+  perClassAccuracy: number[];
+  classNames: string[];
+  confusionMatrix: number[][];
+}
+
+export async function evaluateCommand(argv: string[]): Promise<void> {
+  const { values: v, positionals } = parseCommandArgs(argv, {
+    checkpoint: { type: 'string' },
+    'runs-dir': { type: 'string' },
+    'data-dir': { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+  }, USAGE);
+  if (positionals.length !== 1) throw new UsageError(`expected one run id\nusage: cnn-explorer ${USAGE}`);
+  const which = (v.checkpoint ?? 'best') as 'best' | 'last';
+  if (which !== 'best' && which !== 'last') throw new UsageError(`--checkpoint must be best or last\nusage: cnn-explorer ${USAGE}`);
+  const runsDir = path.resolve(v['runs-dir'] ?? defaultRunsDir());
+  const found = findRun(runsDir, positionals[0]!);
+  if (!found) throw new Error(`no run '${positionals[0]}' in ${runsDir}`);
+  const paths = runPaths(found.dir);
+  const spec = readJson<RunSpec>(paths.spec);
+  if (!spec || !found.record) throw new Error(`run ${found.id} has no readable spec.json/run.json`);
+  const dir = which === 'best' ? paths.best : paths.last;
+  if (!fs.existsSync(path.join(dir, 'model.json'))) throw new Error(`run ${found.id} has no ${which} checkpoint`);
+
+  const backend = await selectBackend((v.backend ?? 'auto') as BackendPreference);
+  process.stderr.write(`backend ${backend.name}: ${backend.reason}\n`);
+  const dataset = await loadDataset(spec.config.dataset, { ...spec.data, dataDir: v['data-dir'] ?? spec.data.dataDir });
+  const data = prepareData(dataset, spec.config);
+  const norm = found.record.dataset?.normalization;
+  if (norm) { data.mean = norm.mean; data.std = norm.std; } // exactly what training used
+  const model = await loadCheckpoint(dir);
+  const ev = await evaluateSplit(model, data.test, data, {
+    batchSize: spec.config.batchSize, inputShape: spec.model.ir.inputShape, kind: outputKind(spec.model.ir),
+  });
+  model.dispose();
+  const result: EvaluateResult = {
+    runId: found.id, checkpoint: which, epoch: readCheckpointMeta(dir)?.epoch ?? null,
+    testAccuracy: ev!.accuracy, testLoss: ev!.loss, count: ev!.count,
+    perClassAccuracy: ev!.perClassAccuracy, classNames: data.classNames, confusionMatrix: ev!.confusionMatrix,
+  };
+  if (v.json) {
+    process.stdout.write(JSON.stringify(result) + '\n');
+    return;
+  }
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  process.stdout.write(`run ${found.id}, ${which} checkpoint (epoch ${result.epoch ?? '?'}): test accuracy ${pct(result.testAccuracy)}, loss ${result.testLoss.toFixed(4)} over ${result.count} images\n`);
+  const width = Math.max(...result.classNames.map((c) => c.length));
+  result.classNames.forEach((c, i) => process.stdout.write(`  ${c.padEnd(width)}  ${pct(result.perClassAccuracy[i]!)}\n`));
+}

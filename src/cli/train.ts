@@ -1,0 +1,212 @@
+// `cnn-explorer train FILE …`: prepares the run(s), starts the trainer process (the same one the
+// extension starts), prints progress for people on stderr and, with --json, the result as the
+// last stdout line. Ctrl-C stops cleanly: the run ends `stopped` with checkpoints/last saved.
+import * as path from 'node:path';
+import { LocatedError } from '../dsl/errors';
+import type { TrainerMessage, TrainResult } from '../engine/trainer/protocol';
+import type { BackendPreference } from '../engine/trainer/spec';
+import { prepareRuns, startTrainer, type PrepareOptions, type TrainerHandle } from '../engine/trainer/start';
+import { parseSetArgument, parseValue, type Override } from '../engine/training/overrides';
+import { parseCommandArgs, UsageError } from './args';
+
+const USAGE = 'train FILE [--model EXPORT|all] [--dataset ID] [--data-dir DIR] [--epochs N] [--batch-size N] '
+  + '[--set key.path=value]… [--sweep key.path=[v1,v2,…]]… [--limit-train N] [--limit-test N] '
+  + '[--backend auto|tensorflow|webgpu|wasm|cpu] [--runs-dir DIR] [--json]';
+
+const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+
+function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got '${value}'\nusage: cnn-explorer ${USAGE}`);
+  return n;
+}
+
+/** `--epochs 3` etc. become overrides too, so their values are checked like any other. */
+function flagOverride(flag: string, key: string, value: string | undefined, parse: (v: string) => unknown): Override[] {
+  return value === undefined ? [] : [{ path: [key], value: parse(value), label: `${flag} ${value}` }];
+}
+
+/** `--sweep permutePixels=[null,42]` → one override list per value (null: leave the key unset). */
+function sweepValues(arg: string): Override[] {
+  const { path: keyPath, value } = parseSetArgument(arg);
+  if (!Array.isArray(value) || value.length === 0) throw new UsageError(`--sweep ${arg}: expected key.path=[value, …]`);
+  return value.map((v) => ({ path: keyPath, value: v === null ? undefined : v, label: `--sweep ${keyPath.join('.')}=${JSON.stringify(v)}` }));
+}
+
+function product(lists: Override[][]): Override[][] {
+  return lists.reduce<Override[][]>((acc, list) => acc.flatMap((prefix) => list.map((o) => [...prefix, o])), [[]]);
+}
+
+export async function trainCommand(argv: string[]): Promise<void> {
+  const { values: v, positionals } = parseCommandArgs(argv, {
+    model: { type: 'string' },
+    dataset: { type: 'string' },
+    'data-dir': { type: 'string' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    set: { type: 'string', multiple: true },
+    sweep: { type: 'string', multiple: true },
+    'limit-train': { type: 'string' },
+    'limit-test': { type: 'string' },
+    backend: { type: 'string' },
+    'runs-dir': { type: 'string' },
+    json: { type: 'boolean' },
+  }, USAGE);
+  if (positionals.length !== 1) throw new UsageError(`expected one model file\nusage: cnn-explorer ${USAGE}`);
+  const backend = (v.backend ?? 'auto') as BackendPreference;
+  if (!(BACKENDS as readonly string[]).includes(backend)) {
+    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${backend}'\nusage: cnn-explorer ${USAGE}`);
+  }
+  const overrides: Override[] = [
+    ...flagOverride('--dataset', 'dataset', v.dataset, parseValue),
+    ...flagOverride('--epochs', 'epochs', v.epochs, (s) => (s.trim() !== '' && Number.isFinite(Number(s)) ? Number(s) : s)),
+    ...flagOverride('--batch-size', 'batchSize', v['batch-size'], (s) => (s.trim() !== '' && Number.isFinite(Number(s)) ? Number(s) : s)),
+    ...(v.set ?? []).map(parseSetArgument),
+  ];
+  const combos = product((v.sweep ?? []).map(sweepValues));
+  const base: PrepareOptions = {
+    file: positionals[0]!,
+    exportName: v.model,
+    runsDir: v['runs-dir'],
+    backend,
+    data: {
+      dataDir: v['data-dir'],
+      limitTrain: positiveInt('--limit-train', v['limit-train']),
+      limitTest: positiveInt('--limit-test', v['limit-test']),
+    },
+  };
+  // Check every combination before the first run starts: a bad value stops everything up front.
+  for (const extra of combos) await prepareRuns({ ...base, overrides: [...overrides, ...extra], checkOnly: true });
+
+  const control = new StopControl();
+  let failure: LocatedError | null = null;
+  try {
+    for (const extra of combos) {
+      for (const run of await prepareRuns({ ...base, overrides: [...overrides, ...extra] })) {
+        if (control.stopRequested) break;
+        const label = extra.length ? ` (${extra.map((o) => o.label.replace(/^--sweep /, '')).join(', ')})` : '';
+        process.stderr.write(`run ${run.runId}: ${run.spec.model.name} [${run.spec.model.exportName}]${label}\n`);
+        const handle = startTrainer(run, { onStderr: (text) => process.stderr.write(text) });
+        control.attach(handle);
+        const progress = new Progress(run.spec.config.batchSize);
+        let error: { message: string; location: LocatedError['location'] } | null = null;
+        handle.onMessage((msg) => {
+          if (msg.type === 'error') error = { message: msg.message, location: msg.location };
+          progress.show(msg);
+        });
+        const result = await handle.done;
+        control.detach();
+        progress.summary(result);
+        if (v.json) process.stdout.write(JSON.stringify(result) + '\n');
+        if (result.status === 'failed' || result.status === 'interrupted') {
+          const e = error as { message: string; location: LocatedError['location'] } | null;
+          failure = new LocatedError(e?.message ?? `run ${result.runId} ${result.status}`, e?.location ?? null);
+          break;
+        }
+      }
+      if (failure || control.stopRequested) break;
+    }
+  } finally {
+    control.dispose();
+  }
+  if (failure) throw failure;
+  if (control.stopRequested) process.exitCode = 130;
+}
+
+/** Ctrl-C: the first asks the running trainer to stop after its batch; the second kills it. */
+class StopControl {
+  stopRequested = false;
+  private handle: TrainerHandle | null = null;
+  private readonly onSigint = () => {
+    if (!this.stopRequested) {
+      this.stopRequested = true;
+      process.stderr.write('\nstopping after the current batch (Ctrl-C again to abort)…\n');
+      this.handle?.stop();
+    } else {
+      this.handle?.child.kill('SIGKILL');
+    }
+  };
+
+  constructor() {
+    process.on('SIGINT', this.onSigint);
+    process.on('SIGTERM', this.onSigint);
+  }
+
+  attach(handle: TrainerHandle): void { this.handle = handle; }
+  detach(): void { this.handle = null; }
+  dispose(): void {
+    process.off('SIGINT', this.onSigint);
+    process.off('SIGTERM', this.onSigint);
+  }
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(2)}%`;
+}
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** Progress for people: one updating line on a terminal, a line every ~10% of an epoch otherwise. */
+class Progress {
+  private readonly tty = process.stderr.isTTY === true;
+  private epochStart = 0;
+  private lastPrinted = -1;
+  private lineOpen = false;
+
+  constructor(private readonly batchSize: number) {}
+
+  private line(text: string): void {
+    if (this.lineOpen) process.stderr.write('\r\x1b[K');
+    process.stderr.write(text + '\n');
+    this.lineOpen = false;
+  }
+
+  show(msg: TrainerMessage): void {
+    switch (msg.type) {
+      case 'status':
+        if (msg.phase !== 'evaluating') this.line(msg.message);
+        if (msg.phase === 'training') { this.epochStart = msg.time; this.lastPrinted = -1; }
+        break;
+      case 'iteration': {
+        const elapsed = (msg.time - this.epochStart) / 1000;
+        const rate = elapsed > 0 ? (msg.step * this.batchSize) / elapsed : 0;
+        const eta = msg.step > 0 ? (elapsed / msg.step) * (msg.steps - msg.step) : NaN;
+        const text = `epoch ${msg.epoch} step ${msg.step}/${msg.steps}  loss ${msg.loss.toFixed(4)}  acc ${pct(msg.accuracy)}  ${Math.round(rate)} img/s  ETA ${duration(eta)} (epoch)`;
+        if (this.tty) {
+          process.stderr.write(`\r\x1b[K${text}`);
+          this.lineOpen = true;
+        } else {
+          const decile = Math.floor((msg.step * 10) / msg.steps);
+          if (decile !== this.lastPrinted) { this.lastPrinted = decile; this.line(text); }
+        }
+        break;
+      }
+      case 'epoch': {
+        const val = msg.val ? `  val loss ${msg.val.loss.toFixed(4)} acc ${pct(msg.val.accuracy)}` : '';
+        const left = (msg.epochs - msg.epoch) * msg.seconds;
+        this.line(`epoch ${msg.epoch}/${msg.epochs}  train loss ${msg.train.loss.toFixed(4)} acc ${pct(msg.train.accuracy)}${val}`
+          + `  test loss ${msg.test.loss.toFixed(4)} acc ${pct(msg.test.accuracy)}${msg.best ? '  (best)' : ''}`
+          + `  ${Math.round(msg.imagesPerSecond)} img/s  ${msg.seconds.toFixed(1)}s${msg.epoch < msg.epochs ? `  ETA ${duration(left)}` : ''}`);
+        break;
+      }
+      case 'error':
+        break; // printed once by the command, as file:line:column: message
+      case 'done':
+        break;
+    }
+  }
+
+  summary(r: TrainResult): void {
+    const where = path.relative(process.cwd(), r.runDir) || r.runDir;
+    const best = r.bestEpoch !== null && r.testAccuracy !== null
+      ? `best epoch ${r.bestEpoch}: test accuracy ${pct(r.testAccuracy)} (loss ${r.testLoss!.toFixed(4)})` : 'no completed epoch';
+    this.line(`run ${r.runId} ${r.status}: ${best}, ${r.trainImagesPerSecond ? `${Math.round(r.trainImagesPerSecond)} img/s, ` : ''}${duration(r.wallSeconds)} → ${where}`);
+  }
+}

@@ -1,0 +1,155 @@
+// One run, start to end, inside the trainer process: the steps main.ts calls, kept apart from
+// process concerns (signals, stdin) so that they read as a sequence.
+import * as tf from '@tensorflow/tfjs-core';
+import { LocatedError } from '../../dsl/errors';
+import { selectBackend } from '../backends/index';
+import { loadDataset } from '../data/index';
+import { buildTfGraph } from '../model/index';
+import { checkAgainstModel, makeReporter } from '../training/config';
+import { prepareData } from '../training/data';
+import { copyMatchingWeights } from '../training/initFrom';
+import { trainLoop, type LoopResult } from '../training/loop';
+import { trainingConfigLocator } from '../../loader/configLocation';
+import { JsonlWriter } from '../../runs/files';
+import { runPaths, updateRun, readRun } from '../../runs/store';
+import * as pathModule from 'node:path';
+import type { EpochRecord, TrainerMessage, TrainResult } from './protocol';
+import type { RunSpec } from './spec';
+
+export interface TrainerIO {
+  send(msg: TrainerMessage): void;
+  shouldStop(): boolean;
+}
+
+/** Iteration messages to stdout at most this often (metrics.jsonl gets every one). */
+const ITERATION_MESSAGE_INTERVAL_MS = 250;
+
+export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainResult> {
+  const started = Date.now();
+  const paths = runPaths(spec.runDir);
+  const metrics = new JsonlWriter(paths.metrics);
+  const record = (msg: TrainerMessage) => {
+    metrics.append(msg);
+    io.send(msg);
+  };
+  const status = (phase: string, message: string) => record({ type: 'status', phase, message, time: Date.now() });
+  updateRun(spec.runDir, (r) => { r.pid = process.pid; r.status = 'running'; });
+
+  let backendName: string | null = null;
+  let classNames: string[] = [];
+  let loop: LoopResult | null = null;
+  try {
+    // Production mode: no per-op debug checks, and no "install tfjs-node" banner on stderr
+    // (we choose among the backends ourselves and say why).
+    tf.enableProdMode();
+    const backend = await selectBackend(spec.backend, (line) => status('backend', line));
+    backendName = backend.name;
+    updateRun(spec.runDir, (r) => { r.backend = backend; });
+    status('backend', `backend ${backend.name}: ${backend.reason}`);
+
+    const text = readRun(spec.runDir)?.source.text ?? '';
+    const reporter = makeReporter(trainingConfigLocator(spec.model.file, text), spec.overrides);
+    const config = spec.config;
+    status('data', `loading ${typeof config.dataset === 'string' ? config.dataset : config.dataset.folder}`);
+    const dataset = await loadDataset(config.dataset, { ...spec.data });
+    classNames = dataset.classNames;
+    checkAgainstModel(config, reporter, { inputShape: spec.model.ir.inputShape, paths: spec.model.ir.nodes.map((n) => n.path) }, dataset.imageShape);
+    const data = prepareData(dataset, config);
+    updateRun(spec.runDir, (r) => {
+      r.dataset = {
+        id: dataset.id, source: dataset.source, classNames: dataset.classNames, imageShape: dataset.imageShape,
+        trainCount: data.train.count, validationCount: data.validation?.count ?? 0, testCount: data.test.count,
+        normalization: data.mean && data.std ? { mean: data.mean, std: data.std } : null,
+      };
+    });
+    status('data', `${dataset.id}: ${data.train.count} training, ${data.validation?.count ?? 0} validation, ${data.test.count} test images from ${dataset.source}`);
+
+    const graph = buildTfGraph(spec.model.ir, { seed: config.seed });
+    const outUnits = graph.model.outputs[0]!.shape;
+    if (outUnits.length !== 2 || outUnits[1] !== classNames.length) {
+      const last = spec.model.ir.nodes.find((n) => n.id === spec.model.ir.output);
+      throw new LocatedError(
+        `the model outputs [${outUnits.slice(1).join(', ')}] but the dataset has ${classNames.length} classes: end the model with dense(${classNames.length})`,
+        last?.source ?? null);
+    }
+    if (config.initFrom) {
+      const from = runPaths(pathModule.join(spec.runsDir, config.initFrom));
+      const copy = copyMatchingWeights(graph.model, from.best);
+      updateRun(spec.runDir, (r) => { r.initFrom = { runId: config.initFrom!, copied: copy.copied.length, skipped: copy.skipped.length }; });
+      status('init', `initFrom ${config.initFrom}: copied ${copy.copied.length} weights, kept ${copy.skipped.length} as initialised${copy.skipped.length ? ` (${copy.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''}`);
+    }
+
+    let lastIterationMessage = 0;
+    loop = await trainLoop({
+      model: graph.model, ir: spec.model.ir, names: graph.names, config, data, checkpointsDir: paths.checkpoints,
+      hooks: {
+        shouldStop: io.shouldStop,
+        onStatus: status,
+        onIteration: (it) => {
+          metrics.append(it);
+          const now = Date.now();
+          if (now - lastIterationMessage >= ITERATION_MESSAGE_INTERVAL_MS || it.step === it.steps) {
+            lastIterationMessage = now;
+            io.send(it);
+          }
+        },
+        onEpoch: (ep: EpochRecord) => {
+          record(ep);
+          updateRun(spec.runDir, (r) => {
+            r.epochsCompleted = ep.epoch;
+            if (ep.best) { r.bestEpoch = ep.epoch; r.best = ep; }
+          });
+        },
+      },
+    });
+    graph.model.dispose();
+    const result = finish(spec, 'completed', started, backendName, classNames, loop, null);
+    record({ type: 'done', result, time: Date.now() });
+    return result;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const location = err instanceof LocatedError ? err.location : null;
+    record({ type: 'error', message, location, time: Date.now() });
+    if (!(err instanceof LocatedError)) process.stderr.write(`${(err as Error).stack ?? message}\n`);
+    const result = finish(spec, 'failed', started, backendName, classNames, loop, location ? `${location.file}:${location.line}:${location.column}: ${message}` : message);
+    record({ type: 'done', result, time: Date.now() });
+    return result;
+  } finally {
+    metrics.close();
+  }
+}
+
+function finish(
+  spec: RunSpec, fallback: 'completed' | 'failed', started: number, backend: string | null, classNames: string[],
+  loop: LoopResult | null, error: string | null,
+): TrainResult {
+  const status = fallback === 'failed' ? 'failed' : loop?.status ?? 'completed';
+  const wallSeconds = (Date.now() - started) / 1000;
+  const best = loop?.best ?? null;
+  updateRun(spec.runDir, (r) => {
+    r.status = status;
+    r.error = error;
+    r.endedAt = new Date().toISOString();
+    r.wallSeconds = wallSeconds;
+    if (loop) {
+      r.epochsCompleted = loop.epochsCompleted;
+      r.monitor = loop.monitor;
+      r.bestEpoch = best?.epoch ?? null;
+      r.best = best;
+      r.trainImagesPerSecond = loop.trainImagesPerSecond;
+      r.endedEarly = loop.endedEarly;
+    }
+  });
+  return {
+    runId: spec.runId, runDir: spec.runDir, status, backend,
+    epochs: loop?.epochsCompleted ?? 0,
+    bestEpoch: best?.epoch ?? null,
+    testAccuracy: best?.test.accuracy ?? null,
+    testLoss: best?.test.loss ?? null,
+    perClassAccuracy: best?.perClassAccuracy ?? [],
+    classNames,
+    confusionMatrix: best?.confusionMatrix ?? [],
+    trainImagesPerSecond: loop?.trainImagesPerSecond ?? null,
+    wallSeconds,
+  };
+}

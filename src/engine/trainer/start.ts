@@ -1,0 +1,173 @@
+// Starting a run, for the CLI and the extension alike: prepare it (load and check the model and
+// its training block, create the run folder, write spec.json), then start the trainer process
+// and follow its messages. Training never runs in the caller's process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { analyzeModel } from '../../analysis/index';
+import { LocatedError } from '../../dsl/errors';
+import { loadModelFile, selectModel, type ExportedModel } from '../../loader/index';
+import { createRun, defaultRunsDir, readRun, runPaths, updateRun } from '../../runs/store';
+import { writeJsonAtomic } from '../../runs/files';
+import { resolveTraining } from '../training/config';
+import type { Override } from '../training/overrides';
+import { parseTrainerLine, type TrainerMessage, type TrainResult } from './protocol';
+import type { BackendPreference, RunSpec } from './spec';
+
+export interface PrepareOptions {
+  file: string;
+  /** An export name, or 'all' for every model the file exports (one run each). Default: the default export. */
+  exportName?: string;
+  /** Unsaved editor text in place of the file on disk. */
+  text?: string;
+  overrides?: Override[];
+  runsDir?: string;
+  data?: Omit<RunSpec['data'], 'baseDir'>;
+  backend?: BackendPreference;
+  /** Check everything but create no run folder (returns []). */
+  checkOnly?: boolean;
+}
+
+export interface PreparedRun {
+  runId: string;
+  runDir: string;
+  specPath: string;
+  spec: RunSpec;
+}
+
+/** Loads and checks everything, then creates one run folder per selected model. Throws LocatedErrors. */
+export async function prepareRuns(opts: PrepareOptions): Promise<PreparedRun[]> {
+  const file = path.resolve(opts.file);
+  const text = opts.text ?? fs.readFileSync(file, 'utf8');
+  const loaded = await loadModelFile(file, { text });
+  const models: ExportedModel[] = opts.exportName === 'all' ? loaded.models : [selectModel(loaded, opts.exportName)];
+  if (models.length === 0) selectModel(loaded); // throws the "exports no model" error
+  const runsDir = path.resolve(opts.runsDir ?? defaultRunsDir());
+  const overrides = opts.overrides ?? [];
+  const { config, reporter } = resolveTraining({ training: loaded.training, file, text, overrides });
+  if (config.initFrom) {
+    const from = runPaths(path.join(runsDir, config.initFrom));
+    if (!fs.existsSync(path.join(from.best, 'model.json'))) {
+      reporter.fail(['initFrom'], fs.existsSync(from.dir)
+        ? `initFrom: run '${config.initFrom}' has no best checkpoint (it ended before its first epoch)`
+        : `initFrom: no run '${config.initFrom}' in ${runsDir}`);
+    }
+  }
+  for (const { model } of models) {
+    const error = analyzeModel(model).diagnostics.find((d) => d.severity === 'error');
+    if (error) throw new LocatedError(error.message, error.source ?? model.source);
+  }
+  if (opts.checkOnly) return [];
+  return models.map(({ exportName, model }) => {
+    const { id, paths } = createRun(runsDir, { modelName: model.name, exportName, file, text, config });
+    const spec: RunSpec = {
+      version: 1, runId: id, runDir: paths.dir, runsDir,
+      model: { file, exportName, name: model.name, ir: model },
+      config, overrides,
+      data: { ...opts.data, baseDir: path.dirname(file) },
+      backend: opts.backend ?? 'auto',
+    };
+    writeJsonAtomic(paths.spec, spec);
+    return { runId: id, runDir: paths.dir, specPath: paths.spec, spec };
+  });
+}
+
+export interface StartOptions {
+  /** The trainer program: dist/trainer.js beside this bundle by default (the TypeScript entry under tsx in tests). */
+  trainerPath?: string;
+  /** Own process group, so the run outlives the caller (the extension host); the CLI shares its group for Ctrl-C. */
+  detached?: boolean;
+  /** Where the trainer's stderr goes (library warnings, crash stacks); kept in memory by default. */
+  onStderr?: (text: string) => void;
+}
+
+export interface TrainerHandle {
+  runId: string;
+  runDir: string;
+  child: ChildProcess;
+  /** Every message from the trainer, in order. */
+  onMessage(listener: (msg: TrainerMessage) => void): void;
+  /** Asks the trainer to stop after its current batch; escalates to SIGTERM, then SIGKILL, if it does not. */
+  stop(graceMs?: number): void;
+  /** Resolves when the trainer has exited, with its result (an `interrupted` one if it died). */
+  done: Promise<TrainResult>;
+}
+
+/**
+ * tsx's loader, by absolute URL: the trainer may run in any working directory. Only used when
+ * running from source (tests); the name is a variable so the bundler leaves it alone.
+ */
+function tsxLoader(): string[] {
+  const tsx = 'tsx';
+  return ['--import', pathToFileURL(require.resolve(tsx)).href];
+}
+
+function trainerCommand(trainerPath?: string): { file: string; execArgv: string[] } {
+  if (trainerPath) return { file: trainerPath, execArgv: trainerPath.endsWith('.ts') ? tsxLoader() : [] };
+  const bundled = path.join(__dirname, 'trainer.js');
+  if (fs.existsSync(bundled)) return { file: bundled, execArgv: [] };
+  const source = path.join(__dirname, 'main.ts'); // running from source (tests)
+  if (fs.existsSync(source)) return { file: source, execArgv: tsxLoader() };
+  throw new Error(`the trainer program is missing (${bundled}): run \`npm run build\``);
+}
+
+export function startTrainer(run: PreparedRun, opts: StartOptions = {}): TrainerHandle {
+  const cmd = trainerCommand(opts.trainerPath);
+  const child = spawn(process.execPath, [...cmd.execArgv, cmd.file, run.specPath], {
+    stdio: ['pipe', 'pipe', 'pipe'], detached: opts.detached ?? false, cwd: process.cwd(),
+  });
+  const listeners: ((msg: TrainerMessage) => void)[] = [];
+  let result: TrainResult | null = null;
+  let stderrTail = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    stderrTail = (stderrTail + text).slice(-4000);
+    opts.onStderr?.(text);
+  });
+  child.stdin!.on('error', () => { /* the trainer exited: nothing to tell it */ });
+  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    const msg = parseTrainerLine(line);
+    if (!msg) return;
+    if (msg.type === 'done') result = msg.result;
+    for (const l of listeners) l(msg);
+  });
+  const done = new Promise<TrainResult>((resolve) => {
+    child.on('close', (code, signal) => {
+      if (result) return resolve(result);
+      // Died without a word (killed, out of memory): the run folder says what was reached.
+      let record = readRun(run.runDir);
+      const detail = stderrTail.trim().split('\n').slice(-3).join(' | ');
+      if (record?.status === 'running') {
+        record = updateRun(run.runDir, (r) => {
+          r.status = 'interrupted';
+          r.error = `the trainer exited (${signal ?? `code ${code}`}) without finishing the run${detail ? `: ${detail}` : ''}`;
+          r.endedAt = new Date().toISOString();
+        });
+      }
+      resolve({
+        runId: run.runId, runDir: run.runDir, status: record?.status ?? 'interrupted',
+        backend: record?.backend?.name ?? null, epochs: record?.epochsCompleted ?? 0, bestEpoch: record?.bestEpoch ?? null,
+        testAccuracy: record?.best?.test.accuracy ?? null, testLoss: record?.best?.test.loss ?? null,
+        perClassAccuracy: record?.best?.perClassAccuracy ?? [], classNames: record?.dataset?.classNames ?? [],
+        confusionMatrix: record?.best?.confusionMatrix ?? [], trainImagesPerSecond: record?.trainImagesPerSecond ?? null,
+        wallSeconds: record?.wallSeconds ?? 0,
+      });
+    });
+  });
+  let stopping = false;
+  return {
+    runId: run.runId, runDir: run.runDir, child, done,
+    onMessage: (l) => { listeners.push(l); },
+    stop(graceMs = 10_000) {
+      if (stopping || child.exitCode !== null) return;
+      stopping = true;
+      child.stdin!.write('{"type":"stop"}\n');
+      const term = setTimeout(() => child.kill('SIGTERM'), graceMs);
+      const kill = setTimeout(() => child.kill('SIGKILL'), graceMs * 2);
+      term.unref(); kill.unref();
+      child.once('close', () => { clearTimeout(term); clearTimeout(kill); });
+    },
+  };
+}

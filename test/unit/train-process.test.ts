@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { TrainerMessage } from '../../src/engine/trainer/protocol';
+import { prepareRuns, startTrainer } from '../../src/engine/trainer/start';
+import { parseSetArgument } from '../../src/engine/training/overrides';
+import { readMetrics, readRun, runPaths, type MetricRecord } from '../../src/runs/index';
+
+// The trainer as a separate process, started the way the CLI and the extension start it: what it
+// leaves on disk, stopping it (message and signal), a crash, and the CLI's contract (--json,
+// one-line errors). Synthetic data, tiny models, the cpu backend.
+
+const root = path.resolve(__dirname, '../..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-trainer-'));
+const runsDir = path.join(dir, 'runs');
+const modelFile = path.join(dir, 'tiny.cnn.ts');
+fs.writeFileSync(modelFile, `import { model, conv2d, maxPool2d, relu, flatten, dense, type Training } from 'cnn-explorer';
+export default model('Tiny', [28, 28, 1], [conv2d(4, 5, { stride: 2 }), relu(), maxPool2d(2), flatten(), dense(10)]);
+export const flat = model('Flat', [784], [dense(10)]);
+export const training: Training = {
+  dataset: 'mnist',
+  epochs: 2,
+  batchSize: 50,
+  optimizer: { type: 'adam', lr: 0.01 },
+};
+`);
+const DATA = { limitTrain: 200, limitTest: 100 };
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const tsx = pathToFileURL(require.resolve('tsx')).href;
+    const child = spawn(process.execPath, ['--import', tsx, path.join(root, 'src/cli/main.ts'), ...args], { cwd: dir });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (c) => { stdout += c; });
+    child.stderr.on('data', (c) => { stderr += c; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const SYNTH = ['--dataset', 'synthetic', '--limit-train', '200', '--limit-test', '100', '--backend', 'cpu', '--runs-dir', runsDir];
+
+test('train --json: the result line, run.json, metrics.jsonl and checkpoints', async () => {
+  const r = await cli(['train', modelFile, ...SYNTH, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  const result = JSON.parse(lines[lines.length - 1]!);
+  assert.deepEqual(Object.keys(result), ['runId', 'runDir', 'status', 'backend', 'epochs', 'bestEpoch', 'testAccuracy', 'testLoss',
+    'perClassAccuracy', 'classNames', 'confusionMatrix', 'trainImagesPerSecond', 'wallSeconds']);
+  assert.equal(result.status, 'completed');
+  assert.equal(result.backend, 'cpu');
+  assert.equal(result.epochs, 2);
+  assert.equal(result.classNames.length, 10);
+  assert.equal(result.perClassAccuracy.length, 10);
+  assert.equal(result.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0), 100);
+  assert.ok(result.trainImagesPerSecond > 0 && result.wallSeconds > 0);
+  // people's progress is on stderr: the backend and why, epochs, the summary
+  assert.match(r.stderr, /backend cpu: /);
+  assert.match(r.stderr, /epoch 2\/2 {2}train loss \d\.\d{4} acc [\d.]+% {2}test loss/);
+  assert.match(r.stderr, new RegExp(`run ${result.runId} completed: best epoch ${result.bestEpoch}: test accuracy`));
+
+  const run = readRun(result.runDir)!;
+  assert.equal(run.status, 'completed');
+  assert.equal(run.model.name, 'Tiny');
+  assert.equal(run.source.text, fs.readFileSync(modelFile, 'utf8'));
+  assert.equal(run.config.dataset, 'synthetic');
+  assert.equal(run.config.epochs, 2);
+  assert.equal(run.dataset!.trainCount, 200);
+  assert.equal(run.backend!.name, 'cpu');
+  assert.equal(run.bestEpoch, result.bestEpoch);
+  assert.equal(run.best!.test.accuracy, result.testAccuracy);
+  assert.ok(run.endedAt && Date.parse(run.endedAt) >= Date.parse(run.startedAt));
+  const metrics = readMetrics(result.runDir);
+  assert.equal(metrics.filter((m) => m.type === 'iteration').length, 2 * 4);
+  assert.deepEqual(metrics.filter((m) => m.type === 'epoch').map((m) => (m as { epoch: number }).epoch), [1, 2]);
+  assert.equal(metrics[metrics.length - 1]!.type, 'done');
+  const paths = runPaths(result.runDir);
+  for (const cp of [paths.best, paths.last]) {
+    assert.ok(fs.existsSync(path.join(cp, 'model.json')) && fs.existsSync(path.join(cp, 'weights.bin')), cp);
+  }
+
+  // evaluate: the best checkpoint on the same test set gives the same numbers
+  const e = await cli(['evaluate', result.runId, '--runs-dir', runsDir, '--backend', 'cpu', '--json']);
+  assert.equal(e.code, 0, e.stderr);
+  const ev = JSON.parse(e.stdout.trim().split('\n').pop()!);
+  assert.equal(ev.testAccuracy, result.testAccuracy);
+  assert.ok(Math.abs(ev.testLoss - result.testLoss) < 1e-6);
+  assert.deepEqual(ev.confusionMatrix, result.confusionMatrix);
+});
+
+test('a bad value stops before anything starts, with one line that says where', async () => {
+  const bad = await cli(['train', modelFile, ...SYNTH, '--set', 'optimizer.lr=-1']);
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stderr, '--set optimizer.lr=-1: optimizer.lr must be a positive number, got -1\n');
+  const file = path.join(dir, 'bad.cnn.ts');
+  fs.writeFileSync(file, fs.readFileSync(modelFile, 'utf8').replace('batchSize: 50', 'batchSize: 2.5'));
+  const inFile = await cli(['train', file, ...SYNTH]);
+  assert.equal(inFile.code, 1);
+  assert.equal(inFile.stderr, 'bad.cnn.ts:7:14: batchSize must be a positive integer, got 2.5\n');
+  assert.ok(!fs.existsSync(runsDir) || fs.readdirSync(runsDir).every((id) => readRun(path.join(runsDir, id))?.status !== 'running'));
+});
+
+async function started(exportName?: string, extra: string[] = []) {
+  const [run] = await prepareRuns({
+    file: modelFile, exportName, runsDir, backend: 'cpu', data: DATA,
+    overrides: ['dataset=synthetic', 'epochs=200', ...extra].map(parseSetArgument),
+  });
+  const handle = startTrainer(run!);
+  const seen: TrainerMessage[] = [];
+  handle.onMessage((m) => seen.push(m));
+  return { run: run!, handle, seen };
+}
+
+/** Resolves once `n` iteration messages have arrived. */
+function iterations(seen: TrainerMessage[], handle: ReturnType<typeof startTrainer>, n: number): Promise<void> {
+  return new Promise((resolve) => handle.onMessage(() => {
+    if (seen.filter((m) => m.type === 'iteration').length >= n) resolve();
+  }));
+}
+
+for (const how of ['a stop message', 'SIGTERM'] as const) {
+  test(`stop by ${how}: the run ends stopped, with its metrics so far and checkpoints/last`, async () => {
+    const { run, handle, seen } = await started();
+    await iterations(seen, handle, 2);
+    if (how === 'SIGTERM') handle.child.kill('SIGTERM');
+    else handle.stop();
+    const result = await handle.done;
+    assert.equal(result.status, 'stopped');
+    const record = readRun(run.runDir)!;
+    assert.equal(record.status, 'stopped');
+    assert.ok(record.endedAt);
+    const metrics = readMetrics(run.runDir);
+    const its = metrics.filter((m): m is Extract<MetricRecord, { type: 'iteration' }> => m.type === 'iteration');
+    assert.ok(its.length >= 2 && its.length < 200 * 4);
+    assert.deepEqual(its.map((m) => m.iteration), its.map((_, i) => i + 1), 'every iteration, in order, none torn');
+    assert.ok(fs.existsSync(path.join(runPaths(run.runDir).last, 'model.json')));
+    assert.equal(handle.child.exitCode, 0);
+  });
+}
+
+test('a crash (a corrupt dataset file) leaves the run failed with the message', async () => {
+  const dataDir = path.join(dir, 'data');
+  fs.mkdirSync(path.join(dataDir, 'mnist'), { recursive: true });
+  for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+    fs.writeFileSync(path.join(dataDir, 'mnist', f), Buffer.from('not an IDX file at all'));
+  }
+  const [run] = await prepareRuns({ file: modelFile, runsDir, backend: 'cpu', data: { dataDir } });
+  const handle = startTrainer(run!);
+  const errors: string[] = [];
+  handle.onMessage((m) => { if (m.type === 'error') errors.push(m.message); });
+  const result = await handle.done;
+  assert.equal(result.status, 'failed');
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!, /train-images-idx3-ubyte: /);
+  const record = readRun(run!.runDir)!;
+  assert.equal(record.status, 'failed');
+  assert.equal(record.error, errors[0]);
+  assert.equal(handle.child.exitCode, 1);
+});
+
+test('a trainer killed outright leaves the run interrupted, its metrics intact', async () => {
+  const { run, handle, seen } = await started('flat');
+  await iterations(seen, handle, 1);
+  handle.child.kill('SIGKILL');
+  const result = await handle.done;
+  assert.equal(result.status, 'interrupted');
+  assert.equal(readRun(run.runDir)!.status, 'interrupted');
+  assert.match(readRun(run.runDir)!.error!, /^the trainer exited \(SIGKILL\) without finishing the run/);
+  assert.ok(readMetrics(run.runDir).some((m) => m.type === 'iteration'));
+});
