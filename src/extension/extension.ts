@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerCompareView } from './compare/register';
 import { registerEditorFeatures } from './editor/index';
 import { registerGraphView } from './graph/register';
 import { ModelDocuments } from './modelDocuments';
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerEditorFeatures(context, documents);
   context.subscriptions.push(registerSummary(documents));
   registerGraphView(context, documents);
+  registerCompareView(context);
 }
 
 export function deactivate(): void {}

@@ -1,5 +1,6 @@
 import type { ModelAnalysis } from '../analysis/types';
 import type { ModelIR, SourceRange } from '../dsl/ir';
+import type { Comparison } from '../runs/compare';
 
 // Every message that crosses between the extension host and a webview, in one place.
 // One section per view; each direction is a discriminated union on `type`. Payloads are plain
@@ -70,4 +71,45 @@ export type GraphToExtension =
 export interface GraphPersistedState {
   documentUri: string | null;
   exportName: string | null;
+}
+
+// ───────────────────────────── Compare view (webview/compare) ─────────────────────────────
+
+/** The webview panel type of the compare view (also its serializer's key). */
+export const COMPARE_VIEW_TYPE = 'cnnExplorer.compare';
+
+export type ExtensionToCompare =
+  /**
+   * The runs compared (sent on open, after every change to one of them, and as a live run
+   * writes metrics). `live` lists the ids still training.
+   */
+  | {
+      type: 'comparison'; comparison: Comparison; runsDir: string; live: string[];
+      /** Whether `comparison.architectureDiff` is there, still being computed, or not allowed. */
+      architecture: CompareArchitectureState;
+    }
+  /** Nothing to show (no runs left, or they cannot be read): why. */
+  | { type: 'empty'; message: string; runsDir: string | null };
+
+export type CompareToExtension =
+  /** The view is loaded and listening: send the comparison. */
+  | { type: 'ready' }
+  /** Ask for a new name for the run (empty clears it). */
+  | { type: 'rename'; runId: string }
+  /** Ask for the run's tags. */
+  | { type: 'editTags'; runId: string }
+  /** Delete the run's folder, after a modal confirmation. */
+  | { type: 'delete'; runId: string }
+  /** Take the run out of this comparison (nothing on disk changes). */
+  | { type: 'remove'; runId: string }
+  /** Pick more runs to add to the comparison. */
+  | { type: 'addRuns' };
+
+/** The architecture diff evaluates model files: only in a trusted workspace, and it takes a moment. */
+export type CompareArchitectureState = 'ready' | 'loading' | 'untrusted';
+
+/** What the compare webview persists (and the serializer reads after a reload). */
+export interface ComparePersistedState {
+  runIds: string[];
+  runsDir: string | null;
 }

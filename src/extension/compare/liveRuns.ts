@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import type { EpochRecord, IterationRecord } from '../../engine/trainer/protocol';
+import type { CompareInput } from '../../runs/compare';
+import type { JsonlReader } from '../../runs/files';
+import { readRunStrict } from '../../runs/lookup';
+import { readMeta, type RunMeta } from '../../runs/meta';
+import { runPaths, watchMetrics, type MetricRecord } from '../../runs/store';
+import type { RunRecord } from '../../runs/types';
+
+// One compared run, kept current from disk: its metrics.jsonl is read incrementally (only the
+// records appended since the last look), run.json again only when its mtime moves, meta.json
+// each time (a few bytes). `refresh()` says whether anything changed, so a live comparison
+// redraws only when there is something new.
+
+export class WatchedRun {
+  private readonly reader: JsonlReader<MetricRecord>;
+  private readonly epochs: EpochRecord[] = [];
+  private readonly iterations: IterationRecord[] = [];
+  private recordMtime = -1;
+  private metaText = '';
+  record: RunRecord;
+  meta: RunMeta;
+
+  constructor(readonly id: string, readonly dir: string) {
+    this.reader = watchMetrics(dir);
+    this.record = readRunStrict(dir);
+    this.recordMtime = this.mtime();
+    this.meta = readMeta(dir);
+    this.metaText = JSON.stringify(this.meta);
+    this.take();
+  }
+
+  private mtime(): number {
+    try {
+      return fs.statSync(runPaths(this.dir).runJson).mtimeMs;
+    } catch {
+      return -1;
+    }
+  }
+
+  private take(): boolean {
+    const fresh = this.reader.read();
+    for (const m of fresh) {
+      if (m.type === 'epoch') this.epochs.push(m);
+      else if (m.type === 'iteration') this.iterations.push(m);
+    }
+    return fresh.length > 0;
+  }
+
+  /** Reads what changed on disk; true when the comparison should be recomputed. */
+  refresh(): boolean {
+    let changed = this.take();
+    const mtime = this.mtime();
+    if (mtime !== this.recordMtime) {
+      this.recordMtime = mtime;
+      try {
+        this.record = readRunStrict(this.dir);
+        changed = true;
+      } catch { /* mid-replace or deleted: keep the last good record */ }
+    }
+    const meta = readMeta(this.dir);
+    const text = JSON.stringify(meta);
+    if (text !== this.metaText) {
+      this.meta = meta;
+      this.metaText = text;
+      changed = true;
+    }
+    return changed;
+  }
+
+  get live(): boolean {
+    return this.record.status === 'running';
+  }
+
+  input(): CompareInput {
+    return { record: this.record, epochs: [...this.epochs], iterations: [...this.iterations], meta: this.meta };
+  }
+}

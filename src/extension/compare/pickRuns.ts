@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { readMeta } from '../../runs/meta';
+import { listRuns } from '../../runs/store';
+
+// "CNN: Compare Runs": a multi-select quick pick of the workspace's runs, newest first, each
+// with what it trained, on what, how far and how well.
+
+interface RunItem extends vscode.QuickPickItem {
+  id: string;
+}
+
+export async function pickRuns(runsDir: string, exclude: readonly string[] = [], title = 'Compare runs: pick two or more'): Promise<string[] | undefined> {
+  const items: RunItem[] = listRuns(runsDir)
+    .filter((r) => r.record && !exclude.includes(r.id))
+    .map(({ id, dir, record: r }) => {
+      const meta = readMeta(dir);
+      const acc = r!.best ? `${(r!.best.test.accuracy * 100).toFixed(2)}%` : '—';
+      const data = (typeof r!.config.dataset === 'string' ? r!.config.dataset : r!.config.dataset.folder) + (r!.config.permutePixels !== null ? ' (permuted)' : '');
+      return {
+        id,
+        label: meta.name ?? id,
+        description: `${r!.model.name} · ${data} · ${acc}`,
+        detail: [meta.name ? id : '', r!.status, `${r!.epochsCompleted}/${r!.config.epochs} epochs`, ...meta.tags.map((t) => `#${t}`)].filter(Boolean).join(' · '),
+      };
+    });
+  if (!items.length) {
+    void vscode.window.showInformationMessage(exclude.length ? 'No other runs to add.' : `No runs in ${vscode.workspace.asRelativePath(runsDir)} yet: train a model first.`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title, matchOnDescription: true, matchOnDetail: true });
+  return picked && picked.length ? picked.map((p) => p.id) : undefined;
+}

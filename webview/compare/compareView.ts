@@ -1,0 +1,63 @@
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import type { CompareToExtension, ComparePersistedState, ExtensionToCompare } from '../../src/shared/messages';
+import type { VsCodeApi } from '../shared/vscodeApi';
+import { el } from './dom';
+import { architectureSection } from './sections/architecture';
+import { configSection } from './sections/configDiff';
+import { confusionSection } from './sections/confusion';
+import { curvesSection } from './sections/curves';
+import { metricsSection } from './sections/metrics';
+import { perClassSection } from './sections/perClass';
+import { runsHeader } from './sections/runsHeader';
+
+// The compare view: every section is a function of the last comparison the extension sent, and
+// of a little view state (which run the confusion heatmap shows, whether per-step curves and the
+// shared settings are open) that survives each update, so a live run can redraw it every second.
+
+type ComparisonMessage = Extract<ExtensionToCompare, { type: 'comparison' }>;
+
+export class CompareView {
+  private last: ComparisonMessage | null = null;
+  private confusionRun = 1;
+  private steps = false;
+  private sameOpen = false;
+
+  constructor(private readonly root: HTMLElement, private readonly api: VsCodeApi<CompareToExtension, ComparePersistedState>) {}
+
+  receive(message: ExtensionToCompare): void {
+    if (message.type === 'empty') {
+      this.last = null;
+      this.api.setState({ runIds: [], runsDir: message.runsDir });
+      this.root.replaceChildren(el('p', { class: 'empty' }, message.message));
+      return;
+    }
+    this.last = message;
+    this.api.setState({ runIds: message.comparison.runs.map((r) => r.id), runsDir: message.runsDir });
+    this.render();
+  }
+
+  private render(): void {
+    const m = this.last;
+    if (!m) return;
+    const c = m.comparison;
+    const post = (msg: CompareToExtension) => this.api.post(msg);
+    // Keep the reader's place: re-rendering replaces the content under the scroll position.
+    const scroll = document.scrollingElement?.scrollTop ?? 0;
+    const focusedKey = (document.activeElement as HTMLElement | null)?.closest?.('[data-focus-key]')?.getAttribute('data-focus-key') ?? null;
+    this.root.replaceChildren(
+      runsHeader(c, new Set(m.live), post),
+      ...c.warnings.map((w) => el('p', { class: 'warning' }, w)),
+      configSection(c, this.sameOpen, (open) => { this.sameOpen = open; }),
+      metricsSection(c),
+      curvesSection(c, this.steps, (on) => { this.steps = on; this.render(); }),
+      perClassSection(c),
+      confusionSection(c, this.confusionRun, (run) => { this.confusionRun = run; this.render(); }),
+      architectureSection(c, m.architecture),
+    );
+    if (document.scrollingElement) document.scrollingElement.scrollTop = scroll;
+    if (focusedKey) (this.root.querySelector(`[data-focus-key="${CSS.escape(focusedKey)}"]`) as HTMLElement | null)?.focus();
+  }
+}

@@ -1,0 +1,41 @@
+import type { Comparison, ConfigValue } from '../../../src/runs/compare';
+import { custom, el } from '../dom';
+import { runClass, runTag } from '../runs';
+
+// The config diff: only the keys whose values differ, one column per run, cells that differ
+// from run #1 marked; everything the runs share is folded away below (vscode-collapsible).
+
+export function formatValue(v: ConfigValue | undefined): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+export function runHeaderCells(c: Comparison): HTMLElement[] {
+  return c.runs.map((_, k) => el('th', { scope: 'col', class: `run-col ${runClass(k)}` }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), runTag(k)));
+}
+
+export function configSection(c: Comparison, sameOpen: boolean, onToggle: (open: boolean) => void): HTMLElement {
+  const keys = Object.keys(c.configDiff);
+  const same = Object.entries(c.configSame);
+  const section = el('section', { class: 'config', 'aria-labelledby': 'config-h' }, el('h2', { id: 'config-h' }, 'What differs'));
+  if (keys.length) {
+    section.append(el('table', { class: 'diff-table' },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'setting'), ...runHeaderCells(c))),
+      el('tbody', {}, ...keys.map((key) => {
+        const values = c.configDiff[key]!;
+        const first = JSON.stringify(values[0]);
+        return el('tr', { 'data-key': key },
+          el('th', { scope: 'row' }, el('code', {}, key)),
+          ...values.map((v, k) => el('td', { class: k > 0 && JSON.stringify(v) !== first ? 'changed' : '' }, formatValue(v))));
+      }))));
+  } else {
+    section.append(el('p', { class: 'muted' }, 'The runs are configured the same (model, training settings, data and backend).'));
+  }
+  const collapsible = custom('vscode-collapsible', { heading: `${same.length} settings the same`, class: 'same', open: sameOpen });
+  collapsible.append(el('table', { class: 'same-table' }, el('tbody', {}, ...same.map(([key, v]) =>
+    el('tr', { 'data-key': key }, el('th', { scope: 'row' }, el('code', {}, key)), el('td', {}, formatValue(v)))))));
+  collapsible.addEventListener('vsc-collapsible-toggle', (e: Event) => onToggle(Boolean((e as CustomEvent<{ open: boolean }>).detail?.open)));
+  section.append(collapsible);
+  return section;
+}

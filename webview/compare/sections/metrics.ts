@@ -1,0 +1,42 @@
+import { EPOCH_METRICS, type Comparison } from '../../../src/runs/compare';
+import { el } from '../dom';
+import { decimal, duration, percent } from '../format';
+import { runClass, runTag } from '../runs';
+
+// Best and final metrics side by side: for each run the epoch the trainer kept (best) and the
+// last one. The best value of each row among the runs is marked (highest accuracy, lowest loss).
+
+const LABELS: Record<string, string> = {
+  train_loss: 'train loss', train_accuracy: 'train accuracy', val_loss: 'validation loss',
+  val_accuracy: 'validation accuracy', test_loss: 'test loss', test_accuracy: 'test accuracy',
+};
+
+export function metricsSection(c: Comparison): HTMLElement {
+  const head1 = el('tr', {}, el('th', { scope: 'col', rowspan: 2 }, 'metric'),
+    ...c.runs.map((_, k) => el('th', { scope: 'colgroup', colspan: 2, class: `run-col ${runClass(k)}` }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), runTag(k))));
+  const head2 = el('tr', {}, ...c.runs.flatMap(() => [el('th', { scope: 'col', class: 'sub' }, 'best'), el('th', { scope: 'col', class: 'sub' }, 'final')]));
+  const rows: HTMLElement[] = [
+    el('tr', { 'data-metric': 'epoch' }, el('th', { scope: 'row' }, 'epoch'),
+      ...c.runs.flatMap((_, k) => [el('td', {}, String(c.metrics.epoch.best[k] ?? '—')), el('td', {}, String(c.metrics.epoch.final[k] ?? '—'))])),
+  ];
+  for (const m of EPOCH_METRICS) {
+    const { best, final } = c.metrics[m];
+    if (best.every((v) => v === null) && final.every((v) => v === null)) continue;
+    const isAcc = m.endsWith('accuracy');
+    const known = best.filter((v): v is number => v !== null);
+    const winner = known.length > 1 ? (isAcc ? Math.max(...known) : Math.min(...known)) : null;
+    const fmt = (v: number | null | undefined) => (isAcc ? percent(v) : decimal(v));
+    rows.push(el('tr', { 'data-metric': m }, el('th', { scope: 'row' }, LABELS[m] ?? m),
+      ...c.runs.flatMap((_, k) => [
+        el('td', { class: winner !== null && best[k] === winner ? 'winner' : '' }, fmt(best[k])),
+        el('td', {}, fmt(final[k])),
+      ])));
+  }
+  rows.push(el('tr', { 'data-metric': 'images_per_second' }, el('th', { scope: 'row' }, 'train images/s'),
+    ...c.runs.map((r) => el('td', { colspan: 2 }, r.trainImagesPerSecond ? String(Math.round(r.trainImagesPerSecond)) : '—'))));
+  rows.push(el('tr', { 'data-metric': 'duration' }, el('th', { scope: 'row' }, 'duration'),
+    ...c.runs.map((r) => el('td', { colspan: 2 }, duration(r.wallSeconds)))));
+  return el('section', { class: 'metrics', 'aria-labelledby': 'metrics-h' },
+    el('h2', { id: 'metrics-h' }, 'Best and final metrics'),
+    el('table', { class: 'metrics-table' }, el('thead', {}, head1, head2), el('tbody', {}, ...rows)));
+}
