@@ -118,8 +118,13 @@ const fixedCases: ConvCase[] = [
   { x: [2, 16, 16, 3], f: [7, 7, 3, 4], strides: [2, 2], pad: [[0, 0], [3, 3], [3, 3], [0, 0]], dilations: [1, 1] },
   // Non-square everything, asymmetric explicit padding.
   { x: [2, 9, 6, 3], f: [3, 2, 3, 5], strides: [2, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]], dilations: [1, 1] },
-  // Several chunks with a short last one: 3 images per chunk (64·64 positions · 72 taps each).
-  { x: [4, 64, 64, 8], f: [3, 3, 8, 4], strides: [1, 1], pad: 'same', dilations: [1, 1] },
+  // Stride 2 takes the im2col route, in chunks: here 3 images per chunk (48·48 positions ·
+  // 144 taps each) and a short last chunk.
+  { x: [4, 96, 96, 16], f: [3, 3, 16, 4], strides: [2, 2], pad: 'same', dilations: [1, 1] },
+  // tfjs sizes a numeric pad with the filter height on both axes: a non-square filter gives an
+  // output width that implies a different right padding (the convolution route must follow it).
+  { x: [2, 11, 8, 3], f: [2, 5, 3, 4], strides: [1, 1], pad: 0, dilations: [1, 1] },
+  { x: [2, 9, 12, 3], f: [5, 2, 3, 4], strides: [1, 1], pad: 1, dilations: [1, 1] },
 ];
 
 before(async () => {

@@ -1,15 +1,18 @@
 // Conv2DBackpropInput for the wasm backend. Its own kernel is a direct loop (26 ms for LeNet's
-// second convolution at batch 64); this one computes dcol = dy · Wᵀ per chunk of images on
-// XNNPACK and scatters it into dx with col2im (see im2col.ts). Wᵀ is the same tensor for every
-// chunk, so XNNPACK packs it once.
+// second convolution at batch 64). Two routes, both on XNNPACK:
+// - stride 1: dx is the convolution of dy by the filter turned 180° with its in/out channels
+//   swapped, padded by KH−1−top etc. (the "full" correlation): no column matrix at all;
+// - otherwise dcol = dy · Wᵀ per chunk of images, scattered into dx with col2im (see
+//   im2col.ts). Wᵀ is the same tensor for every chunk, so XNNPACK packs it once.
 
 import {
   backend_util, Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs, type KernelConfig, type KernelFunc, type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { alloc, f32, free, releaseView, view, type BackendWasm } from './heap';
-import { col2imAdd, geometry, imagesPerChunk } from './im2col';
+import { col2imAdd, geometry, imagesPerChunk, type ConvGeometry } from './im2col';
 import { matmul, transpose2d } from './matmul';
+import { conv2d } from './xnn';
 
 function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: BackendWasm; attrs: Conv2DBackpropInputAttrs }): TensorInfo {
   const { inputs: { dy, filter }, backend, attrs } = args;
@@ -18,6 +21,10 @@ function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInf
   const info = backend_util.computeConv2DInfo(
     inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast');
   const g = geometry(info);
+  // The "full" padding, bottom/right as implied by the output size (tfjs sizes a numeric `pad`
+  // with the filter height for both axes, so padInfo.bottom/right can disagree).
+  const pads: [number, number, number, number] = [g.KH - 1 - g.pt, g.H - g.OH + g.pt, g.KW - 1 - g.pl, g.W - g.OW + g.pl];
+  if (g.sh === 1 && g.sw === 1 && pads.every((v) => v >= 0)) return viaConvolution(backend, dy, filter, g, pads);
   const K = g.KH * g.KW * g.C;
   const perImage = g.OH * g.OW;
   const nb = imagesPerChunk(g, perImage * K);
@@ -46,6 +53,28 @@ function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInf
     free(backend, wT);
   }
   return dx;
+}
+
+function viaConvolution(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry, pads: [number, number, number, number]): TensorInfo {
+  const { KH, KW, C, CO } = g;
+  const rotated = alloc(backend, [KH, KW, CO, C]);
+  const w = f32(backend, filter);
+  const r = f32(backend, rotated);
+  // rotated[KH−1−kh, KW−1−kw, co, ci] = filter[kh, kw, ci, co]
+  for (let kh = 0; kh < KH; kh++) {
+    for (let kw = 0; kw < KW; kw++) {
+      const src = (kh * KW + kw) * C * CO;
+      const dst = ((KH - 1 - kh) * KW + (KW - 1 - kw)) * CO * C;
+      for (let ci = 0; ci < C; ci++) {
+        for (let co = 0; co < CO; co++) r[dst + co * C + ci] = w[src + ci * CO + co]!;
+      }
+    }
+  }
+  try {
+    return conv2d(backend, dy, rotated, pads);
+  } finally {
+    free(backend, rotated);
+  }
 }
 
 export const conv2DBackpropInputConfig: KernelConfig = {

@@ -10,6 +10,7 @@ import { conv2DBackpropFilterConfig } from './conv2dBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2dBackpropInput';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise';
 import { batchMatMulConfig, setBaseMatMul } from './matmul';
+import { captureBaseKernels } from './xnn';
 
 let registered = false;
 
@@ -25,6 +26,7 @@ export function registerWasmTrainingKernels(): void {
   const base = getKernel('BatchMatMul', 'wasm');
   if (!base) throw new Error("@tensorflow/tfjs-backend-wasm has no BatchMatMul kernel: unexpected version");
   setBaseMatMul(base.kernelFunc);
+  captureBaseKernels();
   // Keep the base kernel's setupFunc (it binds the wasm function) for a backend set up later.
   replace(batchMatMulConfig(base));
   replace(conv2DBackpropFilterConfig);
