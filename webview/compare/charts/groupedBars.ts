@@ -26,7 +26,7 @@ export interface GroupedBarsOptions {
 const M = { top: 10, right: 10, bottom: 30, left: 52 };
 
 export function groupedBars(o: GroupedBarsOptions): SVGSVGElement {
-  const width = o.width ?? Math.max(360, 60 + o.groups.length * Math.max(28, 12 * o.series.length));
+  const width = o.width ?? Math.max(420, 60 + o.groups.length * Math.max(36, 14 * o.series.length));
   const height = o.height ?? 220;
   const x = scaleBand<number>().domain(o.groups.map((_, i) => i)).range([M.left, width - M.right]).paddingInner(0.2).paddingOuter(0.1);
   const inner = scaleBand<number>().domain(o.series.map((_, i) => i)).range([0, x.bandwidth()]).padding(0.08);
@@ -34,6 +34,8 @@ export function groupedBars(o: GroupedBarsOptions): SVGSVGElement {
   const zero = y(Math.max(o.domain[0], Math.min(0, o.domain[1])));
 
   const root = svg('svg', { class: 'chart bars', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': o.title });
+  // Scale with the view, but never blow a small chart up beyond a quarter over its design size.
+  root.style.maxWidth = `${Math.round(width * 1.25)}px`;
   const grid = svg('g', { class: 'grid' });
   for (const t of y.ticks(5)) {
     grid.append(svg('line', { x1: M.left, x2: width - M.right, y1: y(t), y2: y(t) }), svg('text', { x: M.left - 6, y: y(t), class: 'tick y' }, o.yFormat(t)));

@@ -27,6 +27,8 @@ export function heatmap(o: HeatmapOptions): SVGSVGElement {
   const width = left + o.colLabels.length * CELL + 8;
   const height = top + o.rowLabels.length * CELL + 8;
   const root = svg('svg', { class: 'chart heatmap', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': o.title });
+  // Scale with the view, but never blow a small chart up beyond a quarter over its design size.
+  root.style.maxWidth = `${Math.round(width * 1.25)}px`;
   root.append(
     svg('text', { class: 'axis-label', x: left + (o.colLabels.length * CELL) / 2, y: 10 }, o.colTitle),
     svg('text', { class: 'axis-label', transform: `translate(10 ${top + (o.rowLabels.length * CELL) / 2}) rotate(-90)` }, o.rowTitle));

@@ -53,6 +53,8 @@ export function lineChart(o: LineChartOptions): SVGSVGElement {
   const root = svg('svg', {
     class: 'chart line-chart', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': o.title,
   });
+  // Scale with the view, but never blow a small chart up beyond a quarter over its design size.
+  root.style.maxWidth = `${Math.round(width * 1.25)}px`;
   const grid = svg('g', { class: 'grid' });
   for (const t of y.ticks(5)) {
     grid.append(
