@@ -1,7 +1,7 @@
 // Registers, for the 'wasm' backend, the kernels training needs that it lacks or runs slowly:
 // Conv2DBackpropFilter (missing: without it no conv net trains), the depthwise gradients
-// (missing: MobileNet), Conv2DBackpropInput and BatchMatMul (present but slow on training's
-// shapes). Importing this module loads @tensorflow/tfjs-backend-wasm, which registers the
+// (missing: MobileNet), Conv2DBackpropInput, BatchMatMul, MaxPoolGrad and AvgPoolGrad (present
+// but slow on training's shapes; the replacements keep the originals for the cases they skip). Importing this module loads @tensorflow/tfjs-backend-wasm, which registers the
 // backend itself; call `registerWasmTrainingKernels` before or after the backend initialises.
 
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
@@ -10,6 +10,7 @@ import { conv2DBackpropFilterConfig } from './conv2dBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2dBackpropInput';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise';
 import { batchMatMulConfig, setBaseMatMul } from './matmul';
+import { avgPoolGradConfig, maxPoolGradConfig } from './poolGrad';
 import { captureBaseKernels } from './xnn';
 
 let registered = false;
@@ -20,15 +21,22 @@ function replace(config: KernelConfig): void {
   registerKernel(config);
 }
 
+function baseKernel(name: string): KernelConfig {
+  const k = getKernel(name, 'wasm');
+  if (!k) throw new Error(`@tensorflow/tfjs-backend-wasm has no ${name} kernel: unexpected version`);
+  return k;
+}
+
 /** Idempotent. */
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
-  const base = getKernel('BatchMatMul', 'wasm');
-  if (!base) throw new Error("@tensorflow/tfjs-backend-wasm has no BatchMatMul kernel: unexpected version");
+  const base = baseKernel('BatchMatMul');
   setBaseMatMul(base.kernelFunc);
   captureBaseKernels();
   // Keep the base kernel's setupFunc (it binds the wasm function) for a backend set up later.
   replace(batchMatMulConfig(base));
+  replace(maxPoolGradConfig(baseKernel('MaxPoolGrad')));
+  replace(avgPoolGradConfig(baseKernel('AvgPoolGrad')));
   replace(conv2DBackpropFilterConfig);
   replace(conv2DBackpropInputConfig);
   replace(depthwiseBackpropFilterConfig);
@@ -38,6 +46,6 @@ export function registerWasmTrainingKernels(): void {
 
 /** The kernels `registerWasmTrainingKernels` installs, for reports and tests. */
 export const WASM_TRAINING_KERNELS = [
-  'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
+  'BatchMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
 ] as const;
