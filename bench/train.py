@@ -3,7 +3,7 @@ batch size and random MNIST/CIFAR-shaped data as the tfjs side, SGD, cross-entro
 optimizer step per batch with the loss read back every step (as the tfjs loop does).
 
 Input: one JSON object on argv[1]: {"models": [...], "batch": 64, "threads": 2,
-"seconds": 3, "minSteps": 5, "warmup": 3}. Output: one JSON line per model on stdout."""
+"seconds": 3, "minSteps": 5, "warmup": 3, "device": "cpu" | "cuda"}. Output: one JSON line per model on stdout."""
 import json
 import sys
 import time
@@ -60,12 +60,13 @@ MODELS = {'lenet5': (lenet, (1, 28, 28)), 'smallcnn': (small_cnn, (1, 28, 28)), 
 def bench(name, cfg):
     make, shape = MODELS[name]
     torch.manual_seed(0)
-    model = make()
+    device = cfg.get('device', 'cpu')
+    model = make().to(device)
     model.train()
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     batch = cfg['batch']
-    xs = [torch.rand(batch, *shape) for _ in range(4)]
-    ys = [torch.randint(0, 10, (batch,)) for _ in range(4)]
+    xs = [torch.rand(batch, *shape, device=device) for _ in range(4)]
+    ys = [torch.randint(0, 10, (batch,), device=device) for _ in range(4)]
     loss_fn = nn.CrossEntropyLoss()
 
     def step(i):
@@ -94,7 +95,9 @@ def bench(name, cfg):
 def main():
     cfg = json.loads(sys.argv[1])
     torch.set_num_threads(cfg['threads'])
-    info = {'torch': torch.__version__, 'threads': torch.get_num_threads()}
+    info = {'torch': torch.__version__, 'threads': torch.get_num_threads(), 'device': cfg.get('device', 'cpu')}
+    if info['device'] == 'cuda':
+        info['gpu'] = torch.cuda.get_device_name(0)
     print(json.dumps({'info': info}), flush=True)
     for name in cfg['models']:
         print(json.dumps(bench(name, cfg)), flush=True)

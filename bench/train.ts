@@ -4,7 +4,7 @@
 // softmax cross-entropy, the loss read back every step (as a training loop does).
 //
 //   npm run bench [-- --json] [--backends wasm,cpu] [--models lenet5,smallcnn,resnet18]
-//                 [--seconds 3] [--threads 2] [--profile] [--no-torch]
+//                 [--seconds 3] [--threads 2] [--profile] [--no-torch] [--torch-device cuda]
 //
 // --json prints one JSON object (figures and ratios to PyTorch) instead of the table.
 // --profile prints, per model and backend, the time per kernel over one training step.
@@ -22,12 +22,13 @@ const L = tfl.layers;
 interface Options {
   json: boolean; profile: boolean; torch: boolean;
   backends: BackendName[]; models: ModelName[]; seconds: number; threads: number; batch: number;
+  torchDevice: 'cpu' | 'cuda';
 }
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
     json: false, profile: false, torch: true, backends: [...BACKEND_NAMES],
-    models: ['lenet5', 'smallcnn', 'resnet18'], seconds: 3, threads: 2, batch: 64,
+    models: ['lenet5', 'smallcnn', 'resnet18'], seconds: 3, threads: 2, batch: 64, torchDevice: 'cpu',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -40,6 +41,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--seconds') o.seconds = Number(next());
     else if (a === '--threads') o.threads = Number(next());
     else if (a === '--batch') o.batch = Number(next());
+    else if (a === '--torch-device') o.torchDevice = next() === 'cuda' ? 'cuda' : 'cpu';
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -103,7 +105,8 @@ const MODELS: Record<ModelName, { build: () => tfl.LayersModel; shape: [number, 
 /** How long to run each measurement: the slow cases get a step or two, not seconds of them. */
 function budget(model: ModelName, backend: BackendName | 'torch', o: Options): { warmup: number; minSteps: number; seconds: number } {
   if (backend === 'cpu') return { warmup: 1, minSteps: 1, seconds: 0 };
-  if (model === 'resnet18') return { warmup: 1, minSteps: 2, seconds: 0 };
+  const onCpu = backend === 'wasm' || (backend === 'torch' && o.torchDevice === 'cpu');
+  if (model === 'resnet18' && onCpu) return { warmup: 1, minSteps: 2, seconds: 0 };
   return { warmup: 3, minSteps: 5, seconds: o.seconds };
 }
 
@@ -187,7 +190,7 @@ function measureTorch(o: Options): { figures: Figure[]; note: string } {
   if (!py) return { figures: [], note: 'no Python with torch found (tried $CNN_EXPLORER_PYTHON, python3, /usr/bin/python3, python)' };
   const b = (m: ModelName) => budget(m, 'torch', o);
   const cfg = {
-    models: o.models, batch: o.batch, threads: o.threads, warmup: 3, seconds: o.seconds, minSteps: 5,
+    models: o.models, batch: o.batch, threads: o.threads, warmup: 3, seconds: o.seconds, minSteps: 5, device: o.torchDevice,
     warmupFor: Object.fromEntries(o.models.map((m) => [m, b(m).warmup])),
     minStepsFor: Object.fromEntries(o.models.map((m) => [m, b(m).minSteps])),
     secondsFor: Object.fromEntries(o.models.map((m) => [m, b(m).seconds])),
@@ -195,12 +198,13 @@ function measureTorch(o: Options): { figures: Figure[]; note: string } {
   const r = spawnSync(py, [path.join(__dirname, 'train.py'), JSON.stringify(cfg)], { encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) return { figures: [], note: `PyTorch bench failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}` };
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  const info = lines.find((l) => 'info' in l)?.info as { torch: string; threads: number } | undefined;
+  const info = lines.find((l) => 'info' in l)?.info as { torch: string; threads: number; gpu?: string } | undefined;
   const figures = lines.filter((l) => 'model' in l).map((l) => ({
     model: l.model as ModelName, backend: 'pytorch', imagesPerSecond: l.imagesPerSecond as number,
     steps: l.steps as number, seconds: l.seconds as number,
   }));
-  return { figures, note: `PyTorch ${info?.torch ?? '?'} CPU, ${info?.threads ?? o.threads} threads (${py})` };
+  const where = info?.gpu ? `CUDA on ${info.gpu}` : `CPU, ${info?.threads ?? o.threads} threads`;
+  return { figures, note: `PyTorch ${info?.torch ?? '?'} ${where} (${py})` };
 }
 
 // ---- main ----

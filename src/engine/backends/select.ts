@@ -4,7 +4,9 @@
 // one was passed over, so the user sees it (and run.json records it).
 
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+// A named import, not a bare one: bundlers drop a bare import of tfjs-backend-cpu (its
+// package.json marks the node entry free of side effects), and with it the backend.
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { probeTensorflow } from './tensorflow';
 import { BackendError, BACKEND_NAMES, type BackendChoice, type BackendName, type ProbeResult } from './types';
 import { probeWasm } from './wasm';
@@ -14,7 +16,7 @@ async function probeCpu(): Promise<ProbeResult> {
   if (!(await tf.setBackend('cpu'))) {
     return { ok: false, reason: 'the cpu backend could not start', hint: 'reinstall @tensorflow/tfjs-backend-cpu' };
   }
-  return { ok: true, detail: 'pure JavaScript' };
+  return { ok: true, detail: `pure JavaScript, tfjs-backend-cpu ${version_cpu}` };
 }
 
 function probe(name: BackendName, forced: boolean): Promise<ProbeResult> {
