@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-layers registers tfjs-core's gradient functions (the training loop imports it too).
+import '@tensorflow/tfjs-layers';
+import { BackendError, selectBackend, WASM_TRAINING_KERNELS, type BackendName } from '../../src/engine/backends/index';
+import { isSoftwareAdapter } from '../../src/engine/backends/webgpu';
+
+// Backend selection on whatever this machine has: tfjs-node cannot be installed here, a GPU
+// may or may not be present, wasm and cpu always are. Assertions that depend on what is
+// installed check it first, so the tests hold on a developer's machine too.
+
+const installed = (name: string) => {
+  try {
+    createRequire(__filename).resolve(`${name}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const hasTfjsNode = installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu');
+
+test('auto picks a backend, makes it current, and says why each faster one was skipped', async () => {
+  const lines: string[] = [];
+  const choice = await selectBackend('auto', (l) => lines.push(l));
+  assert.equal(tf.getBackend(), choice.name);
+  const order: BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+  for (const earlier of order.slice(0, order.indexOf(choice.name))) {
+    assert.match(choice.reason, new RegExp(`${earlier}: `), `reason names skipped ${earlier}: ${choice.reason}`);
+  }
+  if (!hasTfjsNode) assert.match(choice.reason, /tensorflow: neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed/);
+  assert.ok(lines.some((l) => l.startsWith(`backend: ${choice.name}`)), lines.join('\n'));
+});
+
+test('forcing tensorflow without tfjs-node: BackendError with the exact version to install', { skip: hasTfjsNode }, async () => {
+  await assert.rejects(selectBackend('tensorflow'), (e: unknown) => {
+    assert.ok(e instanceof BackendError);
+    assert.equal(e.backend, 'tensorflow');
+    assert.ok(e.message.includes(`npm install @tensorflow/tfjs-node@${tf.version_core}`), e.message);
+    assert.ok(e.message.includes(`@tensorflow/tfjs-node-gpu@${tf.version_core}`), e.message);
+    return true;
+  });
+});
+
+test('forcing webgpu: either it runs, or BackendError with a driver hint', async () => {
+  try {
+    const choice = await selectBackend('webgpu');
+    assert.equal(choice.name, 'webgpu');
+    assert.equal(tf.getBackend(), 'webgpu');
+    assert.ok(choice.detail, 'the adapter is named');
+  } catch (e) {
+    assert.ok(e instanceof BackendError, String(e));
+    assert.match(e.message, /Vulkan/);
+  }
+});
+
+test('forcing wasm registers the training kernels; forcing cpu works', async () => {
+  const wasm = await selectBackend('wasm');
+  assert.deepEqual([wasm.name, wasm.reason, tf.getBackend()], ['wasm', 'requested', 'wasm']);
+  assert.match(wasm.detail ?? '', /XNNPACK/);
+  for (const k of WASM_TRAINING_KERNELS) assert.ok(tf.getKernel(k, 'wasm'), k);
+  // A conv layer's filter gradient runs (the kernel the wasm backend lacks upstream).
+  const g = tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(tf.ones([1, 5, 5, 1]) as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid')))(tf.zeros([3, 3, 1, 2]));
+  assert.deepEqual(Array.from(await g.data()), Array(18).fill(9));
+  const cpu = await selectBackend('cpu');
+  assert.equal(cpu.name, 'cpu');
+  assert.equal(tf.getBackend(), 'cpu');
+});
+
+test('an unknown backend name is a BackendError listing the valid ones', async () => {
+  await assert.rejects(selectBackend('cuda' as BackendName), (e: unknown) =>
+    e instanceof BackendError && /auto, tensorflow, webgpu, wasm, cpu/.test(e.message));
+});
+
+test('software WebGPU adapters are recognised (auto passes them over)', () => {
+  for (const name of ['llvmpipe (LLVM 19.1.7, 256 bits)', 'SwiftShader Device (Subzero)', 'Microsoft Basic Render Driver (WARP)']) {
+    assert.ok(isSoftwareAdapter(name), name);
+  }
+  for (const name of ['NVIDIA H100 80GB HBM3, nvidia', 'Apple M2, apple, metal-3', 'AMD Radeon RX 7900 XTX']) {
+    assert.ok(!isSoftwareAdapter(name), name);
+  }
+});
