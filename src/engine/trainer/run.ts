@@ -42,7 +42,7 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
     // Production mode: no per-op debug checks, and no "install tfjs-node" banner on stderr
     // (we choose among the backends ourselves and say why).
     tf.enableProdMode();
-    const backend = await selectBackend(spec.backend, (line) => status('backend', line));
+    const backend = await selectBackend(spec.backend);
     backendName = backend.name;
     updateRun(spec.runDir, (r) => { r.backend = backend; });
     status('backend', `backend ${backend.name}: ${backend.reason}`);
