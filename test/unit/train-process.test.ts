@@ -171,3 +171,36 @@ test('a trainer killed outright leaves the run interrupted, its metrics intact',
   assert.match(readRun(run.runDir)!.error!, /^the trainer exited \(SIGKILL\) without finishing the run/);
   assert.ok(readMetrics(run.runDir).some((m) => m.type === 'iteration'));
 });
+
+test('--model all --sweep: one run per model and value (the seed-001 experiment in one command)', async () => {
+  const sweepDir = path.join(dir, 'sweep');
+  const r = await cli(['train', modelFile, ...SYNTH.slice(0, -1), sweepDir, '--model', 'all', '--sweep', 'permutePixels=[null,3]', '--epochs', '1', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const results = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const runs = results.map((x) => readRun(x.runDir)!);
+  assert.deepEqual(runs.map((x) => [x.model.export, x.config.permutePixels, x.status]),
+    [['default', null, 'completed'], ['flat', null, 'completed'], ['default', 3, 'completed'], ['flat', 3, 'completed']]);
+  assert.equal(new Set(results.map((x) => x.runId)).size, 4);
+});
+
+test('Ctrl-C on the CLI (SIGINT to its process group) stops the run cleanly: stopped, exit 130', async () => {
+  const tsx = pathToFileURL(require.resolve('tsx')).href;
+  const child = spawn(process.execPath, [
+    '--import', tsx, path.join(root, 'src/cli/main.ts'), 'train', modelFile, ...SYNTH, '--epochs', '200', '--json',
+  ], { cwd: dir, detached: true });
+  let stdout = '', stderr = '';
+  child.stdout.on('data', (c) => { stdout += c; });
+  const code = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (c) => {
+      stderr += c;
+      if (/ step \d+\/\d+/.test(stderr) && !stderr.includes('stopping')) process.kill(-child.pid!, 'SIGINT');
+    });
+    child.on('close', resolve);
+  });
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /stopping after the current batch/);
+  const result = JSON.parse(stdout.trim().split('\n').pop()!);
+  assert.equal(result.status, 'stopped');
+  assert.equal(readRun(result.runDir)!.status, 'stopped');
+  assert.ok(fs.existsSync(path.join(runPaths(result.runDir).last, 'model.json')));
+});
