@@ -5,6 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import '@tensorflow/tfjs-backend-cpu';
+import { checkpointWeights } from '../../src/engine/training/checkpoints';
 import type { TrainerMessage } from '../../src/engine/trainer/protocol';
 import { prepareRuns, startTrainer } from '../../src/engine/trainer/start';
 import { parseSetArgument } from '../../src/engine/training/overrides';
@@ -203,4 +205,25 @@ test('Ctrl-C on the CLI (SIGINT to its process group) stops the run cleanly: sto
   assert.equal(result.status, 'stopped');
   assert.equal(readRun(result.runDir)!.status, 'stopped');
   assert.ok(fs.existsSync(path.join(runPaths(result.runDir).last, 'model.json')));
+});
+
+test('initFrom through the trainer: a missing run is a config error; a finished one seeds the weights', async () => {
+  const missing = await cli(['train', modelFile, ...SYNTH, '--set', 'initFrom=no-such-run']);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stderr, `--set initFrom=no-such-run: initFrom: no run 'no-such-run' in ${runsDir}\n`);
+  const first = JSON.parse((await cli(['train', modelFile, ...SYNTH, '--epochs', '1', '--json'])).stdout.trim().split('\n').pop()!);
+  const [run] = await prepareRuns({
+    file: modelFile, exportName: 'default', runsDir, backend: 'cpu', data: DATA,
+    overrides: ['dataset=synthetic', 'epochs=1', `initFrom=${first.runId}`, 'freeze={layers:["conv2d_1"],epochs:1}'].map(parseSetArgument),
+  });
+  const handle = startTrainer(run!);
+  const notes: string[] = [];
+  handle.onMessage((m) => { if (m.type === 'status' && m.phase === 'init') notes.push(m.message); });
+  assert.equal((await handle.done).status, 'completed');
+  assert.deepEqual(notes, [`initFrom ${first.runId}: copied 4 weights, kept 0 as initialised`]);
+  assert.deepEqual(readRun(run!.runDir)!.initFrom, { runId: first.runId, copied: 4, skipped: 0 });
+  // conv2d_1 was frozen for the only epoch: its kernel is still the one copied from the first run.
+  const a = checkpointWeights(path.join(first.runDir, 'checkpoints', 'best'))['conv2d_1/kernel']!.dataSync();
+  const b = checkpointWeights(path.join(run!.runDir, 'checkpoints', 'last'))['conv2d_1/kernel']!.dataSync();
+  assert.deepEqual(b, a);
 });
