@@ -31,5 +31,7 @@ export const training: Training = {
   epochs: 3,
   batchSize: 64,
   optimizer: { type: 'sgd', lr: 0.01, momentum: 0.5 },
+  // MNIST's own mean and std, as the seed's transforms.Normalize((0.1307,), (0.3081,)).
+  normalize: { mean: [0.1307], std: [0.3081] },
   // permutePixels: 42,   // uncomment to shuffle the pixels (the same way for every image)
 };

@@ -61,7 +61,10 @@ test('LeNet-5 (seed 001): 61,706 parameters, 28×28×6 → … → 10', async ()
     ['28×28×6', '14×14×6', '10×10×16', '5×5×16', '400', '120', '84', '10']);
   assert.deepEqual(totals(x), { trainable: 61706, nonTrainable: 0, macs: 416520, output: '10' });
   assert.deepEqual(x.ir.nodes.filter((n) => n.op.type === 'sigmoid').length, 4);
-  assert.deepEqual(x.training, { dataset: 'mnist', epochs: 10, batchSize: 64, optimizer: { type: 'adam', lr: 1e-3 } });
+  assert.deepEqual(x.training, {
+    dataset: 'mnist', epochs: 10, batchSize: 16, optimizer: { type: 'adam', lr: 5e-3 }, schedule: { type: 'cosine' },
+    normalize: { mean: [0.1307], std: [0.3081] },
+  });
 });
 
 test('MLP vs CNN (seed 001): 6,442 and 6,422 parameters; the CNN is the default', async () => {
