@@ -5,6 +5,8 @@
 // slower than wasm, so `auto` passes it over; forcing `webgpu` still accepts it.
 
 import * as tf from '@tensorflow/tfjs-core';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { firstLine } from './tensorflow';
 import type { ProbeResult } from './types';
 
@@ -42,6 +44,16 @@ async function dawnGpu(): Promise<GpuLike> {
   return gpu;
 }
 
+/** Whether the dynamic linker can find libvulkan.so.1 in the usual places or LD_LIBRARY_PATH. */
+function vulkanLoaderInstalled(): boolean {
+  const dirs = [
+    ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`, '/usr/lib64', '/usr/lib', '/lib64', '/lib',
+    '/usr/local/lib',
+  ];
+  return dirs.some((d) => existsSync(path.join(d, 'libvulkan.so.1')));
+}
+
 function adapterName(a: AdapterLike): string {
   const i = a.info ?? {};
   const parts = [i.description || i.device, i.vendor, i.architecture].filter((p) => !!p);
@@ -65,6 +77,10 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
  * @param acceptSoftware false for `auto`: a CPU-emulated GPU is slower than wasm.
  */
 export async function probeWebgpu(acceptSoftware: boolean, timeoutMs = 5000): Promise<ProbeResult> {
+  if (process.platform === 'linux' && !vulkanLoaderInstalled()) {
+    // Dawn would print a native warning and stack to stderr; say it once, plainly, instead.
+    return { ok: false, reason: 'WebGPU needs the Vulkan loader (libvulkan.so.1), which is not installed', hint: WEBGPU_HINT };
+  }
   let adapter: AdapterLike | null;
   try {
     const g = await dawnGpu();
