@@ -92,7 +92,7 @@ export async function openComparePage(browser: Browser, bundle: CompareBundle, o
   return {
     page,
     errors,
-    send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
+    send: (message) => page.evaluate((m: unknown) => window.postMessage(m, '*'), message as unknown),
     posted: () => page.evaluate(() => (window as unknown as { __posted: CompareToExtension[] }).__posted),
     state: () => page.evaluate(() => (window as unknown as { __state: () => unknown }).__state()),
     violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
