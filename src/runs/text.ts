@@ -7,6 +7,7 @@ import { EPOCH_METRICS, type Comparison } from './compare';
 import { flatten, formatConfigValue, runDefinition } from './configDiff';
 import type { RunMeta } from './meta';
 import type { RunRecord } from './types';
+import { decimal, duration, percent, points } from '../shared/format';
 import type { EpochRecord } from '../engine/trainer/protocol';
 
 /** Columns padded to their widest cell; `right` columns (numbers) are right-aligned. */
@@ -17,32 +18,6 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-/** `97.36%`; `—` when unknown. Accuracies are fractions in the records. */
-export function percent(v: number | null | undefined, digits = 2): string {
-  return v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`;
-}
-
-/** A difference of two accuracies in percentage points: `+1.23`, `−0.40`, `0.00`. */
-export function points(delta: number, digits = 2): string {
-  const s = (Math.abs(delta) * 100).toFixed(digits);
-  if (Number(s) === 0) return (0).toFixed(digits);
-  return delta > 0 ? `+${s}` : `−${s}`;
-}
-
-export function number(v: number | null | undefined, digits = 4): string {
-  return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
-}
-
-/** `42s`, `3m 05s`, `1h 02m`. */
-export function duration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-/** Seconds a run has taken: its wall time when finished, else since it started. */
 export function runSeconds(r: RunRecord, now = Date.now()): number | null {
   if (r.wallSeconds !== null) return r.wallSeconds;
   const start = Date.parse(r.startedAt);
@@ -99,7 +74,7 @@ function metricRows(best: EpochRecord | null, final: EpochRecord | null): string
     if (!e) return '—';
     const [split, key] = m.split('_') as ['train' | 'val' | 'test', 'loss' | 'accuracy'];
     const s = e[split];
-    return s ? (key === 'accuracy' ? percent(s.accuracy) : number(s.loss)) : '—';
+    return s ? (key === 'accuracy' ? percent(s.accuracy) : decimal(s.loss)) : '—';
   };
   return [
     ['epoch', best ? String(best.epoch) : '—', final ? String(final.epoch) : '—'],
@@ -181,7 +156,7 @@ export function formatComparison(c: Comparison): string {
   for (const m of EPOCH_METRICS) {
     const { best, final } = c.metrics[m];
     if (best.every((v) => v === null) && final.every((v) => v === null)) continue;
-    const fmt = (v: number | null) => (m.endsWith('accuracy') ? percent(v) : number(v));
+    const fmt = (v: number | null) => (m.endsWith('accuracy') ? percent(v) : decimal(v));
     rows.push([`  ${m}`, ...c.runs.map((_, k) => `${fmt(best[k] ?? null)} / ${fmt(final[k] ?? null)}`)]);
   }
   rows.push(['  images/s', ...c.runs.map((r) => (r.trainImagesPerSecond ? String(Math.round(r.trainImagesPerSecond)) : '—'))]);

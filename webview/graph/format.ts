@@ -1,13 +1,11 @@
-import type { Shape } from '../../src/analysis/types';
 import type { LayerOp, Pair, PaddingSpec } from '../../src/dsl/ir';
 
-// Short human text for shapes, numbers and layer hyperparameters, as the graph prints them.
+// Short human text for numbers and layer hyperparameters, as the graph prints them; shapes and
+// exact counts are written as analysis writes them (one notation everywhere).
 // Defaults (stride 1, padding 0, dilation 1, groups 1) are left out so that labels stay short.
 
-export function formatShape(shape: Shape | null | undefined): string {
-  if (!shape) return '?';
-  return shape.join('×');
-}
+export { formatShape } from '../../src/analysis/format';
+export { withCommas as formatExact } from '../../src/analysis/table';
 
 /** 1234567 → `1.23M`; small numbers stay exact. */
 export function formatCount(n: number): string {
@@ -18,10 +16,6 @@ export function formatCount(n: number): string {
   return `${trim(n / 1e9)}G`;
 }
 
-/** Exact count with thin thousands separators, for tooltips. */
-export function formatExact(n: number): string {
-  return n.toLocaleString('en-US');
-}
 
 function trim(v: number): string {
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
