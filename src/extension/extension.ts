@@ -3,6 +3,7 @@ import { registerCompareView } from './compare/register';
 import { registerEditorFeatures } from './editor/index';
 import { registerGraphView } from './graph/register';
 import { ModelDocuments } from './modelDocuments';
+import { openModelOnStartup } from './startup';
 import { registerSummary } from './summary/index';
 
 // Activation: wires the model documents service to the features that read it.
@@ -15,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerSummary(documents));
   registerGraphView(context, documents);
   registerCompareView(context);
+  openModelOnStartup();
 }
 
 export function deactivate(): void {}
