@@ -132,6 +132,8 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'update.mode': 'none',
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...opts.userSettings,
   }, null, 2));
   const base = [entry, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',

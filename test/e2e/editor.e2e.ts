@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  goToLine, openFile, openWorkbench, runCommand, scenario, showHover, webviewFrame, type Workbench,
+} from './harness';
+
+// The editor as a user meets it in a real VS Code (code-server): the extension activates on a
+// model file, its commands run from the palette, hovers, the graph, click-to-source, squiggles.
+
+let wb: Workbench;
+before(async () => { wb = await openWorkbench(); });
+after(async () => { await wb?.close(); });
+
+test('editor and graph', async (t) => {
+  await scenario(t, () => wb, '01-activates-on-a-model-file', async (page) => {
+    await openFile(page, 'lenet.cnn.ts');
+    // The extension is active once its inlay hints and CodeLens appear on the layer calls.
+    await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Graph' }).first().waitFor({ timeout: 90_000 });
+    await page.locator('.monaco-editor', { hasText: '→ 28×28×6' }).first().waitFor();
+  });
+
+  await scenario(t, () => wb, '02-summary-from-the-palette', async (page) => {
+    await runCommand(page, 'CNN: Show Model Summary');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'Trainable params' }).first().waitFor();
+    const text = await page.locator('.monaco-editor .view-lines', { hasText: 'Trainable params' }).first().innerText();
+    assert.match(text, /61,706/);
+  });
+
+  await scenario(t, () => wb, '03-hover-a-conv-call', async (page) => {
+    await openFile(page, 'resnet18.cnn.ts');
+    await goToLine(page, 29, 6); // inside `conv2d(64, 7, { stride: 2, padding: 3, bias: false })`
+    await showHover(page);
+    await page.locator('.monaco-hover', { hasText: '224×224×3 → 112×112×64' }).first().waitFor();
+  });
+
+  await scenario(t, () => wb, '04-graph-beside-the-editor', async (page) => {
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'CNN: Show Model Graph');
+    const graph = await webviewFrame(page, 'svg.graph g.node[data-node-id]');
+    assert.ok(await graph.locator('g.node[data-node-id]').count() > 5);
+  });
+
+  await scenario(t, () => wb, '05-hover-a-node', async (page) => {
+    const graph = await webviewFrame(page, 'svg.graph g.node[data-node-id]');
+    const stemConv = graph.locator('g.node[data-node-id="stem/conv2d_1"]');
+    await stemConv.hover();
+    await graph.locator('#graph-tooltip', { hasText: '112×112×64' }).waitFor();
+  });
+
+  await scenario(t, () => wb, '06-click-a-node-selects-its-call', async (page) => {
+    const graph = await webviewFrame(page, 'svg.graph g.node[data-node-id]');
+    await graph.locator('g.node[data-node-id="stem/conv2d_1"]').click();
+    await page.locator('.statusbar-item', { hasText: /selected/ }).first().waitFor();
+    const status = await page.locator('.statusbar-item', { hasText: /selected/ }).first().innerText();
+    assert.match(status, /Ln 29, Col 58 \(53 selected\)/, 'the whole conv2d(64, 7, …) call');
+  });
+
+  await scenario(t, () => wb, '07-shape-error-squiggle-and-marked-node', async (page) => {
+    await openFile(page, 'lenet.cnn.ts');
+    await goToLine(page, 12, 3);
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.press('Delete'); // removes `flatten(),`: dense_1 now gets 5×5×16
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
+    await runCommand(page, 'CNN: Show Model Graph');
+    const graph = await webviewFrame(page, 'g.node.error');
+    assert.equal(await graph.locator('g.node.error').first().getAttribute('data-node-id'), 'dense_1');
+  });
+});

@@ -1,0 +1,138 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { TestContext } from 'node:test';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import {
+  copyExamples, ensureChromium, packageExtension, ROOT, startCodeServer, type CodeServer,
+} from '../../scripts/vscode-server';
+
+// The end-to-end harness: the packaged extension in code-server (a real VS Code), driven through
+// Debian's Chromium with Playwright as a user would: Quick Open, the command palette, the mouse.
+// One code-server per test file; every scenario leaves a screenshot, a failing one `-FAILED`.
+
+export const SHOTS = path.join(ROOT, 'test-results', 'e2e-screenshots');
+const log = (line: string) => console.error(`[e2e] ${line}`);
+
+export interface Workbench {
+  page: Page;
+  workspace: string;
+  server: CodeServer;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+let packaged: string | null = null;
+
+/** Packages the extension (once per process), starts code-server on a copy of examples/, opens it. */
+export async function openWorkbench(settings: Record<string, unknown> = {}): Promise<Workbench> {
+  const executablePath = ensureChromium(log);
+  packaged ??= packageExtension(log);
+  const workspace = copyExamples(fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-e2e-ws-')), settings);
+  const server = await startCodeServer({ vsix: packaged, log, userSettings: { 'security.workspace.trust.enabled': false } });
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.setDefaultTimeout(30_000);
+    await page.goto(server.folderUrl(workspace));
+    await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 120_000 });
+    const b = browser;
+    return {
+      page, workspace, server, browser: b,
+      close: async () => {
+        await b.close().catch(() => {});
+        await server.stop();
+        fs.rmSync(workspace, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await browser?.close().catch(() => {});
+    await server.stop();
+    throw err;
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Runs a scenario step; on failure leaves `<name>-FAILED.png` beside the others, then fails. */
+export async function scenario(t: TestContext, wb: () => Workbench, name: string, body: (page: Page) => Promise<void>): Promise<void> {
+  await t.test(name, async () => {
+    const page = wb().page;
+    try {
+      await body(page);
+      await screenshot(page, name);
+    } catch (err) {
+      const shot = await screenshot(page, `${name}-FAILED`).catch(() => '(no screenshot)');
+      throw new Error(`${(err as Error).message}\nscreenshot: ${shot}`, { cause: err });
+    }
+  });
+}
+
+/** Puts the keyboard focus back in the workbench's first editor group (e.g. after a webview click). */
+export async function focusFirstEditorGroup(page: Page): Promise<void> {
+  await page.locator('.editor-group-container .tabs-container').first().click({ position: { x: 5, y: 5 }, force: true })
+    .catch(() => {});
+  await page.keyboard.press('Control+1');
+}
+
+/** Quick Open (Ctrl+P) a workspace file in the first editor group and wait for its tab. */
+export async function openFile(page: Page, relative: string): Promise<void> {
+  await focusFirstEditorGroup(page);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(relative);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relative) }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[aria-label*="${path.basename(relative)}"]`).first().waitFor();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** F1, the command's title, Enter. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Shows the hover at the active editor's cursor (Ctrl+K Ctrl+I), as a keyboard user would. */
+export async function showHover(page: Page): Promise<void> {
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+}
+
+/** The frame of the webview that has `selector` in it (webviews are nested iframes). */
+export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (await frame.$(selector).catch(() => null)) return frame;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no webview shows ${selector}`);
+}
+
+/** Moves the active editor's cursor to line:column through Quick Open's `:line:column`. */
+export async function goToLine(page: Page, line: number, column = 1): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor();
+}
