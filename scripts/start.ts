@@ -7,7 +7,7 @@ import { copyExamples, packageExtension, ROOT, startCodeServer } from './vscode-
 // The desktop `code` when there is one; otherwise code-server on loopback, opened in a browser.
 
 const log = (line: string) => console.error(`[start] ${line}`);
-const WORKSPACE = path.join(ROOT, '.cache', 'workspace');
+const WORKSPACE = process.env.CNN_EXPLORER_WORKSPACE ?? path.join(ROOT, '.cache', 'workspace');
 const WORKSPACE_SETTINGS = { 'cnnExplorer.openOnStartup': 'lenet.cnn.ts' };
 
 function onPath(command: string): boolean {
