@@ -39,7 +39,10 @@ export function ensureCodeServer(log: Log): { node: string; entry: string } {
   }
   log(`installing code-server ${CODE_SERVER_VERSION} (first time only, a few minutes)…`);
   fs.writeFileSync(path.join(CACHE, 'package.json'), '{ "private": true }\n');
-  const env = { ...process.env, PATH: `${path.dirname(node)}:${process.env.PATH}`, npm_config_nodedir: NODE_DIR };
+  // Started from an npm script, we inherit npm_* settings (its user agent says node 20, which
+  // code-server's postinstall checks): the install gets a clean npm environment on Node 24.
+  const inherited = Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_'));
+  const env = { ...Object.fromEntries(inherited), PATH: `${path.dirname(node)}:${process.env.PATH}`, npm_config_nodedir: NODE_DIR };
   // code-server's postinstall builds VS Code's native modules with a nested npm install; npm 11
   // blocks dependency scripts unless allowed, and the nested install inherits this setting.
   run('npm', ['install', `code-server@${CODE_SERVER_VERSION}`, '--dangerously-allow-all-scripts', '--no-audit', '--no-fund'],
