@@ -3,8 +3,10 @@ import { registerCompareView } from './compare/register';
 import { registerEditorFeatures } from './editor/index';
 import { registerGraphView } from './graph/register';
 import { ModelDocuments } from './modelDocuments';
+import { registerRunsView } from './sidebar/runsView';
 import { openModelOnStartup } from './startup';
 import { registerSummary } from './summary/index';
+import { Training } from './training/commands';
 
 // Activation: wires the model documents service to the features that read it.
 // Each feature registers itself from its own module; this file only composes them.
@@ -16,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerSummary(documents));
   registerGraphView(context, documents);
   registerCompareView(context);
+  registerRunsView(context, new Training(context, documents));
   openModelOnStartup();
 }
 

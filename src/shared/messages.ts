@@ -1,5 +1,6 @@
 import type { ModelAnalysis } from '../analysis/types';
 import type { ModelIR, SourceRange } from '../dsl/ir';
+import type { RunStatus } from '../engine/trainer/protocol';
 import type { Comparison } from '../runs/compare';
 
 // Every message that crosses between the extension host and a webview, in one place.
@@ -113,3 +114,51 @@ export interface ComparePersistedState {
   runIds: string[];
   runsDir: string | null;
 }
+
+// ───────────────────────────── Runs sidebar (webview/sidebar) ─────────────────────────────
+
+/** The webview view id of the runs sidebar. */
+export const RUNS_VIEW_ID = 'cnnExplorer.runs';
+
+/** One row of the runs list. */
+export interface RunRow {
+  id: string;
+  status: RunStatus;
+  model: string;
+  dataset: string;
+  /** Best test (or validation) accuracy so far, a fraction; null before the first epoch. */
+  bestAccuracy: number | null;
+  seconds: number | null;
+  backend: string | null;
+  /** The error of a failed run. */
+  error: string | null;
+}
+
+/** Where the live run is, between epoch records. */
+export interface RunProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss: number | null;
+  lr: number | null;
+  imagesPerSecond: number | null;
+  /** Seconds left for the whole run, from the pace so far. */
+  etaSeconds: number | null;
+}
+
+export type ExtensionToSidebar =
+  /** The runs, newest first (a live run on top), sent when anything in the runs folder changes. */
+  | { type: 'runs'; runs: RunRow[]; runsDir: string | null; liveRunId: string | null }
+  /** The selected (or live) run in full: its curves, per-class accuracy and confusion matrix. */
+  | { type: 'detail'; runId: string; comparison: Comparison; progress: RunProgress | null }
+  | { type: 'noDetail' };
+
+export type SidebarToExtension =
+  | { type: 'ready' }
+  | { type: 'select'; runId: string }
+  /** Open the compare view on these runs. */
+  | { type: 'compare'; runIds: string[] }
+  | { type: 'stop' }
+  | { type: 'openFolder'; runId: string }
+  | { type: 'train' };

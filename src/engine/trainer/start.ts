@@ -117,6 +117,8 @@ export function startTrainer(run: PreparedRun, opts: StartOptions = {}): Trainer
   const cmd = trainerCommand(opts.trainerPath);
   const child = spawn(process.execPath, [...cmd.execArgv, cmd.file, run.specPath], {
     stdio: ['pipe', 'pipe', 'pipe'], detached: opts.detached ?? false, cwd: process.cwd(),
+    // In desktop VS Code the extension host's executable is Electron: run it as plain Node.
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
   });
   const listeners: ((msg: TrainerMessage) => void)[] = [];
   let result: TrainResult | null = null;

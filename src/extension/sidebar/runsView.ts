@@ -1,0 +1,128 @@
+import * as vscode from 'vscode';
+import { compareRuns } from '../../runs/compare';
+import { listRuns, type RunListing } from '../../runs/store';
+import { datasetLabel, runSeconds } from '../../runs/text';
+import { RUNS_VIEW_ID, type ExtensionToSidebar, type RunRow, type SidebarToExtension } from '../../shared/messages';
+import { WatchedRun } from '../compare/liveRuns';
+import { COMPARE_RUNS_COMMAND } from '../compare/register';
+import { workspaceRunsDir } from '../compare/runsDir';
+import type { Training } from '../training/commands';
+import { OPEN_RUN_FOLDER_COMMAND, TRAIN_COMMAND } from '../training/commands';
+import { webviewPageHtml } from '../webviewPage';
+
+// The CNN Explorer sidebar: the runs folder as a list, and the selected (or live) run in full.
+// Everything comes from the run folders on disk, read incrementally once a second while the
+// view is visible, so a reloaded window picks a live run up again and the CLI's runs show too.
+
+const REFRESH_MS = 1000;
+
+function row(r: RunListing): RunRow | null {
+  const rec = r.record;
+  if (!rec) return null;
+  return {
+    id: r.id,
+    status: rec.status,
+    model: rec.model.name,
+    dataset: datasetLabel(rec),
+    bestAccuracy: rec.best ? (rec.best.val?.accuracy ?? rec.best.test.accuracy) : null,
+    seconds: runSeconds(rec),
+    backend: rec.backend?.name ?? null,
+    error: rec.error,
+  };
+}
+
+export class RunsView implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private selected: string | null = null;
+  private watched: WatchedRun | null = null;
+  private lastRows = '';
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly training: Training) {
+    training.onDidChangeLive((live) => {
+      if (live) this.selected = live.runId;
+      this.refresh(true);
+    });
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    view.webview.html = webviewPageHtml({
+      cspSource: view.webview.cspSource,
+      scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'sidebar.js')).toString(),
+      styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'sidebar.css')).toString(),
+    }, { title: 'CNN Explorer runs', body: '<main id="app" aria-label="Training runs"></main>' });
+    view.webview.onDidReceiveMessage((m: SidebarToExtension) => this.receive(m));
+    view.onDidChangeVisibility(() => this.schedule());
+    view.onDidDispose(() => { this.view = null; this.schedule(); });
+    this.schedule();
+  }
+
+  private receive(m: SidebarToExtension): void {
+    switch (m.type) {
+      case 'ready': this.lastRows = ''; this.watched = null; this.refresh(true); break;
+      case 'select': this.selected = m.runId; this.watched = null; this.refresh(true); break;
+      case 'compare': void vscode.commands.executeCommand(COMPARE_RUNS_COMMAND, ...m.runIds); break;
+      case 'stop': this.training.stop(); break;
+      case 'openFolder': void vscode.commands.executeCommand(OPEN_RUN_FOLDER_COMMAND, m.runId); break;
+      case 'train': void vscode.commands.executeCommand(TRAIN_COMMAND); break;
+    }
+  }
+
+  private schedule(): void {
+    const wanted = this.view?.visible ?? false;
+    if (wanted && !this.timer) this.timer = setInterval(() => this.refresh(false), REFRESH_MS);
+    if (!wanted && this.timer) { clearInterval(this.timer); this.timer = null; }
+  }
+
+  private post(message: ExtensionToSidebar): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  /** Sends the list when it changed, and the selected run when it has news (or `force`). */
+  private refresh(force: boolean): void {
+    if (!this.view) return;
+    const runsDir = workspaceRunsDir();
+    const listings = runsDir ? listRuns(runsDir) : [];
+    const rows = listings.map(row).filter((r): r is RunRow => r !== null);
+    const live = this.training.live?.running ? this.training.live.runId : null;
+    // The live run first, then newest first.
+    rows.sort((a, b) => Number(b.id === live) - Number(a.id === live));
+    const text = JSON.stringify([rows, live]);
+    if (force || text !== this.lastRows) {
+      this.lastRows = text;
+      this.post({ type: 'runs', runs: rows, runsDir, liveRunId: live });
+    }
+    const id = this.selected && rows.some((r) => r.id === this.selected) ? this.selected : rows[0]?.id ?? null;
+    if (!id) {
+      if (force) this.post({ type: 'noDetail' });
+      return;
+    }
+    const listing = listings.find((l) => l.id === id)!;
+    let changed = force;
+    if (!this.watched || this.watched.id !== id) {
+      try {
+        this.watched = new WatchedRun(id, listing.dir);
+        changed = true;
+      } catch {
+        return; // run.json mid-write: next tick
+      }
+    } else if (this.watched.refresh()) {
+      changed = true;
+    }
+    const progress = this.training.live?.runId === id && this.training.live.running ? this.training.live.progress : null;
+    if (!changed && !progress) return;
+    this.post({ type: 'detail', runId: id, comparison: compareRuns([this.watched.input()]), progress });
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
+
+export function registerRunsView(context: vscode.ExtensionContext, training: Training): void {
+  const view = new RunsView(context, training);
+  context.subscriptions.push(view, vscode.window.registerWebviewViewProvider(RUNS_VIEW_ID, view));
+}

@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import type { EpochRecord, IterationRecord, TrainerMessage, TrainResult } from '../../engine/trainer/protocol';
+import type { TrainerHandle } from '../../engine/trainer/start';
+import type { RunProgress } from '../../shared/messages';
+
+// The run this window started, as the rest of the extension sees it: its progress (for the
+// status bar, the notification and the sidebar) and a way to stop it. The trainer is a child
+// process in its own process group; the run folder stays the source of truth.
+
+export class LiveRun implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  progress: RunProgress | null = null;
+  lastEpoch: EpochRecord | null = null;
+  backend: string | null = null;
+  result: TrainResult | null = null;
+  private readonly startedAt = Date.now();
+
+  constructor(readonly handle: TrainerHandle, readonly model: string, readonly epochs: number) {
+    handle.onMessage((m) => this.take(m));
+    void handle.done.then((r) => {
+      this.result = r;
+      this.changed.fire();
+    });
+  }
+
+  get runId(): string {
+    return this.handle.runId;
+  }
+
+  get running(): boolean {
+    return this.result === null;
+  }
+
+  stop(): void {
+    this.handle.stop();
+  }
+
+  private take(m: TrainerMessage): void {
+    if (m.type === 'iteration') this.progress = this.progressAt(m);
+    else if (m.type === 'epoch') this.lastEpoch = m;
+    else if (m.type === 'status' && m.phase === 'backend') this.backend = m.message.replace(/^backend /, '').split(':')[0]!;
+    else return;
+    this.changed.fire();
+  }
+
+  private progressAt(it: IterationRecord): RunProgress {
+    const epochs = this.epochs;
+    const done = (it.epoch - 1) * it.steps + it.step;
+    const total = epochs * it.steps;
+    const elapsed = (Date.now() - this.startedAt) / 1000;
+    return {
+      epoch: it.epoch, epochs, step: it.step, steps: it.steps, loss: it.loss, lr: it.lr,
+      imagesPerSecond: this.lastEpoch?.imagesPerSecond ?? null,
+      etaSeconds: done > 0 && total > done ? (elapsed / done) * (total - done) : null,
+    };
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
