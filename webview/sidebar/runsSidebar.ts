@@ -1,8 +1,9 @@
 import type { ExtensionToSidebar, RunProgress, RunRow, SidebarToExtension } from '../../src/shared/messages';
+import type { Comparison } from '../../src/runs/compare';
 import { decimal, duration, percent } from '../../src/shared/format';
 import type { VsCodeApi } from '../shared/vscodeApi';
 import { custom, el } from '../compare/dom';
-import { confusionSection } from '../compare/sections/confusion';
+import { heatmap } from '../compare/charts/heatmap';
 import { curvesSection } from '../compare/sections/curves';
 import { perClassSection } from '../compare/sections/perClass';
 
@@ -121,7 +122,7 @@ export class RunsSidebar {
     const c = d.comparison;
     const run = c.runs[0]!;
     const header = el('header', { class: 'detail-header' },
-      el('h2', {}, `${run.model} · ${run.status}`),
+      el('h2', {}, `${run.model.name} · ${run.status}`),
       el('p', { class: 'detail-id' }, run.id),
       d.progress ? progressLine(d.progress) : null,
       run.error ? el('p', { class: 'warning' }, run.error) : null);
@@ -131,7 +132,7 @@ export class RunsSidebar {
       header,
       curvesSection(c, this.steps, (on) => { this.steps = on; this.renderDetail(); }),
       perClassSection(c),
-      confusionSection(c, 0, () => {}),
+      confusionMatrix(c),
       folder,
     );
   }
@@ -145,4 +146,23 @@ function progressLine(p: RunProgress): HTMLElement {
     p.etaSeconds === null ? '' : `ETA ${duration(p.etaSeconds)}`,
   ].filter(Boolean);
   return el('p', { class: 'progress-line' }, parts.join(' · '));
+}
+
+/** The run's confusion matrix at its best epoch: rates per true class, counts on hover. */
+function confusionMatrix(c: Comparison): HTMLElement {
+  const section = el('section', { class: 'confusion', 'aria-label': 'Confusion matrix' }, el('h3', {}, 'Confusion matrix'));
+  const counts = c.confusion.matrices[0];
+  if (!counts) {
+    section.append(el('p', { class: 'muted' }, 'After the first epoch.'));
+    return section;
+  }
+  const names = c.confusion.classNames;
+  const rates = counts.map((row) => { const n = row.reduce((a, b) => a + b, 0); return row.map((v) => (n ? v / n : 0)); });
+  section.append(el('figure', { class: 'chart-box' }, heatmap({
+    title: 'Confusion matrix, rates per true class', rowLabels: names, colLabels: names,
+    rowTitle: 'true class', colTitle: 'predicted class', values: rates, maxAbs: 1, labelThreshold: 0.005,
+    format: (v) => String(Math.round(v * 100)),
+    describe: (t, p, v) => `true ${names[t]}, predicted ${names[p]}: ${counts[t]?.[p] ?? 0} images (${percent(v, 1)} of ${names[t]})`,
+  })));
+  return section;
 }
