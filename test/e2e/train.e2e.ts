@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { ROOT } from '../../scripts/vscode-server';
 import { openFile, openWorkbench, runCommand, scenario, webviewFrame, type Workbench } from './harness';
 
 // Training from the editor: Train Model from the palette on a small MNIST subset, the progress
@@ -68,5 +71,31 @@ test('training from the editor', async (t) => {
     const compare = await webviewFrame(page, '.run-cards .run-card');
     await compare.locator('.run-cards .run-card').nth(1).waitFor();
     assert.equal(await compare.locator('.run-cards .run-card').count(), 2);
+  });
+
+  await scenario(t, () => wb, '15-seed-001-four-runs-compared', async (page) => {
+    // The seed 001 experiment from one command (the CLI shares the runs folder with the editor):
+    // MLP and CNN of similar size, on plain and on permuted MNIST.
+    const out = execFileSync(process.execPath, [
+      path.join(ROOT, 'dist', 'cli.js'), 'train', path.join(wb.workspace, 'mlp-vs-cnn.cnn.ts'), '--model', 'all',
+      '--sweep', 'permutePixels=[null,42]', '--limit-train', '10000', '--limit-test', '1000',
+      '--runs-dir', path.join(wb.workspace, '.cnn-runs'), '--json',
+    ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const ids = out.trim().split('\n').map((l) => (JSON.parse(l) as { runId: string; status: string }))
+      .map((r) => { assert.equal(r.status, 'completed'); return r.runId; });
+    assert.equal(ids.length, 4);
+    const view = await sidebar(page);
+    await view.locator(`.run-row[data-run-id="${ids[3]}"]`).waitFor({ timeout: 30_000 });
+    for (const row of await view.locator('.run-row').all()) {
+      const id = await row.getAttribute('data-run-id');
+      const box = row.locator('vscode-checkbox');
+      const checked = await box.evaluate((b) => (b as unknown as { checked: boolean }).checked);
+      if (checked !== ids.includes(id!)) await box.click();
+    }
+    await view.locator('[data-action="compare"]', { hasText: 'Compare 4 runs' }).click();
+    const compare = await webviewFrame(page, '.diff-table');
+    await compare.locator('.run-cards .run-card').nth(3).waitFor();
+    const keys = await compare.locator('.diff-table tr[data-key]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
+    assert.deepEqual(keys.sort(), ['model.export', 'model.name', 'permutePixels'], 'only the model and permutePixels differ');
   });
 });
