@@ -153,7 +153,11 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const child = spawn(node, [...base, '--bind-addr', `127.0.0.1:${port}`], {
     env, detached: true, stdio: ['ignore', opts.output ?? 'ignore', opts.output ?? 'ignore'],
   });
+  // Whatever ends this process (a failed test, Ctrl-C in a test run) must not leave code-server behind.
+  const killGroup = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } };
+  process.once('exit', killGroup);
   const stop = async () => {
+    process.removeListener('exit', killGroup);
     if (child.exitCode === null && child.pid) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
       const exited = new Promise((r) => child.once('exit', r));

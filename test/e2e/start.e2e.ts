@@ -62,6 +62,8 @@ test('npm start opens LeNet-5 and its graph in VS Code, and Ctrl-C stops everyth
   const deadline = Date.now() + 10_000;
   while (alive(start.pid!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   assert.equal(alive(start.pid!), false, 'npm start left processes behind');
-  const left = execSync('ps -eo args', { encoding: 'utf8' }).split('\n').filter((l) => l.includes('entry.js') && l.includes('cnn-vscode-'));
-  assert.deepEqual(left, [], 'code-server is still running');
+  const port = new URL(url).port;
+  const left = execSync('ps -eo args', { encoding: 'utf8' }).split('\n').filter((l) => l.includes('entry.js') && l.includes(`127.0.0.1:${port}`));
+  assert.deepEqual(left, [], 'the code-server npm start started is still running');
+  await assert.rejects(fetch(url), 'nothing answers on its port any more');
 });
