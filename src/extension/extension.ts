@@ -7,6 +7,8 @@ import { registerRunsView } from './sidebar/runsView';
 import { openModelOnStartup } from './startup';
 import { registerSummary } from './summary/index';
 import { Training } from './training/commands';
+import { registerEvaluateRun } from './training/evaluateRun';
+import { registerTaskProvider } from './training/taskProvider';
 
 // Activation: wires the model documents service to the features that read it.
 // Each feature registers itself from its own module; this file only composes them.
@@ -19,6 +21,8 @@ export function activate(context: vscode.ExtensionContext): void {
   registerGraphView(context, documents);
   registerCompareView(context);
   registerRunsView(context, new Training(context, documents));
+  registerEvaluateRun(context);
+  registerTaskProvider(context);
   openModelOnStartup();
 }
 

@@ -98,4 +98,12 @@ test('training from the editor', async (t) => {
     const keys = await compare.locator('.diff-table tr[data-key]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
     assert.deepEqual(keys.sort(), ['model.export', 'model.name', 'permutePixels'], 'only the model and permutePixels differ');
   });
+
+  await scenario(t, () => wb, '16-evaluate-run', async (page) => {
+    await runCommand(page, 'CNN: Evaluate Run');
+    await page.locator('.quick-input-widget input[placeholder*="Evaluate which run"]').waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.notification-toast', { hasText: /best checkpoint \(epoch \d+\): test accuracy \d+\.\d\d%/ }).first()
+      .waitFor({ timeout: 120_000 });
+  });
 });

@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { listRuns } from '../../runs/store';
+import { datasetLabel } from '../../runs/text';
+import { percent } from '../../shared/format';
+import { workspaceRunsDir } from '../compare/runsDir';
+
+// Evaluate Run: re-evaluates a run's best checkpoint on its test set with the CLI's `evaluate`
+// (a child process: tfjs never loads in the extension host).
+
+export const EVALUATE_RUN_COMMAND = 'cnnExplorer.evaluateRun';
+
+interface EvaluateResult { runId: string; epoch: number; testAccuracy: number; testLoss: number; count: number }
+
+async function pickRun(runsDir: string): Promise<string | undefined> {
+  const runs = listRuns(runsDir).filter((r) => r.record?.bestEpoch !== null && r.record !== null);
+  if (runs.length === 0) {
+    void vscode.window.showInformationMessage('No run has a checkpoint to evaluate yet: train a model first.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(runs.map((r) => ({
+    label: r.record!.model.name, description: datasetLabel(r.record!), detail: `${r.id} · ${r.record!.status}`, id: r.id,
+  })), { placeHolder: 'Evaluate which run\'s best checkpoint?' });
+  return picked?.id;
+}
+
+export function registerEvaluateRun(context: vscode.ExtensionContext): void {
+  const cli = path.join(context.extensionPath, 'dist', 'cli.js');
+  context.subscriptions.push(vscode.commands.registerCommand(EVALUATE_RUN_COMMAND, async (runId?: string) => {
+    const runsDir = workspaceRunsDir();
+    if (!runsDir) return void vscode.window.showInformationMessage('Open a folder with runs first.');
+    const id = typeof runId === 'string' ? runId : await pickRun(runsDir);
+    if (!id) return;
+    const output = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Evaluating ${id}…` },
+      () => new Promise<{ stdout: string; stderr: string; failed: boolean }>((resolve) => {
+        execFile(process.execPath, [cli, 'evaluate', id, '--runs-dir', runsDir, '--json'], {
+          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 16 * 1024 * 1024,
+        }, (err, stdout, stderr) => resolve({ stdout, stderr, failed: err !== null }));
+      }));
+    if (output.failed) {
+      return void vscode.window.showErrorMessage(`Evaluate Run: ${output.stderr.trim().split('\n').pop() ?? 'failed'}`);
+    }
+    const result = JSON.parse(output.stdout.trim().split('\n').pop()!) as EvaluateResult;
+    void vscode.window.showInformationMessage(
+      `${result.runId}, best checkpoint (epoch ${result.epoch}): test accuracy ${percent(result.testAccuracy)}, ` +
+      `loss ${result.testLoss.toFixed(4)} on ${result.count.toLocaleString('en-US')} images.`);
+  }));
+}
