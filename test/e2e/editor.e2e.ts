@@ -65,4 +65,19 @@ test('editor and graph', async (t) => {
     const graph = await webviewFrame(page, 'g.node.error');
     assert.equal(await graph.locator('g.node.error').first().getAttribute('data-node-id'), 'dense_1');
   });
+
+  await scenario(t, () => wb, '08-intellisense-without-npm-install', async (page) => {
+    // The workspace holds model files only (no package.json, no node_modules): `cnn-explorer`
+    // still resolves for VS Code's TypeScript, through the extension's TS server plugin.
+    await openFile(page, 'vgg11.cnn.ts');
+    await goToLine(page, 1, 1);
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    // Completing a name inside an import from 'cnn-explorer' lists the module's exports.
+    const tail = " } from 'cnn-explorer';";
+    await page.keyboard.type(`import { con${tail}`);
+    for (let i = 0; i < tail.length; i++) await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget .monaco-list-row', { hasText: 'conv2d' }).first().waitFor({ timeout: 60_000 });
+  });
 });
