@@ -19,6 +19,8 @@ export interface ModelState {
   version: number;
   /** The last models that evaluated; kept when a later edit breaks the file. */
   models: AnalyzedModel[];
+  /** The file's `training` export as evaluated (unchecked), kept with the models it came with. */
+  training: unknown;
   /** Why the current text does not evaluate, or null. */
   error: LocatedError | null;
   /** True when `models` are from an earlier version than the text (the file no longer evaluates). */
@@ -89,10 +91,10 @@ export class ModelDocuments implements vscode.Disposable {
     try {
       const loaded = await loadModelFile(doc.fileName, { text: doc.getText() });
       const models = loaded.models.map((m) => ({ ...m, analysis: analyzeModel(m.model) }));
-      state = { uri: doc.uri, version, models, error: null, stale: false };
+      state = { uri: doc.uri, version, models, training: loaded.training, error: null, stale: false };
     } catch (err) {
       const error = err instanceof LocatedError ? err : new LocatedError(`cannot evaluate the model file: ${String(err)}`);
-      state = { uri: doc.uri, version, models: previous?.models ?? [], error, stale: (previous?.models.length ?? 0) > 0 };
+      state = { uri: doc.uri, version, models: previous?.models ?? [], training: previous?.training, error, stale: (previous?.models.length ?? 0) > 0 };
     }
     // A slower evaluation of an older text must not overwrite a newer one.
     const latest = this.states.get(key);

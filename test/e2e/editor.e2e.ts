@@ -80,4 +80,15 @@ test('editor and graph', async (t) => {
     await page.keyboard.press('Control+Space');
     await page.locator('.suggest-widget .monaco-list-row', { hasText: 'conv2d' }).first().waitFor({ timeout: 60_000 });
   });
+
+  await scenario(t, () => wb, '09-receptive-field-on-a-sample-image', async (page) => {
+    await openFile(page, 'mlp-vs-cnn.cnn.ts');
+    await runCommand(page, 'CNN: Show Model Graph');
+    const graph = await webviewFrame(page, 'svg.graph g.node[data-node-id="conv2d_2"]');
+    await graph.locator('g.node[data-node-id="conv2d_2"]').click();
+    await graph.locator('vscode-button', { hasText: 'Receptive field' }).click();
+    // The model trains on MNIST: its field is drawn over a real test digit.
+    await graph.locator('image.rf-sample').waitFor({ state: 'attached', timeout: 60_000 });
+    await graph.locator('.rf-field-outline').first().waitFor({ state: 'attached' });
+  });
 });

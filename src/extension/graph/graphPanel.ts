@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { sampleImageFor } from './sampleImage';
 import type { SourceRange } from '../../dsl/ir';
 import {
   GRAPH_VIEW_TYPE, type ExtensionToGraph, type GraphExportFormat, type GraphToExtension,
@@ -22,6 +23,8 @@ export class GraphPanel implements vscode.Disposable {
   private documentUri: vscode.Uri | null;
   private exportName: string | null;
   private lastHighlight = '';
+  /** The sample image last sent (the webview keeps it across updates). */
+  private sampleSent = '';
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -150,6 +153,12 @@ export class GraphPanel implements vscode.Disposable {
       stale: state.stale,
       error: state.error ? { message: state.error.message, location: state.error.location } : null,
     });
+    void sampleImageFor(state.training, state.uri.fsPath).then((image) => {
+      if (image && image.dataUri !== this.sampleSent) {
+        this.sampleSent = image.dataUri;
+        this.post(image);
+      }
+    });
   }
 
   /** The cursor in the model file, or in a helper module whose calls made some of its layers. */
@@ -169,6 +178,7 @@ export class GraphPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.lastHighlight = '';
+        this.sampleSent = '';
         await this.sendCurrent();
         break;
       case 'reveal':
