@@ -13,11 +13,12 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { loadModelFile, selectModel } from '../src/loader/index';
+import { buildTfModel } from '../src/engine/model/index';
 import { BACKEND_NAMES, BackendError, selectBackend, type BackendName } from '../src/engine/backends/index';
 
 type ModelName = 'lenet5' | 'smallcnn' | 'resnet18';
-const L = tfl.layers;
 
 interface Options {
   json: boolean; profile: boolean; torch: boolean;
@@ -47,60 +48,22 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-// ---- the models, built directly with tfjs-layers (same as bench/train.py) ----
+// ---- the models: the examples users train, through the product's own loader and builder ----
+// (bench/train.py defines the same architectures in PyTorch.)
 
-function lenet5(): tfl.LayersModel {
-  return tfl.sequential({ layers: [
-    L.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'sigmoid' }),
-    L.averagePooling2d({ poolSize: 2 }),
-    L.conv2d({ filters: 16, kernelSize: 5, activation: 'sigmoid' }),
-    L.averagePooling2d({ poolSize: 2 }),
-    L.flatten(),
-    L.dense({ units: 120, activation: 'sigmoid' }),
-    L.dense({ units: 84, activation: 'sigmoid' }),
-    L.dense({ units: 10 }),
-  ] });
-}
+const EXAMPLES = path.join(__dirname, '..', 'examples');
 
-function smallCnn(): tfl.LayersModel {
-  return tfl.sequential({ layers: [
-    L.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, activation: 'relu' }),
-    L.maxPooling2d({ poolSize: 2 }),
-    L.conv2d({ filters: 6, kernelSize: 5, activation: 'relu' }),
-    L.maxPooling2d({ poolSize: 2 }),
-    L.flatten(),
-    L.dense({ units: 50, activation: 'relu' }),
-    L.dense({ units: 10 }),
-  ] });
-}
-
-/** ResNet-18 for CIFAR: 3×3 stem, no max-pool, 4 stages of 2 basic blocks, global average pool. */
-function resnet18(): tfl.LayersModel {
-  const input = tfl.input({ shape: [32, 32, 3] });
-  const convBn = (x: tfl.SymbolicTensor, filters: number, kernelSize: number, strides: number) =>
-    L.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(
-      L.conv2d({ filters, kernelSize, strides, padding: 'same', useBias: false }).apply(x)) as tfl.SymbolicTensor;
-  const relu = (x: tfl.SymbolicTensor) => L.reLU().apply(x) as tfl.SymbolicTensor;
-  let x = relu(convBn(input, 64, 3, 1));
-  let channels = 64;
-  for (const [filters, stride] of [[64, 1], [128, 2], [256, 2], [512, 2]] as const) {
-    for (let block = 0; block < 2; block++) {
-      const s = block === 0 ? stride : 1;
-      const y = convBn(relu(convBn(x, filters, 3, s)), filters, 3, 1);
-      const shortcut = s !== 1 || channels !== filters ? convBn(x, filters, 1, s) : x;
-      x = relu(L.add().apply([y, shortcut]) as tfl.SymbolicTensor);
-      channels = filters;
-    }
-  }
-  const pooled = L.globalAveragePooling2d({}).apply(x) as tfl.SymbolicTensor;
-  return tfl.model({ inputs: input, outputs: L.dense({ units: 10 }).apply(pooled) as tfl.SymbolicTensor });
-}
-
-const MODELS: Record<ModelName, { build: () => tfl.LayersModel; shape: [number, number, number]; label: string }> = {
-  lenet5: { build: lenet5, shape: [28, 28, 1], label: 'LeNet-5 (28×28×1)' },
-  smallcnn: { build: smallCnn, shape: [28, 28, 1], label: 'small CNN (28×28×1)' },
-  resnet18: { build: resnet18, shape: [32, 32, 3], label: 'ResNet-18 (32×32×3)' },
+const MODELS: Record<ModelName, { file: string; exportName?: string; shape: [number, number, number]; label: string }> = {
+  lenet5: { file: 'lenet.cnn.ts', shape: [28, 28, 1], label: 'LeNet-5 (28×28×1)' },
+  smallcnn: { file: 'mlp-vs-cnn.cnn.ts', exportName: 'cnn', shape: [28, 28, 1], label: 'small CNN (28×28×1)' },
+  resnet18: { file: 'resnet18-cifar.cnn.ts', shape: [32, 32, 3], label: 'ResNet-18 (32×32×3)' },
 };
+
+async function buildModel(name: ModelName): Promise<tfl.LayersModel> {
+  const { file, exportName } = MODELS[name];
+  const loaded = await loadModelFile(path.join(EXAMPLES, file));
+  return buildTfModel(selectModel(loaded, exportName).model);
+}
 
 /** How long to run each measurement: the slow cases get a step or two, not seconds of them. */
 function budget(model: ModelName, backend: BackendName | 'torch', o: Options): { warmup: number; minSteps: number; seconds: number } {
@@ -135,8 +98,8 @@ function randomBatches(shape: [number, number, number], batch: number): Array<{ 
 }
 
 async function measureTfjs(name: ModelName, backend: BackendName, o: Options): Promise<Figure> {
-  const { build, shape } = MODELS[name];
-  const model = build();
+  const { shape } = MODELS[name];
+  const model = await buildModel(name);
   const opt = tf.train.sgd(0.01);
   const data = randomBatches(shape, o.batch);
   const b = budget(name, backend, o);

@@ -168,3 +168,24 @@ test('dilated, grouped and TensorFlow-\'same\' convolutions compute what their d
   // out0 = 1·1 + 10·2 = 21 (weights [0][0] and [1][0]); out1 = 100·1 + 1000·3 = 3100
   assert.deepEqual(run(grouped, x), [21, 3100]);
 });
+
+test('a padded convolution computes the same values and kernel gradient fused or fed by the data alone', () => {
+  // inputNeedsGradient false (a first layer) takes the unfused route; both pad inside the convolution.
+  const make = (inputNeedsGradient: boolean) => {
+    const layer = new CnnConv2D({ filters: 1, kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1,
+      bias: true, activation: null, init: 'zeros', inputNeedsGradient });
+    layer.apply(grid(3, 3, () => 0));
+    layer.setWeights([tf.ones([3, 3, 1, 1]), tf.tensor1d([0.5])]);
+    return layer;
+  };
+  const x = grid(3, 3, () => 1);
+  for (const inputNeedsGradient of [true, false]) {
+    const layer = make(inputNeedsGradient);
+    // 3×3 ones padded by 1: corners see 4 ones, edges 6, the centre 9; plus the bias.
+    assert.deepEqual(run(layer, x), [4.5, 6.5, 4.5, 6.5, 9.5, 6.5, 4.5, 6.5, 4.5]);
+    const kernel = layer.trainableWeights[0]!.read() as tf.Variable;
+    const { grads } = tf.variableGrads(() => tf.sum(layer.apply(x) as tf.Tensor) as tf.Scalar, [kernel]);
+    // d(sum)/dk[i][j] = how many output cells see tap (i, j) on a real pixel: 4 at corners, 6 at edges, 9 centre.
+    assert.deepEqual(Array.from(grads[kernel.name]!.dataSync()), [4, 6, 4, 6, 9, 6, 4, 6, 4], `inputNeedsGradient ${inputNeedsGradient}`);
+  }
+});

@@ -40,10 +40,14 @@ export function buildTfGraph(ir: ModelIR, opts: BuildOptions = {}): BuiltGraph {
     if (!t) throw new Error(`IR node input '${id}' is not defined before its use`);
     return t;
   };
+  // Whether a node's output depends on a trainable weight (so that the gradient flows into it).
+  const dependsOnWeights = new Map<string, boolean>([[INPUT_ID, false]]);
   for (const node of ir.nodes) {
     const ins = node.inputs.map(tensorOf);
-    const layer = layerFor(node, names.byNode.get(node.id)!, seed, opts.init ?? 'torch', ins);
+    const inputNeedsGradient = node.inputs.some((id) => dependsOnWeights.get(id));
+    const layer = layerFor(node, names.byNode.get(node.id)!, seed, opts.init ?? 'torch', ins, inputNeedsGradient);
     outputs.set(node.id, layer.apply(ins.length === 1 ? ins[0]! : ins) as SymbolicTensor);
+    dependsOnWeights.set(node.id, inputNeedsGradient || layer.trainableWeights.length > 0);
   }
   const model = tfl.model({ inputs: input, outputs: tensorOf(ir.output), name: sanitiseModelName(ir.name) });
   return { model, names, outputs, input };
@@ -54,14 +58,14 @@ function sanitiseModelName(name: string): string {
   return /^[A-Za-z0-9]/.test(cleaned) ? cleaned : `m${cleaned}`;
 }
 
-function layerFor(node: IRNode, name: string, seed: number, init: InitMode, ins: SymbolicTensor[]): tfl.layers.Layer {
+function layerFor(node: IRNode, name: string, seed: number, init: InitMode, ins: SymbolicTensor[], inputNeedsGradient: boolean): tfl.layers.Layer {
   const op = node.op;
   const initSeed = deriveSeed(seed, 'init', node.path);
   switch (op.type) {
     case 'conv2d':
       return new CnnConv2D({
         name, filters: op.filters, kernel: op.kernel, stride: op.stride, padding: op.padding, dilation: op.dilation,
-        groups: op.groups, bias: op.bias, activation: op.activation, initSeed, init,
+        groups: op.groups, bias: op.bias, activation: op.activation, initSeed, init, inputNeedsGradient,
       });
     case 'depthwiseConv2d':
       return new CnnDepthwiseConv2D({

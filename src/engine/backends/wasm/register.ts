@@ -1,8 +1,11 @@
 // Registers, for the 'wasm' backend, the kernels training needs that it lacks or runs slowly:
 // Conv2DBackpropFilter (missing: without it no conv net trains), the depthwise gradients
 // (missing: MobileNet), Conv2DBackpropInput, BatchMatMul, MaxPoolGrad and AvgPoolGrad (present
-// but slow on training's shapes; the replacements keep the originals for the cases they skip). Importing this module loads @tensorflow/tfjs-backend-wasm, which registers the
-// backend itself; call `registerWasmTrainingKernels` before or after the backend initialises.
+// but slow on training's shapes; the replacements keep the originals for the cases they skip),
+// and Tile (batch norm's gradient tiles its scale to the activation's size, which the backend
+// does element by element). Importing this module loads @tensorflow/tfjs-backend-wasm, which
+// registers the backend itself; call `registerWasmTrainingKernels` before or after the backend
+// initialises.
 
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -11,6 +14,7 @@ import { conv2DBackpropInputConfig } from './conv2dBackpropInput';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise';
 import { batchMatMulConfig, setBaseMatMul } from './matmul';
 import { avgPoolGradConfig, maxPoolGradConfig } from './poolGrad';
+import { tileConfig } from './tile';
 import { captureBaseKernels } from './xnn';
 
 let registered = false;
@@ -41,11 +45,12 @@ export function registerWasmTrainingKernels(): void {
   replace(conv2DBackpropInputConfig);
   replace(depthwiseBackpropFilterConfig);
   replace(depthwiseBackpropInputConfig);
+  replace(tileConfig);
   registered = true;
 }
 
 /** The kernels `registerWasmTrainingKernels` installs, for reports and tests. */
 export const WASM_TRAINING_KERNELS = [
   'BatchMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
-  'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput',
+  'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Tile',
 ] as const;

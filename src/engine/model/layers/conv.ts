@@ -36,7 +36,16 @@ function convConfig(a: ConvArgs): Record<string, unknown> {
   };
 }
 
-export interface Conv2DArgs extends ConvArgs { filters: number; groups: number }
+export interface Conv2DArgs extends ConvArgs {
+  filters: number;
+  groups: number;
+  /**
+   * false when the layer's input depends on no trainable weight (a first layer, fed by the data):
+   * then its gradient with respect to the input is never needed, and the layer avoids tfjs's fused
+   * convolution, whose gradient always computes it (a sixth of LeNet-5's training step).
+   */
+  inputNeedsGradient?: boolean;
+}
 
 /** conv2d: kernel [kh, kw, in/groups, filters] (PyTorch's weight, in HWIO order). */
 export class CnnConv2D extends tfl.layers.Layer {
@@ -73,14 +82,26 @@ export class CnnConv2D extends tfl.layers.Layer {
     return tf.tidy(() => {
       const { padding, kernel: k, stride, dilation, groups } = this.args;
       const x0 = one(inputs) as tf.Tensor4D;
-      const x = padSpatial(x0, convPads(padding, [x0.shape[1], x0.shape[2]], k, stride, dilation));
+      const pads = convPads(padding, [x0.shape[1], x0.shape[2]], k, stride, dilation);
       const kernel = dilateKernel(this.kernelVar!.read() as tf.Tensor4D, dilation);
       const bias = this.biasVar ? (this.biasVar.read() as tf.Tensor1D) : undefined;
-      const cin = x.shape[3];
       let y: tf.Tensor4D;
       if (groups === 1) {
-        y = tf.fused.conv2d({ x, filter: kernel, strides: stride, pad: 'valid', bias });
-      } else if (groups === cin) {
+        // The padding goes to the convolution itself (no padded copy of x, forward or backward).
+        const [t, b, l, r] = pads;
+        const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [t, b], [l, r], [0, 0]];
+        if (this.args.inputNeedsGradient === false) {
+          // Unfused, the tape asks conv2d's gradient only for the filter (see inputNeedsGradient).
+          y = tf.conv2d(x0, kernel, stride, pad);
+          if (bias) y = tf.add(y, bias);
+        } else {
+          y = tf.fused.conv2d({ x: x0, filter: kernel, strides: stride, pad, bias });
+        }
+        return activate(y, this.args.activation, this.args.alpha);
+      }
+      const x = padSpatial(x0, pads);
+      const cin = x.shape[3];
+      if (groups === cin) {
         // One input channel per group: exactly a depthwise convolution with multiplier filters/cin
         // (output channel c·m + j belongs to group c, as PyTorch orders them).
         const m = this.args.filters / cin;
