@@ -99,14 +99,19 @@ export async function openFile(page: Page, relative: string): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
-/** F1, the command's title, Enter. */
+/** F1, the command's title, a click on its row (fuzzy matching may rank another command first). */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await pickRow(page, title);
+}
+
+/** Clicks the Quick Pick row whose label starts with `label` (after an icon's space). */
+export async function pickRow(page: Page, label: string): Promise<void> {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^\\s*${escaped}`) }).first().click();
 }
 
 /** Shows the hover at the active editor's cursor (Ctrl+K Ctrl+I), as a keyboard user would. */

