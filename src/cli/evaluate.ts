@@ -2,7 +2,7 @@
 // same pixel permutation and normalization as in training). Short, so it runs in this process.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { selectBackend } from '../engine/backends/index';
+import { describeBackend, selectBackend } from '../engine/backends/index';
 import { loadDataset } from '../engine/data/index';
 import type { BackendPreference, RunSpec } from '../engine/trainer/spec';
 import { loadCheckpoint, readCheckpointMeta } from '../engine/training/checkpoints';
@@ -48,7 +48,7 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   if (!fs.existsSync(path.join(dir, 'model.json'))) throw new Error(`run ${found.id} has no ${which} checkpoint`);
 
   const backend = await selectBackend((v.backend ?? 'auto') as BackendPreference);
-  process.stderr.write(`backend ${backend.name}: ${backend.reason}\n`);
+  process.stderr.write(`${describeBackend(backend)}\n`);
   const dataset = await loadDataset(spec.config.dataset, { ...spec.data, dataDir: v['data-dir'] ?? spec.data.dataDir });
   const data = prepareData(dataset, spec.config);
   const norm = found.record.dataset?.normalization;

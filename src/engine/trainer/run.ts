@@ -2,7 +2,7 @@
 // process concerns (signals, stdin) so that they read as a sequence.
 import * as tf from '@tensorflow/tfjs-core';
 import { LocatedError } from '../../dsl/errors';
-import { selectBackend } from '../backends/index';
+import { describeBackend, selectBackend } from '../backends/index';
 import { loadDataset } from '../data/index';
 import { buildTfGraph } from '../model/index';
 import { checkAgainstModel, makeReporter } from '../training/config';
@@ -45,7 +45,7 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
     const backend = await selectBackend(spec.backend);
     backendName = backend.name;
     updateRun(spec.runDir, (r) => { r.backend = backend; });
-    status('backend', `backend ${backend.name}: ${backend.reason}`);
+    status('backend', describeBackend(backend));
 
     const text = readRun(spec.runDir)?.source.text ?? '';
     const reporter = makeReporter(trainingConfigLocator(spec.model.file, text), spec.overrides);
