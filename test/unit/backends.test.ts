@@ -30,7 +30,7 @@ test('auto picks a backend, makes it current, and says why each faster one was s
     assert.match(choice.reason, new RegExp(`${earlier}: `), `reason names skipped ${earlier}: ${choice.reason}`);
   }
   if (!hasTfjsNode) assert.match(choice.reason, /tensorflow: neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed/);
-  assert.ok(lines.some((l) => l.startsWith(`backend: ${choice.name}`)), lines.join('\n'));
+  assert.ok(lines.some((l) => l.startsWith(`backend ${choice.name}`)), lines.join('\n'));
 });
 
 test('forcing tensorflow without tfjs-node: BackendError with the exact version to install', { skip: hasTfjsNode }, async () => {

@@ -60,7 +60,7 @@ test('train --json: the result line, run.json, metrics.jsonl and checkpoints', a
   assert.equal(result.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0), 100);
   assert.ok(result.trainImagesPerSecond > 0 && result.wallSeconds > 0);
   // people's progress is on stderr: the backend and why, epochs, the summary
-  assert.match(r.stderr, /backend cpu: /);
+  assert.match(r.stderr, /backend cpu \(pure JavaScript[^)]*\): requested/);
   assert.match(r.stderr, /epoch 2\/2 {2}train loss \d\.\d{4} acc [\d.]+% {2}test loss/);
   assert.match(r.stderr, new RegExp(`run ${result.runId} completed: best epoch ${result.bestEpoch}: test accuracy`));
 

@@ -69,5 +69,5 @@ export async function selectBackend(preference: 'auto' | BackendName, log?: (lin
 }
 
 export function describe(c: BackendChoice): string {
-  return `backend: ${c.name}${c.detail ? ` (${c.detail})` : ''}: ${c.reason}`;
+  return `backend ${c.name}${c.detail ? ` (${c.detail})` : ''}: ${c.reason}`;
 }
