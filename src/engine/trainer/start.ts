@@ -3,6 +3,7 @@
 // and follow its messages. Training never runs in the caller's process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -81,6 +82,12 @@ export interface StartOptions {
   detached?: boolean;
   /** Where the trainer's stderr goes (library warnings, crash stacks); kept in memory by default. */
   onStderr?: (text: string) => void;
+  /**
+   * Scheduling niceness for the trainer (0 normal, up to 19 lowest). The editor starts runs
+   * at 10: on a 2-core laptop training then yields the CPU to typing, and still gets every
+   * cycle the editor leaves idle.
+   */
+  niceness?: number;
 }
 
 export interface TrainerHandle {
@@ -120,6 +127,9 @@ export function startTrainer(run: PreparedRun, opts: StartOptions = {}): Trainer
     // In desktop VS Code the extension host's executable is Electron: run it as plain Node.
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
   });
+  if (opts.niceness && child.pid) {
+    try { os.setPriority(child.pid, opts.niceness); } catch { /* not permitted here: normal priority */ }
+  }
   const listeners: ((msg: TrainerMessage) => void)[] = [];
   let result: TrainResult | null = null;
   let stderrTail = '';

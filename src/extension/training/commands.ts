@@ -66,7 +66,7 @@ export class Training implements vscode.Disposable {
     } catch (err) {
       return this.explainFailure(err);
     }
-    const handle = startTrainer(run, { detached: true });
+    const handle = startTrainer(run, { detached: true, niceness: 10 });
     const live = new LiveRun(handle, picked.model.model.name, run.spec.config.epochs);
     this.live = live;
     this.liveChanged.fire(live);
