@@ -165,6 +165,14 @@ test('a stop request ends the loop after the current batch, with checkpoints/las
   assert.ok(fs.existsSync(path.join(t.checkpoints, 'last', 'model.json')));
 });
 
+test('training leaves no tensors behind, stopped mid-epoch (with the next batch already prepared) or completed', async () => {
+  for (const opts of [{ stopAfter: 2 }, {}]) {
+    const before = tf.memory().numTensors;
+    await train({ epochs: 1 }, opts);
+    assert.equal(tf.memory().numTensors, before, `tensors left after ${opts.stopAfter ? 'a stop' : 'a completed run'}`);
+  }
+});
+
 test('the loss reads the output as logits, probabilities or log-probabilities (no double softmax)', async () => {
   const loaded = await loadModelFile(modelFile);
   assert.equal(outputKind(selectModel(loaded).model), 'logits');

@@ -106,9 +106,21 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
 
       let lossSum = 0, correctSum = 0, seen = 0, step = 0;
       const epochStart = performance.now();
-      for (const batch of batches(data.train, config.batchSize, { shuffle: true, seed: deriveSeed(config.seed, 'shuffle'), epoch: e })) {
-        const x = batchTensor(batch.images, batch.count, data, inputShape, augment);
-        const y = tf.tensor1d(batch.labels, 'int32');
+      // One batch of lookahead: the next batch (gathered, augmented, normalized, uploaded) is
+      // prepared after this step is queued and before its loss is awaited, so on backends that
+      // compute asynchronously (webgpu, tensorflow) it is made while the step runs. Batches are
+      // prepared in order, so the augmentation's random stream is the same as without it.
+      const epochBatches = batches(data.train, config.batchSize, { shuffle: true, seed: deriveSeed(config.seed, 'shuffle'), epoch: e })[Symbol.iterator]();
+      const prepare = () => {
+        const r = epochBatches.next();
+        return r.done ? null : {
+          batch: r.value, x: batchTensor(r.value.images, r.value.count, data, inputShape, augment), y: tf.tensor1d(r.value.labels, 'int32'),
+        };
+      };
+      let next = prepare();
+      while (next) {
+        const { batch, x, y } = next;
+        next = null;
         let correct: tf.Tensor | null = null;
         const { value, grads } = tf.variableGrads(() => {
           const out = model.apply(x, { training: true }) as tf.Tensor;
@@ -116,10 +128,12 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
           return crossEntropy(out, y, classes, kind);
         }, vars);
         optimizer.step(vars, grads);
+        next = prepare();
         const lossValue = (await value.data())[0]!;
         const correctValue = (await correct!.data())[0]!;
         tf.dispose([x, y, value, correct!, ...Object.values(grads)]);
         if (!Number.isFinite(lossValue)) {
+          if (next) tf.dispose([next.x, next.y]);
           throw new Error(`the loss became ${lossValue} at epoch ${e + 1}, step ${step + 1}: lower the learning rate (optimizer.lr is ${lr})`);
         }
         step++;
@@ -131,7 +145,11 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
           type: 'iteration', epoch: e + 1, step, steps, iteration, loss: lossValue, accuracy: correctValue / batch.count, lr, time: Date.now(),
         });
         await yieldToEvents();
-        if (hooks.shouldStop()) { endedEarly = 'stop requested'; break; }
+        if (hooks.shouldStop()) {
+          if (next) tf.dispose([next.x, next.y]);
+          endedEarly = 'stop requested';
+          break;
+        }
       }
       const seconds = (performance.now() - epochStart) / 1000;
       trainSeconds += seconds;
