@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -28,6 +29,13 @@ async function trainFromPalette(page: Page): Promise<void> {
 }
 
 const sidebar = (page: Page) => webviewFrame(page, '.runs-list');
+
+/** Tasks: Run Task → the cnn-explorer group (by its row's label: recently run tasks come first) → the task. */
+async function runTask(page: Page, label: string): Promise<void> {
+  await runCommand(page, 'Tasks: Run Task');
+  await page.locator('.quick-input-list .monaco-list-row[aria-label^="All cnn-explorer tasks"]').click();
+  await pickRow(page, label);
+}
 
 test('training from the editor', async (t) => {
   await scenario(t, () => wb, '10-train-model-progress', async (page) => {
@@ -118,9 +126,7 @@ test('training from the editor', async (t) => {
     // appears in the sidebar like one started from Train Model.
     const view = await sidebar(page);
     const before = await view.locator('.run-row').count();
-    await runCommand(page, 'Tasks: Run Task');
-    await pickRow(page, 'cnn-explorer');
-    await pickRow(page, 'cnn-explorer: train lenet.cnn.ts');
+    await runTask(page, 'cnn-explorer: train lenet.cnn.ts');
     // xterm's DOM renderer writes spaces as no-break spaces: \s matches both.
     const terminal = page.locator('.terminal-wrapper .xterm-rows');
     await terminal.filter({ hasText: /epoch\s1\/10\s+train\sloss\s[\d.]+\sacc\s[\d.]+%/ }).first().waitFor({ timeout: 120_000 });
@@ -129,5 +135,25 @@ test('training from the editor', async (t) => {
     const runId = done.exec(await terminal.first().innerText())![1]!;
     await view.locator(`.run-row.status-completed[data-run-id="${runId}"]`).waitFor({ timeout: 30_000 });
     assert.equal(await view.locator('.run-row').count(), before + 1, 'the task\'s run is listed in the sidebar');
+  });
+
+  await scenario(t, () => wb, '18-task-error-in-problems', async (page) => {
+    // A model error met by a task lands in Problems at its call, for a file that is not open
+    // (the task's problem matcher reads the CLI's `file:line:column: message`).
+    fs.writeFileSync(path.join(wb.workspace, 'bad.cnn.ts'), [
+      "import { model, conv2d, dense, flatten } from 'cnn-explorer';",
+      "export default model('Bad', [28, 28, 1], [",
+      '  conv2d(8, 3),',
+      '  conv2d(8, 40),',
+      '  flatten(), dense(10),',
+      ']);',
+      '',
+    ].join('\n'));
+    await runTask(page, 'cnn-explorer: train bad.cnn.ts');
+    await page.locator('.terminal-wrapper .xterm-rows').filter({ hasText: /kernel\s40×40\sis\slarger/ }).first().waitFor({ timeout: 60_000 });
+    await runCommand(page, 'View: Focus Problems');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /kernel 40×40 is larger than its padded input 26×26/ });
+    await problem.first().waitFor({ timeout: 30_000 });
+    assert.match(await problem.first().innerText(), /\[Ln 4, Col 3\]/);
   });
 });
