@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { prepareRuns, startTrainer } from '../../src/engine/trainer/start';
 import { readMetrics, readRun } from '../../src/runs/index';
+import { stepLosses, tempModelFile } from './trained-runs';
 
 // Issue #8: the wasm backend runs XNNPACK on several threads, and a seeded run gives the same
 // losses, bit for bit, whatever the thread count (README, "Determinism"). One seeded run trains
@@ -23,10 +22,7 @@ export const training: Training = {
 };
 `;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-threads-'));
-const modelFile = path.join(dir, 'lenet-small.cnn.ts');
-fs.writeFileSync(modelFile, MODEL);
-test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const { dir, file: modelFile } = tempModelFile('cnn-threads-', 'lenet-small.cnn.ts', MODEL);
 
 async function train(threads: number): Promise<{ losses: number[]; detail: string }> {
   const [run] = await prepareRuns({
@@ -38,8 +34,7 @@ async function train(threads: number): Promise<{ losses: number[]; detail: strin
     const result = await startTrainer(run!, { onStderr: () => {} }).done;
     const meta = readRun(run!.runDir);
     assert.equal(result.status, 'completed', `${threads} thread(s): ${meta?.error}`);
-    const losses = readMetrics(run!.runDir).flatMap((m) => (m.type === 'iteration' ? [m.loss] : []));
-    return { losses, detail: meta?.backend?.detail ?? '' };
+    return { losses: stepLosses(readMetrics(run!.runDir)), detail: meta?.backend?.detail ?? '' };
   } finally {
     if (saved === undefined) delete process.env.CNN_EXPLORER_WASM_THREADS;
     else process.env.CNN_EXPLORER_WASM_THREADS = saved;

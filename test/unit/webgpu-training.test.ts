@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { TrainResult } from '../../src/engine/trainer/protocol';
 import { prepareRuns, startTrainer } from '../../src/engine/trainer/start';
 import { readMetrics, readRun } from '../../src/runs/index';
+import { stepLosses, tempModelFile } from './trained-runs';
 
 // Issue #8: the webgpu backend trains correctly. One seeded run (same initial weights, same
 // batches in the same order) trains twice, in two trainer processes started as the CLI and
@@ -48,10 +47,7 @@ export const training: Training = {
 };
 `;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-webgpu-'));
-const modelFile = path.join(dir, 'lenet-small.cnn.ts');
-fs.writeFileSync(modelFile, MODEL);
-test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const { dir, file: modelFile } = tempModelFile('cnn-webgpu-', 'lenet-small.cnn.ts', MODEL);
 
 interface Trained {
   result: TrainResult;
@@ -76,9 +72,8 @@ async function start(backend: 'cpu' | 'webgpu'): Promise<Started> {
 async function finish(s: Started): Promise<Trained> {
   const result = await s.done;
   const metrics = readMetrics(s.runDir);
-  const losses = metrics.flatMap((m) => (m.type === 'iteration' ? [m.loss] : []));
   const epochs = metrics.flatMap((m) => (m.type === 'epoch' ? [m] : []));
-  return { result, error: readRun(s.runDir)?.error ?? null, losses, testLoss: epochs.at(-1)?.test.loss ?? null };
+  return { result, error: readRun(s.runDir)?.error ?? null, losses: stepLosses(metrics), testLoss: epochs.at(-1)?.test.loss ?? null };
 }
 
 test('webgpu trains like cpu: the same seeded run gives the same per-step losses within the tolerance', { timeout: 300_000 }, async (t) => {

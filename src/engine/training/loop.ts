@@ -118,38 +118,37 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
         };
       };
       let next = prepare();
-      while (next) {
-        const { batch, x, y } = next;
-        next = null;
-        let correct: tf.Tensor | null = null;
-        const { value, grads } = tf.variableGrads(() => {
-          const out = model.apply(x, { training: true }) as tf.Tensor;
-          correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), y), 'float32')));
-          return crossEntropy(out, y, classes, kind);
-        }, vars);
-        optimizer.step(vars, grads);
-        next = prepare();
-        const lossValue = (await value.data())[0]!;
-        const correctValue = (await correct!.data())[0]!;
-        tf.dispose([x, y, value, correct!, ...Object.values(grads)]);
-        if (!Number.isFinite(lossValue)) {
-          if (next) tf.dispose([next.x, next.y]);
-          throw new Error(`the loss became ${lossValue} at epoch ${e + 1}, step ${step + 1}: lower the learning rate (optimizer.lr is ${lr})`);
+      // The prepared batch not yet trained on (after a stop or a failure) is disposed here.
+      try {
+        while (next) {
+          const { batch, x, y } = next;
+          let correct: tf.Tensor | null = null;
+          const { value, grads } = tf.variableGrads(() => {
+            const out = model.apply(x, { training: true }) as tf.Tensor;
+            correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), y), 'float32')));
+            return crossEntropy(out, y, classes, kind);
+          }, vars);
+          optimizer.step(vars, grads);
+          next = prepare();
+          const lossValue = (await value.data())[0]!;
+          const correctValue = (await correct!.data())[0]!;
+          tf.dispose([x, y, value, correct!, ...Object.values(grads)]);
+          if (!Number.isFinite(lossValue)) {
+            throw new Error(`the loss became ${lossValue} at epoch ${e + 1}, step ${step + 1}: lower the learning rate (optimizer.lr is ${lr})`);
+          }
+          step++;
+          iteration++;
+          seen += batch.count;
+          lossSum += lossValue * batch.count;
+          correctSum += correctValue;
+          hooks.onIteration?.({
+            type: 'iteration', epoch: e + 1, step, steps, iteration, loss: lossValue, accuracy: correctValue / batch.count, lr, time: Date.now(),
+          });
+          await yieldToEvents();
+          if (hooks.shouldStop()) { endedEarly = 'stop requested'; break; }
         }
-        step++;
-        iteration++;
-        seen += batch.count;
-        lossSum += lossValue * batch.count;
-        correctSum += correctValue;
-        hooks.onIteration?.({
-          type: 'iteration', epoch: e + 1, step, steps, iteration, loss: lossValue, accuracy: correctValue / batch.count, lr, time: Date.now(),
-        });
-        await yieldToEvents();
-        if (hooks.shouldStop()) {
-          if (next) tf.dispose([next.x, next.y]);
-          endedEarly = 'stop requested';
-          break;
-        }
+      } finally {
+        if (next) tf.dispose([next.x, next.y]);
       }
       const seconds = (performance.now() - epochStart) / 1000;
       trainSeconds += seconds;

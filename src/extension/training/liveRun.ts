@@ -39,7 +39,7 @@ export class LiveRun implements vscode.Disposable {
   private take(m: TrainerMessage): void {
     if (m.type === 'iteration') this.progress = this.progressAt(m);
     else if (m.type === 'epoch') this.lastEpoch = m;
-    else if (m.type === 'status' && m.phase === 'backend') this.backend = /^backend:? (\w+)/.exec(m.message)?.[1] ?? null;
+    else if (m.type === 'status' && m.phase === 'backend') this.backend = /^backend (\w+)/.exec(m.message)?.[1] ?? null;
     else return;
     this.changed.fire();
   }
