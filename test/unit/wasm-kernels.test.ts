@@ -125,7 +125,32 @@ const fixedCases: ConvCase[] = [
   // output width that implies a different right padding (the convolution route must follow it).
   { x: [2, 11, 8, 3], f: [2, 5, 3, 4], strides: [1, 1], pad: 0, dilations: [1, 1] },
   { x: [2, 9, 12, 3], f: [5, 2, 3, 4], strides: [1, 1], pad: 1, dilations: [1, 1] },
+  // One input channel, stride 1 (the generated SIMD filter gradient): the small CNN's first layer
+  // read in place, then padded inputs with output widths that are not a multiple of 4, and a
+  // layer too wide for the kernel (its general route).
+  { x: [3, 28, 28, 1], f: [5, 5, 1, 6], strides: [1, 1], pad: 'valid', dilations: [1, 1] },
+  { x: [2, 13, 10, 1], f: [3, 4, 1, 5], strides: [1, 1], pad: [[0, 0], [1, 2], [2, 0], [0, 0]], dilations: [1, 1] },
+  { x: [2, 7, 5, 1], f: [1, 1, 1, 3], strides: [1, 1], pad: 'same', dilations: [1, 1] },
+  { x: [2, 9, 40, 1], f: [2, 3, 1, 20], strides: [1, 1], pad: 'same', dilations: [1, 1] },
 ];
+
+/** Random single-channel stride-1 geometries: the SIMD route's shapes, tails and paddings. */
+function randomSingleChannelCases(seed: number, n: number): ConvCase[] {
+  const r = rng(seed);
+  const cases: ConvCase[] = [];
+  while (cases.length < n) {
+    const x = [randInt(r, 1, 3), randInt(r, 3, 20), randInt(r, 3, 20), 1];
+    const f = [randInt(r, 1, 6), randInt(r, 1, 6), 1, randInt(r, 1, 9)];
+    const pad = randomPad(r);
+    try {
+      if (outShape(x, f, [1, 1], pad, [1, 1], false).some((v) => v <= 0)) continue;
+    } catch {
+      continue;
+    }
+    cases.push({ x, f, strides: [1, 1], pad, dilations: [1, 1] });
+  }
+  return cases;
+}
 
 before(async () => {
   registerWasmTrainingKernels();
@@ -134,7 +159,7 @@ before(async () => {
 
 test('Conv2DBackpropFilter matches cpu', async () => {
   const r = rng(11);
-  for (const c of [...fixedCases, ...randomConvCases(1, 40, false)]) {
+  for (const c of [...fixedCases, ...randomConvCases(1, 40, false), ...randomSingleChannelCases(5, 30)]) {
     const dy = outShape(c.x, c.f, c.strides, c.pad, [1, 1], false);
     const label = `x ${c.x} f ${c.f} s ${c.strides} pad ${JSON.stringify(c.pad)}`;
     await assertSameAsCpu('Conv2DBackpropFilter',
@@ -235,6 +260,10 @@ test('MaxPoolGrad and AvgPoolGrad match cpu: tiling, overlapping and padded wind
     [[2, 8, 9, 4], [2, 3], [2, 3], 'valid'], [[2, 8, 8, 6], [2, 2], [2, 2], 'same'], [[2, 6, 6, 1], [2, 2], [2, 2], 0],
     [[2, 9, 9, 3], [3, 3], [2, 2], 'valid'], [[2, 7, 7, 3], [2, 2], [2, 2], 'same'], [[2, 8, 8, 3], [3, 3], [1, 1], 'same'],
     [[2, 7, 7, 2], [3, 3], [3, 3], 'same'], [[2, 9, 8, 4], [3, 3], [2, 2], 'same'], [[1, 6, 7, 3], [2, 3], [1, 2], 1],
+    // 2×2/2 with 4 or more channels (the SIMD kernel): multiples of 4, a last vector that
+    // overlaps the one before (7, 6), odd sizes that leave a row and a column outside every window.
+    [[2, 8, 8, 4], [2, 2], [2, 2], 'valid'], [[2, 9, 11, 7], [2, 2], [2, 2], 'valid'], [[3, 6, 6, 8], [2, 2], [2, 2], 'valid'],
+    [[2, 24, 24, 6], [2, 2], [2, 2], 'valid'],
   ];
   for (const [shape, filterSize, strides, pad] of cases) {
     // Quarter steps: many ties inside windows, where the first maximum must win (as on cpu).
