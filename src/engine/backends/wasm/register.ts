@@ -3,12 +3,14 @@
 // (missing: MobileNet), Conv2DBackpropInput, BatchMatMul, MaxPoolGrad and AvgPoolGrad (present
 // but slow on training's shapes; the replacements keep the originals for the cases they skip),
 // and Tile (batch norm's gradient tiles its scale to the activation's size, which the backend
-// does element by element). Importing this module loads @tensorflow/tfjs-backend-wasm, which
-// registers the backend itself; call `registerWasmTrainingKernels` before or after the backend
-// initialises.
+// does element by element), and Identity and same-dtype Cast (tfjs clones every tensor saved
+// for the backward pass; the backend copies each, alias.ts shares them). Importing this module
+// loads @tensorflow/tfjs-backend-wasm, which registers the backend itself; call
+// `registerWasmTrainingKernels` before or after the backend initialises.
 
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import { castConfig, identityConfig } from './alias';
 import { conv2DBackpropFilterConfig } from './conv2dBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2dBackpropInput';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise';
@@ -46,11 +48,13 @@ export function registerWasmTrainingKernels(): void {
   replace(depthwiseBackpropFilterConfig);
   replace(depthwiseBackpropInputConfig);
   replace(tileConfig);
+  replace(identityConfig(baseKernel('Identity')));
+  replace(castConfig(baseKernel('Cast')));
   registered = true;
 }
 
 /** The kernels `registerWasmTrainingKernels` installs, for reports and tests. */
 export const WASM_TRAINING_KERNELS = [
   'BatchMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
-  'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Tile',
+  'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Tile', 'Identity', 'Cast',
 ] as const;
