@@ -4,13 +4,15 @@
 // but slow on training's shapes; the replacements keep the originals for the cases they skip),
 // and Tile (batch norm's gradient tiles its scale to the activation's size, which the backend
 // does element by element), and Identity and same-dtype Cast (tfjs clones every tensor saved
-// for the backward pass; the backend copies each, alias.ts shares them). Importing this module
-// loads @tensorflow/tfjs-backend-wasm, which registers the backend itself; call
-// `registerWasmTrainingKernels` before or after the backend initialises.
+// for the backward pass; the backend copies each, alias.ts shares them), and Sum and Add on a
+// bias's shapes (channelOps.ts). Importing this module loads @tensorflow/tfjs-backend-wasm,
+// which registers the backend itself; call `registerWasmTrainingKernels` before or after the
+// backend initialises.
 
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { castConfig, identityConfig } from './alias';
+import { addConfig, sumConfig } from './channelOps';
 import { conv2DBackpropFilterConfig } from './conv2dBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2dBackpropInput';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise';
@@ -50,11 +52,13 @@ export function registerWasmTrainingKernels(): void {
   replace(tileConfig);
   replace(identityConfig(baseKernel('Identity')));
   replace(castConfig(baseKernel('Cast')));
+  replace(sumConfig(baseKernel('Sum')));
+  replace(addConfig(baseKernel('Add')));
   registered = true;
 }
 
 /** The kernels `registerWasmTrainingKernels` installs, for reports and tests. */
 export const WASM_TRAINING_KERNELS = [
   'BatchMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
-  'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Tile', 'Identity', 'Cast',
+  'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Tile', 'Identity', 'Cast', 'Sum', 'Add',
 ] as const;

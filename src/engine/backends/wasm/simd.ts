@@ -89,6 +89,17 @@ class Fn {
     return this;
   }
 
+  /** A do-while loop run as many times as local `count` says (> 0, checked by the caller). */
+  repeatLocal(count: number, body: () => void): this {
+    const i = this.i32();
+    this.const(0).set(i);
+    this.emit(0x03, 0x40);
+    body();
+    this.inc(i, 1).get(i).get(count).emit(0x48, 0x0d, 0);
+    this.emit(0x0b);
+    return this;
+  }
+
   body(): Bytes {
     const locals = [2, ...uleb(N_I32), I32, ...uleb(N_V128), V128];
     const b = [...locals, ...this.code, 0x0b];
@@ -309,15 +320,68 @@ function buildMaxPoolGrad2x2(g: MaxPoolGrad2x2): Fn {
   return f;
 }
 
+/**
+ * The greatest block of floats, a multiple of both 4 and the channel count C, that the
+ * per-channel kernels below hold in registers: within such a block every vector lane always
+ * meets the same channel.
+ */
+export const MAX_PERIOD = 128;
+
+export function periodOf(C: number): number {
+  let a = C, b = 4;
+  while (b) [a, b] = [b, a % b];
+  return (C / a) * 4;
+}
+
+/**
+ * Partial sums of `blocks` (> 0) consecutive blocks of L floats (L = periodOf(C)): acc gets L
+ * floats, element p the sum of every block's element p (channel p mod C).
+ */
+function buildBlockSum(L: number): Fn {
+  const f = new Fn(3);
+  const [X, ACC, BLOCKS] = [0, 1, 2];
+  const nv = L / 4;
+  const p = f.i32();
+  const acc = Array.from({ length: nv }, () => f.v128());
+  for (const a of acc) f.vConstF32(0).set(a);
+  f.setFrom(p, X);
+  f.repeatLocal(BLOCKS, () => {
+    for (let i = 0; i < nv; i++) f.get(acc[i]!).get(p).vLoad(i * 16).simd(OP.f32x4Add).set(acc[i]!);
+    f.inc(p, L * 4);
+  });
+  for (let i = 0; i < nv; i++) f.get(ACC).get(acc[i]!).vStore(i * 16);
+  return f;
+}
+
+/** out = x + pattern over `blocks` (> 0) blocks of L floats (pattern: L floats, the bias repeated). */
+function buildBlockAdd(L: number): Fn {
+  const f = new Fn(4);
+  const [X, PAT, OUT, BLOCKS] = [0, 1, 2, 3];
+  const nv = L / 4;
+  const xp = f.i32(), op = f.i32();
+  const pat = Array.from({ length: nv }, () => f.v128());
+  for (let i = 0; i < nv; i++) f.get(PAT).vLoad(i * 16).set(pat[i]!);
+  f.setFrom(xp, X).setFrom(op, OUT);
+  f.repeatLocal(BLOCKS, () => {
+    for (let i = 0; i < nv; i++) f.get(op).get(xp).vLoad(i * 16).get(pat[i]!).simd(OP.f32x4Add).vStore(i * 16);
+    f.inc(xp, L * 4).inc(op, L * 4);
+  });
+  return f;
+}
+
 /** The kernels for this backend, or undefined where they cannot run (then use the fallback). */
 export function simdKernels(backend: BackendWasm): {
   filterGradC1(g: FilterGradC1): Run;
   maxPoolGrad2x2(g: MaxPoolGrad2x2): Run;
+  blockSum(L: number): Run;
+  blockAdd(L: number): Run;
 } | undefined {
   const k = kernels(backend);
   if (!k) return undefined;
   return {
     filterGradC1: (g) => instantiate(k, `fgc1 ${JSON.stringify(g)}`, () => buildFilterGradC1(g)),
     maxPoolGrad2x2: (g) => instantiate(k, `mpg2 ${JSON.stringify(g)}`, () => buildMaxPoolGrad2x2(g)),
+    blockSum: (L) => instantiate(k, `bsum ${L}`, () => buildBlockSum(L)),
+    blockAdd: (L) => instantiate(k, `badd ${L}`, () => buildBlockAdd(L)),
   };
 }
