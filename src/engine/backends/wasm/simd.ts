@@ -110,7 +110,7 @@ class Fn {
 const OP = {
   f32x4Splat: 0x13, f32x4Gt: 0x44,
   v128And: 0x4e, v128AndNot: 0x4f, v128Or: 0x50, v128Bitselect: 0x52,
-  f32x4Add: 0xe4, f32x4Mul: 0xe6,
+  f32x4Add: 0xe4, f32x4Mul: 0xe6, f32x4Pmax: 0xeb,
 } as const;
 
 function section(id: number, content: Bytes): Bytes {
@@ -369,12 +369,53 @@ function buildBlockAdd(L: number): Fn {
   return f;
 }
 
+/** Geometry of a 2×2 stride-2 max pool without padding, C ≥ 4 channels. */
+export interface MaxPool2x2 { N: number; H: number; W: number; C: number; OH: number; OW: number }
+
+/**
+ * 2×2/2 max pooling with the cpu kernel's rule (the greatest by '>', from −∞: NaNs are passed
+ * over). Four channels per vector, the last overlapping the one before when C is not a
+ * multiple of 4, as in the gradient.
+ */
+function buildMaxPool2x2(g: MaxPool2x2): Fn {
+  const { N, H, W, C, OH, OW } = g;
+  const f = new Fn(2);
+  const [X, Y] = [0, 1];
+  const xr = f.i32(), xi = f.i32(), yi = f.i32();
+  const offsets: number[] = [];
+  for (let ch = 0; ch + 4 <= C; ch += 4) offsets.push(ch);
+  if (C % 4) offsets.push(C - 4);
+  const right = C * 4, down = W * C * 4;
+  f.setFrom(xr, X).setFrom(yi, Y);
+  f.repeat(N, () => {
+    f.repeat(OH, () => {
+      f.setFrom(xi, xr);
+      f.repeat(OW, () => {
+        for (const ch of offsets) {
+          const o = ch * 4;
+          // pmax(v, x) = v < x ? x : v, i.e. x > v ? x : v
+          f.get(yi).vConstF32(-Infinity).get(xi).vLoad(o).simd(OP.f32x4Pmax);
+          f.get(xi).vLoad(o + right).simd(OP.f32x4Pmax);
+          f.get(xi).vLoad(o + down).simd(OP.f32x4Pmax);
+          f.get(xi).vLoad(o + down + right).simd(OP.f32x4Pmax);
+          f.vStore(o);
+        }
+        f.inc(xi, 2 * right).inc(yi, right);
+      });
+      f.inc(xr, 2 * down);
+    });
+    f.inc(xr, (H - 2 * OH) * down);
+  });
+  return f;
+}
+
 /** The kernels for this backend, or undefined where they cannot run (then use the fallback). */
 export function simdKernels(backend: BackendWasm): {
   filterGradC1(g: FilterGradC1): Run;
   maxPoolGrad2x2(g: MaxPoolGrad2x2): Run;
   blockSum(L: number): Run;
   blockAdd(L: number): Run;
+  maxPool2x2(g: MaxPool2x2): Run;
 } | undefined {
   const k = kernels(backend);
   if (!k) return undefined;
@@ -383,5 +424,6 @@ export function simdKernels(backend: BackendWasm): {
     maxPoolGrad2x2: (g) => instantiate(k, `mpg2 ${JSON.stringify(g)}`, () => buildMaxPoolGrad2x2(g)),
     blockSum: (L) => instantiate(k, `bsum ${L}`, () => buildBlockSum(L)),
     blockAdd: (L) => instantiate(k, `badd ${L}`, () => buildBlockAdd(L)),
+    maxPool2x2: (g) => instantiate(k, `mp2 ${JSON.stringify(g)}`, () => buildMaxPool2x2(g)),
   };
 }
