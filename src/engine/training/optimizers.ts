@@ -2,6 +2,7 @@
 // weight decay), RMSprop (α = 0.99); weightDecay elsewhere is L2 added to the gradient, as
 // PyTorch's `weight_decay`. The learning rate can be changed between steps.
 import * as tf from '@tensorflow/tfjs-core';
+import { SGD_MOMENTUM_KERNEL } from '../backends/kernelNames';
 import type { ResolvedOptimizer } from './config';
 
 const EPSILON = 1e-8;
@@ -9,6 +10,11 @@ const EPSILON = 1e-8;
 export class TrainOptimizer {
   readonly optimizer: tf.Optimizer;
   private lr: number;
+  /**
+   * SGD with momentum through SGD_MOMENTUM_KERNEL, where the backend has it (decided at the
+   * first step, kept after): the accumulations by variable name, instead of `optimizer`'s.
+   */
+  private fused: Map<string, tf.Tensor> | null | undefined;
 
   constructor(private readonly spec: ResolvedOptimizer) {
     this.lr = spec.lr;
@@ -50,11 +56,32 @@ export class TrainOptimizer {
         const g = grads[v.name]!;
         return { name: v.name, tensor: wd > 0 && this.spec.type !== 'adamw' ? tf.add(g, tf.mul(v, wd)) : g };
       });
-      this.optimizer.applyGradients(list);
+      if (this.fused === undefined) {
+        const sgdMomentum = this.spec.type === 'sgd' && this.spec.momentum > 0;
+        this.fused = sgdMomentum && tf.getKernel(SGD_MOMENTUM_KERNEL, tf.getBackend()) ? new Map() : null;
+      }
+      if (this.fused) this.fusedMomentum(vars, list, this.fused);
+      else this.optimizer.applyGradients(list);
     });
+  }
+
+  /** tfjs's MomentumOptimizer, one kernel call per variable instead of four. */
+  private fusedMomentum(vars: tf.Variable[], list: Array<{ name: string; tensor: tf.Tensor }>, acc: Map<string, tf.Tensor>): void {
+    const spec = this.spec as Extract<ResolvedOptimizer, { type: 'sgd' }>;
+    const byName = new Map(vars.map((v) => [v.name, v]));
+    for (const { name, tensor: gradient } of list) {
+      const value = byName.get(name)!;
+      const accumulation = acc.get(name) ?? tf.keep(tf.zerosLike(value));
+      const [newValue, newAcc] = tf.engine().runKernel(SGD_MOMENTUM_KERNEL, { value, accumulation, gradient },
+        { lr: this.lr, momentum: spec.momentum, nesterov: spec.nesterov }) as tf.Tensor[];
+      value.assign(newValue!);
+      accumulation.dispose();
+      acc.set(name, tf.keep(newAcc!));
+    }
   }
 
   dispose(): void {
     this.optimizer.dispose();
+    if (this.fused) tf.dispose([...this.fused.values()]);
   }
 }

@@ -409,6 +409,33 @@ function buildMaxPool2x2(g: MaxPool2x2): Fn {
   return f;
 }
 
+/**
+ * SGD with momentum (tfjs's MomentumOptimizer, operation for operation in float32) over
+ * `vectors` (> 0) vectors of 4 floats: acc' = m·acc + g, then value' = c·acc' + value, or with
+ * Nesterov value' = c·(g + acc'·m) + value, where c = −lr. c and m come as float32 bit patterns.
+ */
+function buildSgdMomentum(nesterov: boolean): Fn {
+  const f = new Fn(8);
+  const [VALUE, ACC, GRAD, OUT_VALUE, OUT_ACC, C_BITS, M_BITS, COUNT] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const vp = f.i32(), ap = f.i32(), gp = f.i32(), ovp = f.i32(), oap = f.i32();
+  const c = f.v128(), m = f.v128(), na = f.v128(), g = f.v128();
+  const splatBits = (local: number, into: number) => f.get(local).emit(0xbe /* f32.reinterpret_i32 */).simd(OP.f32x4Splat).set(into);
+  splatBits(C_BITS, c);
+  splatBits(M_BITS, m);
+  f.setFrom(vp, VALUE).setFrom(ap, ACC).setFrom(gp, GRAD).setFrom(ovp, OUT_VALUE).setFrom(oap, OUT_ACC);
+  f.repeatLocal(COUNT, () => {
+    f.get(gp).vLoad(0).set(g);
+    f.get(m).get(ap).vLoad(0).simd(OP.f32x4Mul).get(g).simd(OP.f32x4Add).set(na);
+    f.get(oap).get(na).vStore(0);
+    f.get(ovp).get(c);
+    if (nesterov) f.get(g).get(na).get(m).simd(OP.f32x4Mul).simd(OP.f32x4Add);
+    else f.get(na);
+    f.simd(OP.f32x4Mul).get(vp).vLoad(0).simd(OP.f32x4Add).vStore(0);
+    for (const p of [vp, ap, gp, ovp, oap]) f.inc(p, 16);
+  });
+  return f;
+}
+
 /** The kernels for this backend, or undefined where they cannot run (then use the fallback). */
 export function simdKernels(backend: BackendWasm): {
   filterGradC1(g: FilterGradC1): Run;
@@ -416,6 +443,7 @@ export function simdKernels(backend: BackendWasm): {
   blockSum(L: number): Run;
   blockAdd(L: number): Run;
   maxPool2x2(g: MaxPool2x2): Run;
+  sgdMomentum(nesterov: boolean): Run;
 } | undefined {
   const k = kernels(backend);
   if (!k) return undefined;
@@ -425,5 +453,6 @@ export function simdKernels(backend: BackendWasm): {
     blockSum: (L) => instantiate(k, `bsum ${L}`, () => buildBlockSum(L)),
     blockAdd: (L) => instantiate(k, `badd ${L}`, () => buildBlockAdd(L)),
     maxPool2x2: (g) => instantiate(k, `mp2 ${JSON.stringify(g)}`, () => buildMaxPool2x2(g)),
+    sgdMomentum: (nesterov) => instantiate(k, `sgdm ${nesterov}`, () => buildSgdMomentum(nesterov)),
   };
 }

@@ -1,0 +1,10 @@
+// Names of the kernels CNN Explorer registers itself (for some backends only): code that uses
+// them checks `tf.getKernel(name, backend)` and otherwise takes tfjs's ops. A module of its own
+// so that the training code can name them without loading a backend.
+
+/**
+ * One SGD-with-momentum update of one variable, in one pass: inputs value, accumulation,
+ * gradient; attrs lr, momentum, nesterov; outputs [value', accumulation'] with tfjs's
+ * MomentumOptimizer's arithmetic. Replaces its four element-wise kernels per variable.
+ */
+export const SGD_MOMENTUM_KERNEL = 'CnnExplorerSgdMomentum';
