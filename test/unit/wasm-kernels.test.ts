@@ -305,7 +305,7 @@ test('Sum over all axes but the last, and Add of a per-channel vector, match cpu
   await assertSameAsCpu('Add', { a: x, b: { shape: [6, 1, 12], values: randomArray(r, 72) } }, {}, 'add [6, 1, 12]');
 });
 
-test('MaxPool matches cpu: ties, odd sizes, channel vectors that overlap, geometries it leaves to the backend', async () => {
+test('MaxPool and AvgPool match cpu: ties, odd sizes, channel vectors that overlap, geometries they leave to the backend', async () => {
   const r = rng(19);
   const pools: Array<[number[], [number, number], [number, number], 'valid' | 'same']> = [
     [[64, 24, 24, 6], [2, 2], [2, 2], 'valid'], [[2, 9, 11, 7], [2, 2], [2, 2], 'valid'], [[3, 8, 8, 8], [2, 2], [2, 2], 'same'],
@@ -314,6 +314,7 @@ test('MaxPool matches cpu: ties, odd sizes, channel vectors that overlap, geomet
   for (const [shape, filterSize, strides, pad] of pools) {
     const x = { shape, values: Float32Array.from({ length: tf.util.sizeFromShape(shape) }, () => Math.round((r() * 2 - 1) * 4) / 4) };
     await assertSameAsCpu('MaxPool', { x }, { filterSize, strides, pad }, `maxPool ${shape} f ${filterSize} s ${strides} ${pad}`);
+    await assertSameAsCpu('AvgPool', { x }, { filterSize, strides, pad }, `avgPool ${shape} f ${filterSize} s ${strides} ${pad}`);
   }
 });
 

@@ -1,8 +1,9 @@
-// 2×2/2 MaxPool over 4 or more channels as a single-pass SIMD loop (simd.ts) on the calling
-// thread, in place of the backend's XNNPACK pooling: measured on the small CNN's first pooling
-// layer ([64, 24, 24, 6]) 110 → 29 µs on one thread, 58 → 29 µs on two (184 → 31 µs on a busy
-// machine, where waking XNNPACK's other thread is slow). Other dtypes, geometries and small
-// tensors go to the backend's kernel. (Relu the same way measured slower than the backend's:
+// 2×2/2 MaxPool and AvgPool over 4 or more channels as single-pass SIMD loops (simd.ts) on the
+// calling thread, in place of the backend's XNNPACK pooling: measured on one thread max pool
+// 110 → 29 µs on the small CNN's first pooling layer ([64, 24, 24, 6]) and average pool
+// 177 → 44 µs on LeNet's ([64, 28, 28, 6]); on two threads of a busy machine, where waking
+// XNNPACK's other thread is slow, 297 → 31 and 593 → 40 µs. Other dtypes, geometries and small
+// tensors go to the backend's kernels. (Relu the same way measured slower than the backend's:
 // it is bound by memory bandwidth, which two threads have more of.)
 
 import { backend_util, util, type KernelConfig, type KernelFunc, type MaxPoolAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
@@ -13,7 +14,7 @@ import { addressOf, simdKernels } from './simd';
 const MIN_SIZE = 1024;
 
 /** The SIMD kernel's output, or undefined where the backend's kernel is to run. */
-function maxPool2x2(x: TensorInfo, backend: BackendWasm, a: MaxPoolAttrs): TensorInfo | undefined {
+function pool2x2(mode: 'max' | 'avg', x: TensorInfo, backend: BackendWasm, a: MaxPoolAttrs): TensorInfo | undefined {
   if (x.dtype !== 'float32' || x.shape.length !== 4 || util.sizeFromShape(x.shape) < MIN_SIZE) return undefined;
   const info = backend_util.computePool2DInfo(x.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
   const [N, H, W, C] = x.shape as [number, number, number, number];
@@ -23,12 +24,16 @@ function maxPool2x2(x: TensorInfo, backend: BackendWasm, a: MaxPoolAttrs): Tenso
   const simd = twoByTwo && C >= 4 ? simdKernels(backend) : undefined;
   if (!simd) return undefined;
   const out = alloc(backend, [N, OH, OW, C]);
-  simd.maxPool2x2({ N, H, W, C, OH, OW })(addressOf(backend, x.dataId), addressOf(backend, out.dataId));
+  const g = { N, H, W, C, OH, OW };
+  (mode === 'max' ? simd.maxPool2x2(g) : simd.avgPool2x2(g))(addressOf(backend, x.dataId), addressOf(backend, out.dataId));
   return out;
 }
 
-export function maxPoolConfig(base: KernelConfig): KernelConfig {
+function poolConfig(mode: 'max' | 'avg', base: KernelConfig): KernelConfig {
   const kernelFunc = ((args: { inputs: { x: TensorInfo }; backend: BackendWasm; attrs: MaxPoolAttrs }) =>
-    maxPool2x2(args.inputs.x, args.backend, args.attrs) ?? base.kernelFunc(args as unknown as Parameters<KernelFunc>[0])) as unknown as KernelFunc;
+    pool2x2(mode, args.inputs.x, args.backend, args.attrs) ?? base.kernelFunc(args as unknown as Parameters<KernelFunc>[0])) as unknown as KernelFunc;
   return { ...base, kernelFunc };
 }
+
+export const maxPoolConfig = (base: KernelConfig): KernelConfig => poolConfig('max', base);
+export const avgPoolConfig = (base: KernelConfig): KernelConfig => poolConfig('avg', base);

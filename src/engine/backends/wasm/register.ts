@@ -5,7 +5,7 @@
 // and Tile (batch norm's gradient tiles its scale to the activation's size, which the backend
 // does element by element), and Identity and same-dtype Cast (tfjs clones every tensor saved
 // for the backward pass; the backend copies each, alias.ts shares them), and Sum and Add on a
-// bias's shapes (channelOps.ts), 2×2 MaxPool (forward.ts), and our fused SGD-with-momentum
+// bias's shapes (channelOps.ts), 2×2 MaxPool and AvgPool (forward.ts), and our fused SGD-with-momentum
 // update (momentum.ts). Importing this module loads
 // @tensorflow/tfjs-backend-wasm, which registers the backend itself; call
 // `registerWasmTrainingKernels` before or after the backend initialises.
@@ -17,7 +17,7 @@ import { addConfig, sumConfig } from './channelOps';
 import { conv2DBackpropFilterConfig } from './conv2dBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2dBackpropInput';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise';
-import { maxPoolConfig } from './forward';
+import { avgPoolConfig, maxPoolConfig } from './forward';
 import { sgdMomentumConfig } from './momentum';
 import { batchMatMulConfig, setBaseMatMul } from './matmul';
 import { avgPoolGradConfig, maxPoolGradConfig } from './poolGrad';
@@ -58,6 +58,7 @@ export function registerWasmTrainingKernels(): void {
   replace(sumConfig(baseKernel('Sum')));
   replace(addConfig(baseKernel('Add')));
   replace(maxPoolConfig(baseKernel('MaxPool')));
+  replace(avgPoolConfig(baseKernel('AvgPool')));
   replace(sgdMomentumConfig);
   registered = true;
 }
@@ -66,5 +67,5 @@ export function registerWasmTrainingKernels(): void {
 export const WASM_TRAINING_KERNELS = [
   'BatchMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Tile', 'Identity', 'Cast', 'Sum', 'Add',
-  'MaxPool', 'CnnExplorerSgdMomentum',
+  'MaxPool', 'AvgPool', 'CnnExplorerSgdMomentum',
 ] as const;

@@ -369,6 +369,39 @@ function buildBlockAdd(L: number): Fn {
   return f;
 }
 
+/**
+ * dx for 2×2/2 average pooling without padding (geometry as MaxPoolGrad2x2): each window's
+ * four cells get a quarter of its gradient; cells outside every window are not written.
+ */
+function buildAvgPoolGrad2x2(g: MaxPoolGrad2x2): Fn {
+  const { N, H, W, C, OH, OW } = g;
+  const f = new Fn(2);
+  const [DY, DX] = [0, 1];
+  const dr = f.i32(), di = f.i32(), gi = f.i32();
+  const q = f.v128();
+  const offsets: number[] = [];
+  for (let ch = 0; ch + 4 <= C; ch += 4) offsets.push(ch);
+  if (C % 4) offsets.push(C - 4);
+  const right = C * 4, down = W * C * 4;
+  f.setFrom(dr, DX).setFrom(gi, DY);
+  f.repeat(N, () => {
+    f.repeat(OH, () => {
+      f.setFrom(di, dr);
+      f.repeat(OW, () => {
+        for (const ch of offsets) {
+          const o = ch * 4;
+          f.get(gi).vLoad(o).vConstF32(0.25).simd(OP.f32x4Mul).set(q);
+          for (const at of [o, o + right, o + down, o + down + right]) f.get(di).get(q).vStore(at);
+        }
+        f.inc(di, 2 * right).inc(gi, right);
+      });
+      f.inc(dr, 2 * down);
+    });
+    f.inc(dr, (H - 2 * OH) * down);
+  });
+  return f;
+}
+
 /** Geometry of a 2×2 stride-2 max pool without padding, C ≥ 4 channels. */
 export interface MaxPool2x2 { N: number; H: number; W: number; C: number; OH: number; OW: number }
 
@@ -378,6 +411,14 @@ export interface MaxPool2x2 { N: number; H: number; W: number; C: number; OH: nu
  * multiple of 4, as in the gradient.
  */
 function buildMaxPool2x2(g: MaxPool2x2): Fn {
+  return buildPool2x2(g, 'max');
+}
+
+/**
+ * Either 2×2/2 pooling: max as above; average as the cpu kernel sums, row-major
+ * ((x00 + x01) + x10) + x11, then divides by 4 (a multiplication by 0.25, exact).
+ */
+function buildPool2x2(g: MaxPool2x2, mode: 'max' | 'avg'): Fn {
   const { N, H, W, C, OH, OW } = g;
   const f = new Fn(2);
   const [X, Y] = [0, 1];
@@ -393,11 +434,15 @@ function buildMaxPool2x2(g: MaxPool2x2): Fn {
       f.repeat(OW, () => {
         for (const ch of offsets) {
           const o = ch * 4;
-          // pmax(v, x) = v < x ? x : v, i.e. x > v ? x : v
-          f.get(yi).vConstF32(-Infinity).get(xi).vLoad(o).simd(OP.f32x4Pmax);
-          f.get(xi).vLoad(o + right).simd(OP.f32x4Pmax);
-          f.get(xi).vLoad(o + down).simd(OP.f32x4Pmax);
-          f.get(xi).vLoad(o + down + right).simd(OP.f32x4Pmax);
+          if (mode === 'max') {
+            // pmax(v, x) = v < x ? x : v, i.e. x > v ? x : v
+            f.get(yi).vConstF32(-Infinity).get(xi).vLoad(o).simd(OP.f32x4Pmax);
+            for (const at of [o + right, o + down, o + down + right]) f.get(xi).vLoad(at).simd(OP.f32x4Pmax);
+          } else {
+            f.get(yi).get(xi).vLoad(o);
+            for (const at of [o + right, o + down, o + down + right]) f.get(xi).vLoad(at).simd(OP.f32x4Add);
+            f.vConstF32(0.25).simd(OP.f32x4Mul);
+          }
           f.vStore(o);
         }
         f.inc(xi, 2 * right).inc(yi, right);
@@ -440,9 +485,11 @@ function buildSgdMomentum(nesterov: boolean): Fn {
 export function simdKernels(backend: BackendWasm): {
   filterGradC1(g: FilterGradC1): Run;
   maxPoolGrad2x2(g: MaxPoolGrad2x2): Run;
+  avgPoolGrad2x2(g: MaxPoolGrad2x2): Run;
   blockSum(L: number): Run;
   blockAdd(L: number): Run;
   maxPool2x2(g: MaxPool2x2): Run;
+  avgPool2x2(g: MaxPool2x2): Run;
   sgdMomentum(nesterov: boolean): Run;
 } | undefined {
   const k = kernels(backend);
@@ -450,9 +497,11 @@ export function simdKernels(backend: BackendWasm): {
   return {
     filterGradC1: (g) => instantiate(k, `fgc1 ${JSON.stringify(g)}`, () => buildFilterGradC1(g)),
     maxPoolGrad2x2: (g) => instantiate(k, `mpg2 ${JSON.stringify(g)}`, () => buildMaxPoolGrad2x2(g)),
+    avgPoolGrad2x2: (g) => instantiate(k, `apg2 ${JSON.stringify(g)}`, () => buildAvgPoolGrad2x2(g)),
     blockSum: (L) => instantiate(k, `bsum ${L}`, () => buildBlockSum(L)),
     blockAdd: (L) => instantiate(k, `badd ${L}`, () => buildBlockAdd(L)),
     maxPool2x2: (g) => instantiate(k, `mp2 ${JSON.stringify(g)}`, () => buildMaxPool2x2(g)),
+    avgPool2x2: (g) => instantiate(k, `ap2 ${JSON.stringify(g)}`, () => buildPool2x2(g, 'avg')),
     sgdMomentum: (nesterov) => instantiate(k, `sgdm ${nesterov}`, () => buildSgdMomentum(nesterov)),
   };
 }
