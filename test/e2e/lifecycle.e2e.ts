@@ -113,4 +113,28 @@ test('a run around the user', async (t) => {
     await view.locator('[data-action="open-folder"]').click();
     await page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: runId! }).waitFor();
   });
+
+  await scenario(t, () => wb, '46-trainer-crash', async (page) => {
+    await openFile(page, 'mlp-vs-cnn.cnn.ts');
+    await runCommand(page, 'CNN: Train Model');
+    await pickRow(page, 'CNN');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'with epochs 200' }).first().waitFor();
+    await page.keyboard.press('Enter'); // the overrides remembered for this file
+    await showSidebar(page);
+    const view = await sidebar(page);
+    await view.locator('.progress-line', { hasText: /epoch [2-9]\/200/ }).waitFor({ timeout: 120_000 });
+    const runId = (await view.locator('.run-row.status-running').first().getAttribute('data-run-id'))!;
+    // The trainer dies the hard way (what an out-of-memory kill looks like): no last word.
+    const record = JSON.parse(fs.readFileSync(path.join(wb.workspace, '.cnn-runs', runId, 'run.json'), 'utf8')) as { pid: number };
+    process.kill(record.pid, 'SIGKILL');
+    const toast = page.locator('.notification-toast', { hasText: /Training was interrupted: the trainer exited \(SIGKILL\)/ }).first();
+    await toast.waitFor({ timeout: 30_000 });
+    await toast.locator('.monaco-button', { hasText: 'Open Run Folder' }).waitFor();
+    assert.doesNotMatch(await toast.innerText(), /Warning:/, 'library start-up warnings are not the reason');
+    await view.locator(`.run-row.status-interrupted[data-run-id="${runId}"]`).waitFor({ timeout: 30_000 });
+    await view.locator('.detail-header', { hasText: 'CNN · interrupted' }).waitFor();
+    // The epochs it finished are kept.
+    await view.locator('svg.line-chart circle.marker').first().waitFor();
+    assert.equal(await page.locator('.statusbar-item', { hasText: /CNN\sepoch/ }).count(), 0, 'no live run in the status bar');
+  });
 });

@@ -167,7 +167,8 @@ export function startTrainer(run: PreparedRun, opts: StartOptions = {}): Trainer
       if (result) return resolve(result);
       // Died without a word (killed, out of memory): the run folder says what was reached.
       let record = readRun(run.runDir);
-      const detail = stderrTail.trim().split('\n').slice(-3).join(' | ');
+      // The last lines that may say why; libraries' start-up warnings (Dawn's limits) do not.
+      const detail = stderrTail.split('\n').map((l) => l.trim()).filter((l) => l && !/^Warning: /.test(l)).slice(-3).join(' | ');
       if (record?.status === 'running') {
         record = updateRun(run.runDir, (r) => {
           r.status = 'interrupted';

@@ -102,7 +102,9 @@ export class Training implements vscode.Disposable {
       this.liveChanged.fire(null);
       this.showStatus(live);
       const best = result.testAccuracy === null ? '' : `: best test accuracy ${percent(result.testAccuracy)} (epoch ${result.bestEpoch})`;
-      if (result.status === 'failed') return this.explainRunFailure(readRun(result.runDir)?.error ?? 'the trainer failed', result.runId);
+      if (result.status === 'failed' || result.status === 'interrupted') {
+        return this.explainRunFailure(result.status, readRun(result.runDir)?.error ?? 'the trainer ended without a word', result.runId);
+      }
       void vscode.window.showInformationMessage(`${live.model}: run ${result.status}${best}.`, 'Open Run Folder', 'Compare Runs').then((a) => {
         if (a === 'Open Run Folder') void this.openRunFolder(result.runId);
         if (a === 'Compare Runs') void vscode.commands.executeCommand(COMPARE_RUNS_COMMAND, result.runId);
@@ -197,12 +199,16 @@ export class Training implements vscode.Disposable {
     void vscode.window.showErrorMessage(`Train Model: ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  /** A run that failed in the trainer (data, backend, a crash): the message and what fixes it. */
-  private async explainRunFailure(error: string, runId: string): Promise<void> {
+  /**
+   * A run that failed in the trainer (data, backend) or whose trainer died (a crash, out of
+   * memory, killed): the message and what fixes it. The run folder keeps what was reached.
+   */
+  private async explainRunFailure(status: 'failed' | 'interrupted', error: string, runId: string): Promise<void> {
     const actions = ['Open Run Folder'];
-    if (/dataset|mnist|cifar|idx|folder|image/i.test(error)) actions.unshift('Set Data Folder');
-    if (/backend/i.test(error)) actions.unshift('Pick Another Backend');
-    const a = await vscode.window.showErrorMessage(`Training failed: ${error}`, ...actions);
+    if (status === 'failed' && /dataset|mnist|cifar|idx|folder|image/i.test(error)) actions.unshift('Set Data Folder');
+    if (status === 'failed' && /backend/i.test(error)) actions.unshift('Pick Another Backend');
+    const what = status === 'failed' ? 'Training failed' : 'Training was interrupted';
+    const a = await vscode.window.showErrorMessage(`${what}: ${error}`, ...actions);
     if (a === 'Set Data Folder') await vscode.commands.executeCommand('workbench.action.openSettings', 'cnnExplorer.dataDir');
     if (a === 'Pick Another Backend') await vscode.commands.executeCommand('workbench.action.openSettings', 'cnnExplorer.backend');
     if (a === 'Open Run Folder') await this.openRunFolder(runId);
