@@ -137,4 +137,22 @@ test('a run around the user', async (t) => {
     await view.locator('svg.line-chart circle.marker').first().waitFor();
     assert.equal(await page.locator('.statusbar-item', { hasText: /CNN\sepoch/ }).count(), 0, 'no live run in the status bar');
   });
+
+  await scenario(t, () => wb, '47-forced-backend-absent', async (page) => {
+    // tfjs-node is not installed here: forcing it is a clear failure with the way out.
+    const settingsFile = path.join(wb.workspace, '.vscode', 'settings.json');
+    const settings = fs.readFileSync(settingsFile, 'utf8');
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), 'cnnExplorer.backend': 'tensorflow' }));
+    try {
+      await openFile(page, 'lenet.cnn.ts');
+      await runCommand(page, 'CNN: Train Model');
+      await page.locator('.quick-input-widget input[placeholder="Train Model"]').waitFor();
+      await page.keyboard.press('Enter');
+      const message = await clickToastAction(page, /Training failed: backend 'tensorflow'/, 'Pick Another Backend');
+      assert.match(message, /npm install @tensorflow\/tfjs-node/, 'says how to get it');
+      await page.locator('.settings-editor .setting-item', { hasText: 'Backend' }).first().waitFor();
+    } finally {
+      fs.writeFileSync(settingsFile, settings);
+    }
+  });
 });
