@@ -3,7 +3,7 @@
 // CLI started it. Everything comes from the run folder: metrics.jsonl holds every message the
 // trainer sent, run.json its status and pid. Stopping is SIGTERM, which the trainer takes as a
 // clean stop after its current batch (main.ts).
-import { markInterruptedIfDead, readRun, watchMetrics } from '../../runs/store';
+import { markInterruptedIfDead, processAlive, readRun, watchMetrics } from '../../runs/store';
 import type { TrainerMessage, TrainResult } from './protocol';
 import { resultFromRecord, type RunHandle } from './start';
 
@@ -23,13 +23,20 @@ export function attachTrainer(runDir: string, runId: string, opts: AttachOptions
   let resolveDone!: (r: TrainResult) => void;
   const done = new Promise<TrainResult>((resolve) => { resolveDone = resolve; });
 
-  const poll = () => {
+  const take = () => {
     for (const msg of reader.read()) {
       if (msg.type === 'done') finished = msg.result;
       for (const l of listeners) l(msg);
     }
-    const record = markInterruptedIfDead(runDir);
-    if (finished || (record && record.status !== 'running')) {
+  };
+  const poll = () => {
+    take();
+    // run.json says the run ended a moment before the trainer's last line: wait for that line
+    // while the trainer lives, so that listeners see the whole run, `done` included.
+    const record = finished ? null : markInterruptedIfDead(runDir);
+    const gone = record !== null && record.status !== 'running' && !processAlive(pid);
+    if (!finished && gone) take();
+    if (finished || gone) {
       clearInterval(timer);
       resolveDone(finished ?? resultFromRecord(record, runId, runDir));
     }
