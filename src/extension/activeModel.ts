@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatError } from '../dsl/errors';
+import { showLocatedError } from './locatedErrorMessage';
 import { isModelDocument, type AnalyzedModel, type ModelDocuments } from './modelDocuments';
 
 /** The model the user means: the active `.cnn.ts` editor's (asking which export when several). */
@@ -17,7 +17,7 @@ export async function pickActiveModel(documents: ModelDocuments, uri?: vscode.Ur
   }
   const state = await documents.ensure(doc);
   if (state.error && state.models.length === 0) {
-    void vscode.window.showErrorMessage(formatError(state.error));
+    void showLocatedError(state.error);
     return undefined;
   }
   if (state.models.length === 0) {

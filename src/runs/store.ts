@@ -109,7 +109,8 @@ export function updateRun(dir: string, change: (r: RunRecord) => RunRecord | voi
   return next;
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this id exists on this machine. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

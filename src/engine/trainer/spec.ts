@@ -24,6 +24,8 @@ export interface RunSpec {
     /** Folder datasets are relative to this (the model file's folder). */
     baseDir: string;
     online?: boolean;
+    /** How the starter sets the data folder, for "dataset not found" messages (LoadDatasetOptions). */
+    dataDirOption?: string;
   };
   backend: BackendPreference;
 }

@@ -12,6 +12,7 @@ import { LocatedError } from '../../dsl/errors';
 import { loadModelFile, selectModel, type ExportedModel } from '../../loader/index';
 import { createRun, defaultRunsDir, readRun, runPaths, updateRun } from '../../runs/store';
 import { writeJsonAtomic } from '../../runs/files';
+import type { RunRecord } from '../../runs/types';
 import { resolveTraining } from '../training/config';
 import type { Override } from '../training/overrides';
 import { parseTrainerLine, type TrainerMessage, type TrainResult } from './protocol';
@@ -90,16 +91,32 @@ export interface StartOptions {
   niceness?: number;
 }
 
-export interface TrainerHandle {
+/** A run being followed: one this process started, or one it found running (attach.ts). */
+export interface RunHandle {
   runId: string;
   runDir: string;
-  child: ChildProcess;
   /** Every message from the trainer, in order. */
   onMessage(listener: (msg: TrainerMessage) => void): void;
   /** Asks the trainer to stop after its current batch; escalates to SIGTERM, then SIGKILL, if it does not. */
   stop(graceMs?: number): void;
   /** Resolves when the trainer has exited, with its result (an `interrupted` one if it died). */
   done: Promise<TrainResult>;
+}
+
+export interface TrainerHandle extends RunHandle {
+  child: ChildProcess;
+}
+
+/** A finished run's result as its folder records it (for a trainer that ended without saying). */
+export function resultFromRecord(record: RunRecord | null, runId: string, runDir: string): TrainResult {
+  return {
+    runId, runDir, status: record?.status ?? 'interrupted',
+    backend: record?.backend?.name ?? null, epochs: record?.epochsCompleted ?? 0, bestEpoch: record?.bestEpoch ?? null,
+    testAccuracy: record?.best?.test.accuracy ?? null, testLoss: record?.best?.test.loss ?? null,
+    perClassAccuracy: record?.best?.perClassAccuracy ?? [], classNames: record?.dataset?.classNames ?? [],
+    confusionMatrix: record?.best?.confusionMatrix ?? [], trainImagesPerSecond: record?.trainImagesPerSecond ?? null,
+    wallSeconds: record?.wallSeconds ?? 0,
+  };
 }
 
 /**
@@ -150,7 +167,8 @@ export function startTrainer(run: PreparedRun, opts: StartOptions = {}): Trainer
       if (result) return resolve(result);
       // Died without a word (killed, out of memory): the run folder says what was reached.
       let record = readRun(run.runDir);
-      const detail = stderrTail.trim().split('\n').slice(-3).join(' | ');
+      // The last lines that may say why; libraries' start-up warnings (Dawn's limits) do not.
+      const detail = stderrTail.split('\n').map((l) => l.trim()).filter((l) => l && !/^Warning: /.test(l)).slice(-3).join(' | ');
       if (record?.status === 'running') {
         record = updateRun(run.runDir, (r) => {
           r.status = 'interrupted';
@@ -158,14 +176,7 @@ export function startTrainer(run: PreparedRun, opts: StartOptions = {}): Trainer
           r.endedAt = new Date().toISOString();
         });
       }
-      resolve({
-        runId: run.runId, runDir: run.runDir, status: record?.status ?? 'interrupted',
-        backend: record?.backend?.name ?? null, epochs: record?.epochsCompleted ?? 0, bestEpoch: record?.bestEpoch ?? null,
-        testAccuracy: record?.best?.test.accuracy ?? null, testLoss: record?.best?.test.loss ?? null,
-        perClassAccuracy: record?.best?.perClassAccuracy ?? [], classNames: record?.dataset?.classNames ?? [],
-        confusionMatrix: record?.best?.confusionMatrix ?? [], trainImagesPerSecond: record?.trainImagesPerSecond ?? null,
-        wallSeconds: record?.wallSeconds ?? 0,
-      });
+      resolve(resultFromRecord(record, run.runId, run.runDir));
     });
   });
   let stopping = false;

@@ -3,13 +3,15 @@ import * as vscode from 'vscode';
 import { prepareRuns, startTrainer, type PreparedRun } from '../../engine/trainer/start';
 import type { BackendPreference } from '../../engine/trainer/spec';
 import { parseSetArgument, type Override } from '../../engine/training/overrides';
-import { LocatedError, formatError } from '../../dsl/errors';
+import { LocatedError } from '../../dsl/errors';
+import { showLocatedError } from '../locatedErrorMessage';
 import { pickActiveModel } from '../activeModel';
 import { COMPARE_RUNS_COMMAND } from '../compare/register';
 import { workspaceRunsDir } from '../compare/runsDir';
 import type { ModelDocuments } from '../modelDocuments';
 import { LiveRun } from './liveRun';
-import { readRun } from '../../runs/store';
+import { listRuns, readRun } from '../../runs/store';
+import { attachTrainer } from '../../engine/trainer/attach';
 import { percent } from '../../shared/format';
 
 // Train Model, Stop Training, Open Run Folder: the editor's way into the same trainer process
@@ -37,6 +39,7 @@ export class Training implements vscode.Disposable {
       vscode.commands.registerCommand(STOP_COMMAND, () => this.stop()),
       vscode.commands.registerCommand(OPEN_RUN_FOLDER_COMMAND, (runId?: string) => this.openRunFolder(runId)),
     );
+    this.reattach();
   }
 
   async train(uri?: vscode.Uri, exportName?: string): Promise<void> {
@@ -60,24 +63,48 @@ export class Training implements vscode.Disposable {
         text: picked.doc.getText(),
         overrides,
         runsDir,
-        data: { dataDir: config.get<string>('dataDir') || undefined, limitTrain: positive('limitTrain'), limitTest: positive('limitTest') },
+        data: {
+          dataDir: config.get<string>('dataDir') || undefined, dataDirOption: 'the setting cnnExplorer.dataDir: Set Data Folder',
+          limitTrain: positive('limitTrain'), limitTest: positive('limitTest'),
+        },
         backend: config.get<BackendPreference>('backend') ?? 'auto',
       }) as [PreparedRun];
     } catch (err) {
       return this.explainFailure(err);
     }
     const handle = startTrainer(run, { detached: true, niceness: 10 });
-    const live = new LiveRun(handle, picked.model.model.name, run.spec.config.epochs);
+    this.follow(new LiveRun(handle, picked.model.model.name, run.spec.config.epochs));
+  }
+
+  /**
+   * After a reload of the window: the newest run in the runs folder whose trainer is still alive
+   * on this machine becomes the live run again (status bar, progress, Stop, the sidebar's live view).
+   */
+  private reattach(): void {
+    const runsDir = workspaceRunsDir();
+    if (!runsDir) return;
+    for (const { id, dir, record } of listRuns(runsDir)) {
+      if (record?.status !== 'running') continue;
+      const handle = attachTrainer(dir, id);
+      if (!handle) continue;
+      this.follow(new LiveRun(handle, record.model.name, record.config.epochs, Date.parse(record.startedAt)));
+      return;
+    }
+  }
+
+  private follow(live: LiveRun): void {
     this.live = live;
     this.liveChanged.fire(live);
     live.onDidChange(() => this.showStatus(live));
     this.showStatus(live);
     void this.showProgress(live);
-    void handle.done.then((result) => {
+    void live.handle.done.then((result) => {
       this.liveChanged.fire(null);
       this.showStatus(live);
       const best = result.testAccuracy === null ? '' : `: best test accuracy ${percent(result.testAccuracy)} (epoch ${result.bestEpoch})`;
-      if (result.status === 'failed') return this.explainRunFailure(readRun(run.runDir)?.error ?? 'the trainer failed', result.runId);
+      if (result.status === 'failed' || result.status === 'interrupted') {
+        return this.explainRunFailure(result.status, readRun(result.runDir)?.error ?? 'the trainer ended without a word', result.runId);
+      }
       void vscode.window.showInformationMessage(`${live.model}: run ${result.status}${best}.`, 'Open Run Folder', 'Compare Runs').then((a) => {
         if (a === 'Open Run Folder') void this.openRunFolder(result.runId);
         if (a === 'Compare Runs') void vscode.commands.executeCommand(COMPARE_RUNS_COMMAND, result.runId);
@@ -168,25 +195,20 @@ export class Training implements vscode.Disposable {
 
   /** One message with the action that fixes it. */
   private async explainFailure(err: unknown): Promise<void> {
-    if (err instanceof LocatedError && err.location) {
-      const loc = err.location;
-      const a = await vscode.window.showErrorMessage(formatError(err).replace(/^.*?:\d+:\d+: /, `${path.basename(loc.file)}:${loc.line}: `), 'Open File');
-      if (a === 'Open File') {
-        const doc = await vscode.workspace.openTextDocument(loc.file);
-        const pos = new vscode.Position(loc.line - 1, loc.column - 1);
-        await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, new vscode.Position(loc.endLine - 1, loc.endColumn - 1)) });
-      }
-      return;
-    }
+    if (err instanceof LocatedError) return showLocatedError(err);
     void vscode.window.showErrorMessage(`Train Model: ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  /** A run that failed in the trainer (data, backend, a crash): the message and what fixes it. */
-  private async explainRunFailure(error: string, runId: string): Promise<void> {
+  /**
+   * A run that failed in the trainer (data, backend) or whose trainer died (a crash, out of
+   * memory, killed): the message and what fixes it. The run folder keeps what was reached.
+   */
+  private async explainRunFailure(status: 'failed' | 'interrupted', error: string, runId: string): Promise<void> {
     const actions = ['Open Run Folder'];
-    if (/dataset|mnist|cifar|idx|folder|image/i.test(error)) actions.unshift('Set Data Folder');
-    if (/backend/i.test(error)) actions.unshift('Pick Another Backend');
-    const a = await vscode.window.showErrorMessage(`Training failed: ${error}`, ...actions);
+    if (status === 'failed' && /dataset|mnist|cifar|idx|folder|image/i.test(error)) actions.unshift('Set Data Folder');
+    if (status === 'failed' && /backend/i.test(error)) actions.unshift('Pick Another Backend');
+    const what = status === 'failed' ? 'Training failed' : 'Training was interrupted';
+    const a = await vscode.window.showErrorMessage(`${what}: ${error}`, ...actions);
     if (a === 'Set Data Folder') await vscode.commands.executeCommand('workbench.action.openSettings', 'cnnExplorer.dataDir');
     if (a === 'Pick Another Backend') await vscode.commands.executeCommand('workbench.action.openSettings', 'cnnExplorer.backend');
     if (a === 'Open Run Folder') await this.openRunFolder(runId);

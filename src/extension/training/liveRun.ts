@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { EpochRecord, IterationRecord, TrainerMessage, TrainResult } from '../../engine/trainer/protocol';
-import type { TrainerHandle } from '../../engine/trainer/start';
+import type { RunHandle } from '../../engine/trainer/start';
 import type { RunProgress } from '../../shared/messages';
 
-// The run this window started, as the rest of the extension sees it: its progress (for the
+// The run this window follows, as the rest of the extension sees it: its progress (for the
 // status bar, the notification and the sidebar) and a way to stop it. The trainer is a child
-// process in its own process group; the run folder stays the source of truth.
+// process in its own process group, started by this window or found running in the runs folder
+// after a reload; the run folder stays the source of truth.
 
 export class LiveRun implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -14,9 +15,7 @@ export class LiveRun implements vscode.Disposable {
   lastEpoch: EpochRecord | null = null;
   backend: string | null = null;
   result: TrainResult | null = null;
-  private readonly startedAt = Date.now();
-
-  constructor(readonly handle: TrainerHandle, readonly model: string, readonly epochs: number) {
+  constructor(readonly handle: RunHandle, readonly model: string, readonly epochs: number, private readonly startedAt = Date.now()) {
     handle.onMessage((m) => this.take(m));
     void handle.done.then((r) => {
       this.result = r;
@@ -48,7 +47,7 @@ export class LiveRun implements vscode.Disposable {
     const epochs = this.epochs;
     const done = (it.epoch - 1) * it.steps + it.step;
     const total = epochs * it.steps;
-    const elapsed = (Date.now() - this.startedAt) / 1000;
+    const elapsed = (it.time - this.startedAt) / 1000;
     return {
       epoch: it.epoch, epochs, step: it.step, steps: it.steps, loss: it.loss, lr: it.lr,
       imagesPerSecond: this.lastEpoch?.imagesPerSecond ?? null,

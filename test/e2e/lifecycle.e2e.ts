@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { openFile, openWorkbench, pickRow, runCommand, scenario, trainWithEpochs, webviewFrame, type Workbench } from './harness';
+
+// A run's life around the user: which export to train when a file has several, a window reload
+// in the middle of a run (the run goes on and the reloaded window follows it again from its
+// folder), and failures met from Train Model: a model file that throws, a dataset that is not there.
+
+let wb: Workbench;
+before(async () => {
+  wb = await openWorkbench({ 'cnnExplorer.limitTrain': 3000, 'cnnExplorer.limitTest': 500 });
+});
+after(async () => { await wb?.close(); });
+
+const sidebar = (page: Page) => webviewFrame(page, '.runs-list');
+/** Shows the sidebar whether or not it is open already (the activity bar's icon toggles it). */
+const showSidebar = (page: Page) => runCommand(page, 'CNN Explorer: Focus on Runs View');
+
+/** The toast with `text`, and a click on its `action` button. */
+async function clickToastAction(page: Page, text: RegExp, action: string): Promise<string> {
+  const toast = page.locator('.notification-toast', { hasText: text }).first();
+  await toast.waitFor({ timeout: 120_000 });
+  const message = await toast.locator('.notification-list-item-message').innerText();
+  await toast.locator('.monaco-button', { hasText: action }).click();
+  return message;
+}
+
+test('a run around the user', async (t) => {
+  await scenario(t, () => wb, '40-which-export', async (page) => {
+    await openFile(page, 'mlp-vs-cnn.cnn.ts');
+    await runCommand(page, 'CNN: Train Model');
+    await page.locator('.quick-input-widget input[placeholder="Which model?"]').waitFor();
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    assert.deepEqual(rows.map((r) => /^\s*(MLP|CNN)/.exec(r)?.[1]).sort(), ['CNN', 'MLP'], 'both exports');
+    await pickRow(page, 'CNN');
+    await trainWithEpochs(page, 200);
+    await showSidebar(page);
+    const view = await sidebar(page);
+    await view.locator('.detail-header', { hasText: 'CNN · running' }).waitFor({ timeout: 60_000 });
+    await view.locator('.progress-line', { hasText: /epoch [2-9]\/200/ }).waitFor({ timeout: 120_000 });
+  });
+
+  await scenario(t, () => wb, '41-reload-follows-live-run', async (page) => {
+    const view = await sidebar(page);
+    const runId = await view.locator('.run-row.status-running').first().getAttribute('data-run-id');
+    assert.ok(runId);
+    const reloaded = page.waitForEvent('load');
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 120_000 });
+    // The new window's extension host finds the run alive in its folder and follows it again:
+    // the status bar, the sidebar's live progress and its Stop button.
+    await page.locator('.statusbar-item', { hasText: /CNN\sepoch\s\d+\/200/ }).first().waitFor({ timeout: 60_000 });
+    await showSidebar(page);
+    const after = await sidebar(page);
+    await after.locator(`.run-row.status-running[data-run-id="${runId}"]`).waitFor({ timeout: 30_000 });
+    const epoch = async () => Number(/epoch (\d+)\/200/.exec(await after.locator('.progress-line').innerText())![1]);
+    await after.locator('.progress-line', { hasText: /epoch \d+\/200/ }).waitFor({ timeout: 30_000 });
+    const first = await epoch();
+    await after.locator('.progress-line', { hasText: new RegExp(`epoch (?!${first}/)\\d+/200`) }).waitFor({ timeout: 60_000 });
+    assert.ok(await epoch() > first, 'the curves keep moving after the reload');
+    await after.locator('[data-action="stop"]').click();
+    await after.locator(`.run-row.status-stopped[data-run-id="${runId}"]`).waitFor({ timeout: 60_000 });
+    await after.locator('.detail-header', { hasText: 'CNN · stopped' }).waitFor();
+    await page.locator('.notification-toast', { hasText: /CNN: run stopped: best test accuracy \d+\.\d\d% \(epoch \d+\)/ }).first()
+      .waitFor({ timeout: 30_000 });
+  });
+
+  await scenario(t, () => wb, '42-confusion-counts-on-hover', async (page) => {
+    const view = await sidebar(page);
+    const cell = view.locator('.confusion svg.heatmap rect.cell[data-row="3"][data-col="3"]');
+    await cell.hover();
+    const tip = await cell.locator('title').textContent();
+    assert.match(tip ?? '', /^true 3, predicted 3: \d+ /, `the count of one cell: ${tip}`);
+  });
+
+  await scenario(t, () => wb, '43-model-that-throws-opens-at-the-error', async (page) => {
+    fs.writeFileSync(path.join(wb.workspace, 'throws.cnn.ts'), [
+      "import { model, dense, flatten } from 'cnn-explorer';",
+      'const sizes = undefined as unknown as { hidden: number }; export default model("T", [28, 28, 1], [flatten(), dense(sizes.hidden)]);',
+      '',
+    ].join('\n'));
+    await openFile(page, 'throws.cnn.ts');
+    await page.keyboard.press('Control+Home');
+    await runCommand(page, 'CNN: Train Model');
+    const message = await clickToastAction(page, /throws\.cnn\.ts:2: /, 'Open File');
+    assert.match(message, /^throws\.cnn\.ts:2: TypeError: Cannot read properties of undefined \(reading 'hidden'\)/);
+    await page.locator('.statusbar-item', { hasText: /Ln 2, Col \d+/ }).first().waitFor();
+  });
+
+  await scenario(t, () => wb, '44-missing-dataset-sets-data-folder', async (page) => {
+    await openFile(page, 'resnet18-cifar.cnn.ts');
+    await runCommand(page, 'CNN: Train Model');
+    await page.locator('.quick-input-widget input[placeholder="Train Model"]').waitFor();
+    await page.keyboard.press('Enter');
+    const message = await clickToastAction(page, /Training failed: .*cifar10: not found/, 'Set Data Folder');
+    assert.match(message, /inside a data folder \(the setting cnnExplorer\.dataDir: Set Data Folder\)/);
+    assert.doesNotMatch(message, /--data-dir/, 'no CLI flag for an editor user');
+    await page.locator('.settings-editor .setting-item', { hasText: 'Data Dir' }).first().waitFor();
+    const view = await sidebar(page);
+    await view.locator('.run-row.status-failed').first().waitFor();
+  });
+
+  await scenario(t, () => wb, '45-open-run-folder', async (page) => {
+    // A browser VS Code cannot open the OS's file manager: the folder is revealed in the Explorer.
+    await page.keyboard.press('Escape');
+    const view = await sidebar(page);
+    const runId = await view.locator('.run-row.status-failed').first().getAttribute('data-run-id');
+    await view.locator('.run-row.status-failed').first().click();
+    await view.locator('[data-action="open-folder"]').click();
+    await page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: runId! }).waitFor();
+  });
+
+  await scenario(t, () => wb, '46-trainer-crash', async (page) => {
+    await openFile(page, 'mlp-vs-cnn.cnn.ts');
+    await runCommand(page, 'CNN: Train Model');
+    await pickRow(page, 'CNN');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'with epochs 200' }).first().waitFor();
+    await page.keyboard.press('Enter'); // the overrides remembered for this file
+    await showSidebar(page);
+    const view = await sidebar(page);
+    await view.locator('.progress-line', { hasText: /epoch [2-9]\/200/ }).waitFor({ timeout: 120_000 });
+    const runId = (await view.locator('.run-row.status-running').first().getAttribute('data-run-id'))!;
+    // The trainer dies the hard way (what an out-of-memory kill looks like): no last word.
+    const record = JSON.parse(fs.readFileSync(path.join(wb.workspace, '.cnn-runs', runId, 'run.json'), 'utf8')) as { pid: number };
+    process.kill(record.pid, 'SIGKILL');
+    const toast = page.locator('.notification-toast', { hasText: /Training was interrupted: the trainer exited \(SIGKILL\)/ }).first();
+    await toast.waitFor({ timeout: 30_000 });
+    await toast.locator('.monaco-button', { hasText: 'Open Run Folder' }).waitFor();
+    assert.doesNotMatch(await toast.innerText(), /Warning:/, 'library start-up warnings are not the reason');
+    await view.locator(`.run-row.status-interrupted[data-run-id="${runId}"]`).waitFor({ timeout: 30_000 });
+    await view.locator('.detail-header', { hasText: 'CNN · interrupted' }).waitFor();
+    // The epochs it finished are kept.
+    await view.locator('svg.line-chart circle.marker').first().waitFor();
+    assert.equal(await page.locator('.statusbar-item', { hasText: /CNN\sepoch/ }).count(), 0, 'no live run in the status bar');
+  });
+
+  await scenario(t, () => wb, '47-forced-backend-absent', async (page) => {
+    // tfjs-node is not installed here: forcing it is a clear failure with the way out.
+    const settingsFile = path.join(wb.workspace, '.vscode', 'settings.json');
+    const settings = fs.readFileSync(settingsFile, 'utf8');
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), 'cnnExplorer.backend': 'tensorflow' }));
+    try {
+      await openFile(page, 'lenet.cnn.ts');
+      await runCommand(page, 'CNN: Train Model');
+      await page.locator('.quick-input-widget input[placeholder="Train Model"]').waitFor();
+      await page.keyboard.press('Enter');
+      const message = await clickToastAction(page, /Training failed: backend 'tensorflow'/, 'Pick Another Backend');
+      assert.match(message, /npm install @tensorflow\/tfjs-node/, 'says how to get it');
+      await page.locator('.settings-editor .setting-item', { hasText: 'Backend' }).first().waitFor();
+    } finally {
+      fs.writeFileSync(settingsFile, settings);
+    }
+  });
+});
