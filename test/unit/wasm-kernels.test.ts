@@ -5,6 +5,8 @@ import '@tensorflow/tfjs-backend-cpu';
 // tfjs-layers registers tfjs-core's gradient functions (the training loop imports it too).
 import '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels } from '../../src/engine/backends/index';
+import type { BackendWasm } from '../../src/engine/backends/wasm/heap';
+import { simdKernels } from '../../src/engine/backends/wasm/simd';
 import { SGD_MOMENTUM_KERNEL } from '../../src/engine/backends/kernelNames';
 import { TrainOptimizer } from '../../src/engine/training/optimizers';
 
@@ -155,8 +157,12 @@ function randomSingleChannelCases(seed: number, n: number): ConvCase[] {
 }
 
 before(async () => {
-  registerWasmTrainingKernels();
+  await registerWasmTrainingKernels();
   assert.ok(await tf.setBackend('wasm'));
+});
+
+test('the SIMD kernels are assembled on this machine (so the tests below check them, not the fallbacks)', () => {
+  assert.ok(simdKernels(tf.backend() as unknown as BackendWasm), 'wabt loaded and this Node runs wasm SIMD');
 });
 
 test('Conv2DBackpropFilter matches cpu', async () => {

@@ -47,7 +47,7 @@ export async function probeWasm(): Promise<ProbeResult> {
   try {
     const { registerWasmTrainingKernels } = await import('./wasm/register');
     const { defaultThreads } = await import('./wasm/threads');
-    registerWasmTrainingKernels();
+    await registerWasmTrainingKernels();
     const threads = wantedThreads(defaultThreads());
     const threaded = threads > 1 && threadedFor !== threads && await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')
       ? await startThreaded(threads) : false;

@@ -5,10 +5,10 @@
 // and Tile (batch norm's gradient tiles its scale to the activation's size, which the backend
 // does element by element), and Identity and same-dtype Cast (tfjs clones every tensor saved
 // for the backward pass; the backend copies each, alias.ts shares them), and Sum and Add on a
-// bias's shapes (channelOps.ts), 2×2 MaxPool and AvgPool (forward.ts), and our fused SGD-with-momentum
-// update (momentum.ts). Importing this module loads
-// @tensorflow/tfjs-backend-wasm, which registers the backend itself; call
-// `registerWasmTrainingKernels` before or after the backend initialises.
+// bias's shapes (channelOps.ts), 2×2 MaxPool and AvgPool (forward.ts), and our fused
+// SGD-with-momentum update (momentum.ts). Importing this module loads @tensorflow/tfjs-backend-wasm,
+// which registers the backend itself; call `registerWasmTrainingKernels` before or after the
+// backend initialises (it also loads the assembler of the SIMD kernels, simd.ts).
 
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -22,6 +22,7 @@ import { sgdMomentumConfig } from './momentum';
 import { batchMatMulConfig, setBaseMatMul } from './matmul';
 import { avgPoolGradConfig, maxPoolGradConfig } from './poolGrad';
 import { tileConfig } from './tile';
+import { loadSimdAssembler } from './simd';
 import { captureBaseKernels } from './xnn';
 
 let registered = false;
@@ -39,7 +40,8 @@ function baseKernel(name: string): KernelConfig {
 }
 
 /** Idempotent. */
-export function registerWasmTrainingKernels(): void {
+export async function registerWasmTrainingKernels(): Promise<void> {
+  await loadSimdAssembler();
   if (registered) return;
   const base = baseKernel('BatchMatMul');
   setBaseMatMul(base.kernelFunc);

@@ -1,79 +1,62 @@
-// Small WebAssembly SIMD kernels, assembled here at run time and instantiated on the wasm
-// backend's own memory, for the loops that XNNPACK has no operator for and that JS runs 5–20×
+// Small WebAssembly SIMD kernels, written here in the text format at run time, assembled by
+// wabt and instantiated on the wasm backend's own memory, for the loops that XNNPACK has no operator for and that JS runs 5–20×
 // slower (measured: the first layer's filter gradient and 2×2 max-pool gradient of the small
 // CNN, 2.3 and 1.1 ms per step in JS/XNNPACK). Each kernel is generated for one geometry with
 // its loop bounds and offsets as constants and its innermost loops unrolled, the way a
 // hand-written kernel for that shape would be, and cached by geometry.
 //
 // They run on the calling thread (not XNNPACK's pool); the caller falls back to its general
-// route when `simdKernels` returns undefined (no SIMD in this runtime, or no memory to share).
+// route when `simdKernels` returns undefined (no SIMD in this runtime, no memory to share, or
+// the assembler not loaded: loadSimdAssembler).
 
 import type { BackendWasm } from './heap';
 
-type Bytes = number[];
+type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 
-function uleb(n: number): Bytes {
-  const out: Bytes = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
+const I32_LOCALS = 24;
+const V128_LOCALS = 48;
 
-function sleb(n: number): Bytes {
-  const out: Bytes = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && (b & 0x40))) { out.push(b); return out; }
-    out.push(b | 0x80);
-  }
-}
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-/** Locals reserved per function after its parameters: this many i32, then this many v128. */
-const N_I32 = 24;
-const N_V128 = 48;
-
-/** One function's body, written as a stack-machine instruction list. */
+/**
+ * One function's body in the WebAssembly text format, built instruction by instruction (the
+ * kernels below are generated per geometry, with constants and unrolled loops). Locals are
+ * numbered: the parameters, then I32_LOCALS i32s, then V128_LOCALS v128s.
+ */
 class Fn {
-  readonly code: Bytes = [];
+  private readonly code: string[] = [];
   private nextI32 = 0;
   private nextV = 0;
 
   constructor(readonly params: number) {}
 
   i32(): number {
-    if (this.nextI32 >= N_I32) throw new Error('simd: out of i32 locals');
+    if (this.nextI32 >= I32_LOCALS) throw new Error('simd: out of i32 locals');
     return this.params + this.nextI32++;
   }
 
   v128(): number {
-    if (this.nextV >= N_V128) throw new Error('simd: out of v128 locals');
-    return this.params + N_I32 + this.nextV++;
+    if (this.nextV >= V128_LOCALS) throw new Error('simd: out of v128 locals');
+    return this.params + I32_LOCALS + this.nextV++;
   }
 
-  emit(...b: number[]): this { this.code.push(...b); return this; }
-  get(l: number): this { return this.emit(0x20, ...uleb(l)); }
-  set(l: number): this { return this.emit(0x21, ...uleb(l)); }
-  const(v: number): this { return this.emit(0x41, ...sleb(v | 0)); }
-  add(): this { return this.emit(0x6a); }
+  /** Any instruction, e.g. `f32x4.add`, `i32.sub`, `drop`. */
+  op(instruction: string): this { this.code.push(instruction); return this; }
+  get(l: number): this { return this.op(`local.get ${l}`); }
+  set(l: number): this { return this.op(`local.set ${l}`); }
+  const(v: number): this { return this.op(`i32.const ${v | 0}`); }
+  add(): this { return this.op('i32.add'); }
   /** l += v */
   inc(l: number, v: number): this { return v === 0 ? this : this.get(l).const(v).add().set(l); }
   /** l = other + v */
   setFrom(l: number, other: number, v = 0): this { this.get(other); if (v) this.const(v).add(); return this.set(l); }
-  f32Load(off: number): this { return this.emit(0x2a, 2, ...uleb(off)); }
-  f32Store(off: number): this { return this.emit(0x38, 2, ...uleb(off)); }
-  vLoad(off: number): this { return this.emit(0xfd, ...uleb(0x00), 0, ...uleb(off)); }
-  vStore(off: number): this { return this.emit(0xfd, ...uleb(0x0b), 0, ...uleb(off)); }
-  simd(op: number): this { return this.emit(0xfd, ...uleb(op)); }
+  f32Load(off: number): this { return this.op(`f32.load offset=${off}`); }
+  f32Store(off: number): this { return this.op(`f32.store offset=${off}`); }
+  // Addresses are 4-byte aligned (floats), not 16.
+  vLoad(off: number): this { return this.op(`v128.load offset=${off} align=4`); }
+  vStore(off: number): this { return this.op(`v128.store offset=${off} align=4`); }
+  /** Four lanes of the float32 v, by its bit pattern (exact for any value, −∞ included). */
   vConstF32(v: number): this {
-    const b = new Uint8Array(new Float32Array([v, v, v, v]).buffer);
-    return this.emit(0xfd, ...uleb(0x0c), ...b);
+    const bits = new Int32Array(new Float32Array([v]).buffer)[0]!;
+    return this.op(`v128.const i32x4 ${bits} ${bits} ${bits} ${bits}`);
   }
 
   /** A do-while loop run `count` (> 0) times, with a fresh counter. */
@@ -81,55 +64,47 @@ class Fn {
     if (count <= 0) return this;
     if (count === 1) { body(); return this; }
     const i = this.i32();
-    this.const(0).set(i);
-    this.emit(0x03, 0x40); // loop (no result)
+    this.const(0).set(i).op('loop');
     body();
-    this.inc(i, 1).get(i).const(count).emit(0x48 /* i32.lt_s */, 0x0d, 0 /* br_if 0 */);
-    this.emit(0x0b); // end
-    return this;
+    return this.inc(i, 1).get(i).const(count).op('i32.lt_s').op('br_if 0').op('end');
   }
 
   /** A do-while loop run as many times as local `count` says (> 0, checked by the caller). */
   repeatLocal(count: number, body: () => void): this {
     const i = this.i32();
-    this.const(0).set(i);
-    this.emit(0x03, 0x40);
+    this.const(0).set(i).op('loop');
     body();
-    this.inc(i, 1).get(i).get(count).emit(0x48, 0x0d, 0);
-    this.emit(0x0b);
-    return this;
+    return this.inc(i, 1).get(i).get(count).op('i32.lt_s').op('br_if 0').op('end');
   }
 
-  body(): Bytes {
-    const locals = [2, ...uleb(N_I32), I32, ...uleb(N_V128), V128];
-    const b = [...locals, ...this.code, 0x0b];
-    return [...uleb(b.length), ...b];
+  /** A module importing env.memory (shared or not, as the backend's is) and exporting this as `run`. */
+  module(shared: boolean): string {
+    const params = this.params ? `(param${' i32'.repeat(this.params)})` : '';
+    return `(module
+  (import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))
+  (func (export "run") ${params} (local${' i32'.repeat(I32_LOCALS)}) (local${' v128'.repeat(V128_LOCALS)})
+    ${this.code.join('\n    ')}))`;
   }
 }
 
-const OP = {
-  f32x4Splat: 0x13, f32x4Gt: 0x44,
-  v128And: 0x4e, v128AndNot: 0x4f, v128Or: 0x50, v128Bitselect: 0x52,
-  f32x4Add: 0xe4, f32x4Mul: 0xe6, f32x4Pmax: 0xeb,
-} as const;
+let wabt: Wabt | null = null;
+let simdSupported: boolean | undefined;
 
-function section(id: number, content: Bytes): Bytes {
-  return [id, ...uleb(content.length), ...content];
+/** Loads the assembler (wabt); the kernels are available once this resolves. */
+export async function loadSimdAssembler(): Promise<void> {
+  if (wabt) return;
+  const load = (await import('wabt')).default;
+  wabt = await load();
 }
 
-function str(s: string): Bytes {
-  return [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
-}
-
-/** A module importing env.memory (shared or not, as the backend's is) and exporting `run`. */
-function moduleBytes(fn: Fn, shared: boolean): Uint8Array<ArrayBuffer> {
-  const type = section(1, [1, 0x60, ...uleb(fn.params), ...new Array(fn.params).fill(I32), 0]);
-  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
-  const imports = section(2, [1, ...str('env'), ...str('memory'), 0x02, ...limits]);
-  const funcs = section(3, [1, 0]);
-  const exports = section(7, [1, ...str('run'), 0x00, 0]);
-  const code = section(10, [1, ...fn.body()]);
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imports, ...funcs, ...exports, ...code]);
+function assemble(fn: Fn, shared: boolean): Uint8Array<ArrayBuffer> {
+  // wabt's own validate() ignores the threads feature (shared memory); WebAssembly.Module validates.
+  const parsed = wabt!.parseWat('kernel.wat', fn.module(shared), { simd: true, threads: true });
+  try {
+    return new Uint8Array(parsed.toBinary({}).buffer);
+  } finally {
+    parsed.destroy();
+  }
 }
 
 type Run = (...args: number[]) => void;
@@ -140,7 +115,6 @@ interface Kernels {
 }
 
 const byMemory = new WeakMap<WebAssembly.Memory, Kernels>();
-let simdSupported: boolean | undefined;
 
 function memoryOf(backend: BackendWasm): WebAssembly.Memory | undefined {
   const m = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
@@ -149,12 +123,11 @@ function memoryOf(backend: BackendWasm): WebAssembly.Memory | undefined {
 }
 
 function supported(): boolean {
+  if (!wabt) return false;
   if (simdSupported === undefined) {
     // The smallest module using a v128 instruction.
-    const f = new Fn(0);
-    f.vConstF32(0).emit(0x1a /* drop */);
     try {
-      simdSupported = WebAssembly.validate(moduleBytes(f, false));
+      simdSupported = WebAssembly.validate(assemble(new Fn(0).vConstF32(0).op('drop'), false));
     } catch {
       simdSupported = false;
     }
@@ -178,7 +151,7 @@ function instantiate(k: Kernels, key: string, build: () => Fn): Run {
   let run = k.cache.get(key);
   if (!run) {
     const shared = typeof SharedArrayBuffer !== 'undefined' && k.memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(moduleBytes(build(), shared));
+    const module = new WebAssembly.Module(assemble(build(), shared));
     const instance = new WebAssembly.Instance(module, { env: { memory: k.memory } });
     run = instance.exports.run as Run;
     k.cache.set(key, run);
@@ -245,7 +218,7 @@ function buildFilterGradC1(g: FilterGradC1): Fn {
           for (let j = 0; j < V; j++) f.get(xr).vLoad(j * 16).set(xv[j]!);
           for (let co = 0; co < CO; co++) {
             f.get(acc[co]!);
-            for (let j = 0; j < V; j++) f.get(xv[j]!).get(tr).vLoad((co * OWp + j * 4) * 4).simd(OP.f32x4Mul).simd(OP.f32x4Add);
+            for (let j = 0; j < V; j++) f.get(xv[j]!).get(tr).vLoad((co * OWp + j * 4) * 4).op('f32x4.mul').op('f32x4.add');
             f.set(acc[co]!);
           }
           f.inc(xr, rowStride * 4).inc(tr, CO * OWp * 4);
@@ -281,7 +254,7 @@ function buildMaxPoolGrad2x2(g: MaxPoolGrad2x2): Fn {
   for (let ch = 0; ch + 4 <= C; ch += 4) offsets.push(ch);
   if (C % 4) offsets.push(C - 4);
   const right = C * 4, down = W * C * 4;
-  f.get(DX).get(X).emit(0x6b /* i32.sub */).set(delta);
+  f.get(DX).get(X).op('i32.sub').set(delta);
   f.setFrom(xr, X).setFrom(gi, DY);
   f.repeat(N, () => {
     f.repeat(OH, () => {
@@ -293,23 +266,23 @@ function buildMaxPoolGrad2x2(g: MaxPoolGrad2x2): Fn {
           f.get(xi).vLoad(o).set(a).get(xi).vLoad(o + right).set(b);
           f.get(xi).vLoad(o + down).set(c).get(xi).vLoad(o + down + right).set(e);
           f.get(gi).vLoad(o).set(gv);
-          f.get(a).vConstF32(-Infinity).simd(OP.f32x4Gt).set(m0);
-          f.get(a).vConstF32(-Infinity).get(m0).simd(OP.v128Bitselect).set(v);
-          f.get(b).get(v).simd(OP.f32x4Gt).set(m1);
-          f.get(b).get(v).get(m1).simd(OP.v128Bitselect).set(v);
-          f.get(c).get(v).simd(OP.f32x4Gt).set(m2);
-          f.get(c).get(v).get(m2).simd(OP.v128Bitselect).set(v);
-          f.get(e).get(v).simd(OP.f32x4Gt).set(m3);
+          f.get(a).vConstF32(-Infinity).op('f32x4.gt').set(m0);
+          f.get(a).vConstF32(-Infinity).get(m0).op('v128.bitselect').set(v);
+          f.get(b).get(v).op('f32x4.gt').set(m1);
+          f.get(b).get(v).get(m1).op('v128.bitselect').set(v);
+          f.get(c).get(v).op('f32x4.gt').set(m2);
+          f.get(c).get(v).get(m2).op('v128.bitselect').set(v);
+          f.get(e).get(v).op('f32x4.gt').set(m3);
           // The last position whose '>' fired is the first maximum.
-          f.get(d).get(gv).get(m3).simd(OP.v128And).vStore(o + down + right);
-          f.get(m2).get(m3).simd(OP.v128AndNot).set(m2);
-          f.get(d).get(gv).get(m2).simd(OP.v128And).vStore(o + down);
-          f.get(m3).get(m2).simd(OP.v128Or).set(m3); // later maxima: m2 | m3
-          f.get(m1).get(m3).simd(OP.v128AndNot).set(m1);
-          f.get(d).get(gv).get(m1).simd(OP.v128And).vStore(o + right);
-          f.get(m3).get(m1).simd(OP.v128Or).set(m3);
-          f.get(m0).get(m3).simd(OP.v128AndNot).set(m0);
-          f.get(d).get(gv).get(m0).simd(OP.v128And).vStore(o);
+          f.get(d).get(gv).get(m3).op('v128.and').vStore(o + down + right);
+          f.get(m2).get(m3).op('v128.andnot').set(m2);
+          f.get(d).get(gv).get(m2).op('v128.and').vStore(o + down);
+          f.get(m3).get(m2).op('v128.or').set(m3); // later maxima: m2 | m3
+          f.get(m1).get(m3).op('v128.andnot').set(m1);
+          f.get(d).get(gv).get(m1).op('v128.and').vStore(o + right);
+          f.get(m3).get(m1).op('v128.or').set(m3);
+          f.get(m0).get(m3).op('v128.andnot').set(m0);
+          f.get(d).get(gv).get(m0).op('v128.and').vStore(o);
         }
         f.inc(xi, 2 * right).inc(gi, right);
       });
@@ -346,7 +319,7 @@ function buildBlockSum(L: number): Fn {
   for (const a of acc) f.vConstF32(0).set(a);
   f.setFrom(p, X);
   f.repeatLocal(BLOCKS, () => {
-    for (let i = 0; i < nv; i++) f.get(acc[i]!).get(p).vLoad(i * 16).simd(OP.f32x4Add).set(acc[i]!);
+    for (let i = 0; i < nv; i++) f.get(acc[i]!).get(p).vLoad(i * 16).op('f32x4.add').set(acc[i]!);
     f.inc(p, L * 4);
   });
   for (let i = 0; i < nv; i++) f.get(ACC).get(acc[i]!).vStore(i * 16);
@@ -363,7 +336,7 @@ function buildBlockAdd(L: number): Fn {
   for (let i = 0; i < nv; i++) f.get(PAT).vLoad(i * 16).set(pat[i]!);
   f.setFrom(xp, X).setFrom(op, OUT);
   f.repeatLocal(BLOCKS, () => {
-    for (let i = 0; i < nv; i++) f.get(op).get(xp).vLoad(i * 16).get(pat[i]!).simd(OP.f32x4Add).vStore(i * 16);
+    for (let i = 0; i < nv; i++) f.get(op).get(xp).vLoad(i * 16).get(pat[i]!).op('f32x4.add').vStore(i * 16);
     f.inc(xp, L * 4).inc(op, L * 4);
   });
   return f;
@@ -390,7 +363,7 @@ function buildAvgPoolGrad2x2(g: MaxPoolGrad2x2): Fn {
       f.repeat(OW, () => {
         for (const ch of offsets) {
           const o = ch * 4;
-          f.get(gi).vLoad(o).vConstF32(0.25).simd(OP.f32x4Mul).set(q);
+          f.get(gi).vLoad(o).vConstF32(0.25).op('f32x4.mul').set(q);
           for (const at of [o, o + right, o + down, o + down + right]) f.get(di).get(q).vStore(at);
         }
         f.inc(di, 2 * right).inc(gi, right);
@@ -436,12 +409,12 @@ function buildPool2x2(g: MaxPool2x2, mode: 'max' | 'avg'): Fn {
           const o = ch * 4;
           if (mode === 'max') {
             // pmax(v, x) = v < x ? x : v, i.e. x > v ? x : v
-            f.get(yi).vConstF32(-Infinity).get(xi).vLoad(o).simd(OP.f32x4Pmax);
-            for (const at of [o + right, o + down, o + down + right]) f.get(xi).vLoad(at).simd(OP.f32x4Pmax);
+            f.get(yi).vConstF32(-Infinity).get(xi).vLoad(o).op('f32x4.pmax');
+            for (const at of [o + right, o + down, o + down + right]) f.get(xi).vLoad(at).op('f32x4.pmax');
           } else {
             f.get(yi).get(xi).vLoad(o);
-            for (const at of [o + right, o + down, o + down + right]) f.get(xi).vLoad(at).simd(OP.f32x4Add);
-            f.vConstF32(0.25).simd(OP.f32x4Mul);
+            for (const at of [o + right, o + down, o + down + right]) f.get(xi).vLoad(at).op('f32x4.add');
+            f.vConstF32(0.25).op('f32x4.mul');
           }
           f.vStore(o);
         }
@@ -464,18 +437,18 @@ function buildSgdMomentum(nesterov: boolean): Fn {
   const [VALUE, ACC, GRAD, OUT_VALUE, OUT_ACC, C_BITS, M_BITS, COUNT] = [0, 1, 2, 3, 4, 5, 6, 7];
   const vp = f.i32(), ap = f.i32(), gp = f.i32(), ovp = f.i32(), oap = f.i32();
   const c = f.v128(), m = f.v128(), na = f.v128(), g = f.v128();
-  const splatBits = (local: number, into: number) => f.get(local).emit(0xbe /* f32.reinterpret_i32 */).simd(OP.f32x4Splat).set(into);
+  const splatBits = (local: number, into: number) => f.get(local).op('f32.reinterpret_i32').op('f32x4.splat').set(into);
   splatBits(C_BITS, c);
   splatBits(M_BITS, m);
   f.setFrom(vp, VALUE).setFrom(ap, ACC).setFrom(gp, GRAD).setFrom(ovp, OUT_VALUE).setFrom(oap, OUT_ACC);
   f.repeatLocal(COUNT, () => {
     f.get(gp).vLoad(0).set(g);
-    f.get(m).get(ap).vLoad(0).simd(OP.f32x4Mul).get(g).simd(OP.f32x4Add).set(na);
+    f.get(m).get(ap).vLoad(0).op('f32x4.mul').get(g).op('f32x4.add').set(na);
     f.get(oap).get(na).vStore(0);
     f.get(ovp).get(c);
-    if (nesterov) f.get(g).get(na).get(m).simd(OP.f32x4Mul).simd(OP.f32x4Add);
+    if (nesterov) f.get(g).get(na).get(m).op('f32x4.mul').op('f32x4.add');
     else f.get(na);
-    f.simd(OP.f32x4Mul).get(vp).vLoad(0).simd(OP.f32x4Add).vStore(0);
+    f.op('f32x4.mul').get(vp).vLoad(0).op('f32x4.add').vStore(0);
     for (const p of [vp, ap, gp, ovp, oap]) f.inc(p, 16);
   });
   return f;
