@@ -93,8 +93,20 @@ let simdSupported: boolean | undefined;
 /** Loads the assembler (wabt); the kernels are available once this resolves. */
 export async function loadSimdAssembler(): Promise<void> {
   if (wabt) return;
-  const load = (await import('wabt')).default;
-  wabt = await load();
+  try {
+    const load = (await import('wabt')).default;
+    wabt = await load();
+  } catch (e) {
+    // Without it the backend still trains, on the kernels' general routes (slower).
+    assemblerMissing = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+  }
+}
+
+let assemblerMissing: string | null = null;
+
+/** Why the SIMD kernels' assembler did not load (for the backend line), or null. */
+export function simdAssemblerProblem(): string | null {
+  return assemblerMissing;
 }
 
 function assemble(fn: Fn, shared: boolean): Uint8Array<ArrayBuffer> {
