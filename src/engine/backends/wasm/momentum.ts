@@ -6,16 +6,9 @@
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { SGD_MOMENTUM_KERNEL } from '../kernelNames';
 import { alloc, f32, type BackendWasm } from './heap';
-import { addressOf, simdKernels } from './simd';
+import { addressOf, float32Bits, simdKernels } from './simd';
 
 interface Attrs { lr: number; momentum: number; nesterov: boolean }
-
-const bits = new Int32Array(1);
-const asFloat = new Float32Array(bits.buffer);
-function f32Bits(v: number): number {
-  asFloat[0] = v;
-  return bits[0]!;
-}
 
 function sgdMomentum(args: { inputs: { value: TensorInfo; accumulation: TensorInfo; gradient: TensorInfo }; backend: BackendWasm; attrs: Attrs }): TensorInfo[] {
   const { inputs: { value, accumulation, gradient }, backend, attrs } = args;
@@ -36,7 +29,7 @@ function sgdMomentum(args: { inputs: { value: TensorInfo; accumulation: TensorIn
   if (simd) {
     simd.sgdMomentum(attrs.nesterov)(
       addressOf(backend, value.dataId), addressOf(backend, accumulation.dataId), addressOf(backend, gradient.dataId),
-      addressOf(backend, outValue.dataId), addressOf(backend, outAcc.dataId), f32Bits(c), f32Bits(m), vectors);
+      addressOf(backend, outValue.dataId), addressOf(backend, outAcc.dataId), float32Bits(c), float32Bits(m), vectors);
   }
   if (done < n) {
     const v = f32(backend, value), a = f32(backend, accumulation), g = f32(backend, gradient);

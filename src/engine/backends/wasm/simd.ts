@@ -13,6 +13,15 @@ import type { BackendWasm } from './heap';
 
 type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 
+const bitsView = new Int32Array(1);
+const floatView = new Float32Array(bitsView.buffer);
+
+/** The bit pattern of v as a float32, as an i32 (how kernels take float constants exactly). */
+export function float32Bits(v: number): number {
+  floatView[0] = v;
+  return bitsView[0]!;
+}
+
 const I32_LOCALS = 24;
 const V128_LOCALS = 48;
 
@@ -55,7 +64,7 @@ class Fn {
   vStore(off: number): this { return this.op(`v128.store offset=${off} align=4`); }
   /** Four lanes of the float32 v, by its bit pattern (exact for any value, −∞ included). */
   vConstF32(v: number): this {
-    const bits = new Int32Array(new Float32Array([v]).buffer)[0]!;
+    const bits = float32Bits(v);
     return this.op(`v128.const i32x4 ${bits} ${bits} ${bits} ${bits}`);
   }
 
@@ -245,62 +254,76 @@ function buildFilterGradC1(g: FilterGradC1): Fn {
   return f;
 }
 
-/** Geometry of a 2×2 stride-2 max-pool gradient without padding, C ≥ 4 channels. */
-export interface MaxPoolGrad2x2 { N: number; H: number; W: number; C: number; OH: number; OW: number }
+/** Geometry of 2×2 stride-2 pooling (forward or gradient) without padding, C ≥ 4 channels. */
+export interface Pool2x2 { N: number; H: number; W: number; C: number; OH: number; OW: number }
+
+/**
+ * Walks every 2×2/2 window: local `cell` at the byte address of the window's top-left cell in an
+ * input-sized [N, H, W, C] tensor (from `start`), local `out` (set by the caller) at the window's
+ * output in an output-sized one. `body` gets the byte offsets, from either address, of the
+ * channel vectors: four channels each, the last overlapping the one before when C is not a
+ * multiple of 4 (the shared channels get the same values twice), and the steps to the cells on
+ * the right and below. Rows and columns outside every window (odd H or W) are skipped.
+ */
+function eachWindow2x2(f: Fn, g: Pool2x2, start: number, out: number,
+  body: (cell: number, vectors: number[], right: number, down: number) => void): void {
+  const { N, H, W, C, OH, OW } = g;
+  const vectors: number[] = [];
+  for (let ch = 0; ch + 4 <= C; ch += 4) vectors.push(ch * 4);
+  if (C % 4) vectors.push((C - 4) * 4);
+  const right = C * 4, down = W * C * 4;
+  const row = f.i32(), cell = f.i32();
+  f.setFrom(row, start);
+  f.repeat(N, () => {
+    f.repeat(OH, () => {
+      f.setFrom(cell, row);
+      f.repeat(OW, () => {
+        body(cell, vectors, right, down);
+        f.inc(cell, 2 * right).inc(out, right);
+      });
+      f.inc(row, 2 * down);
+    });
+    f.inc(row, (H - 2 * OH) * down);
+  });
+}
 
 /**
  * dx for 2×2/2 max pooling: each window's first maximum in row-major order (strict '>', from
  * −∞, as the cpu kernel) gets the window's gradient, the other three cells 0; a window of NaNs
- * passes none. Four channels per vector; a channel count that is not a multiple of 4 ends with
- * a vector overlapping the previous one (the shared channels get the same values twice).
- * Cells outside every window (odd H or W) are not written.
+ * passes none. Cells outside every window are not written.
  */
-function buildMaxPoolGrad2x2(g: MaxPoolGrad2x2): Fn {
-  const { N, H, W, C, OH, OW } = g;
+function buildMaxPoolGrad2x2(g: Pool2x2): Fn {
   const f = new Fn(3);
   const [X, DY, DX] = [0, 1, 2];
-  const xr = f.i32(), xi = f.i32(), gi = f.i32(), delta = f.i32(), d = f.i32();
+  const gi = f.i32(), delta = f.i32(), d = f.i32();
   const a = f.v128(), b = f.v128(), c = f.v128(), e = f.v128(), v = f.v128(), gv = f.v128();
   const m0 = f.v128(), m1 = f.v128(), m2 = f.v128(), m3 = f.v128();
-  const offsets: number[] = [];
-  for (let ch = 0; ch + 4 <= C; ch += 4) offsets.push(ch);
-  if (C % 4) offsets.push(C - 4);
-  const right = C * 4, down = W * C * 4;
   f.get(DX).get(X).op('i32.sub').set(delta);
-  f.setFrom(xr, X).setFrom(gi, DY);
-  f.repeat(N, () => {
-    f.repeat(OH, () => {
-      f.setFrom(xi, xr);
-      f.repeat(OW, () => {
-        f.get(xi).get(delta).add().set(d);
-        for (const ch of offsets) {
-          const o = ch * 4;
-          f.get(xi).vLoad(o).set(a).get(xi).vLoad(o + right).set(b);
-          f.get(xi).vLoad(o + down).set(c).get(xi).vLoad(o + down + right).set(e);
-          f.get(gi).vLoad(o).set(gv);
-          f.get(a).vConstF32(-Infinity).op('f32x4.gt').set(m0);
-          f.get(a).vConstF32(-Infinity).get(m0).op('v128.bitselect').set(v);
-          f.get(b).get(v).op('f32x4.gt').set(m1);
-          f.get(b).get(v).get(m1).op('v128.bitselect').set(v);
-          f.get(c).get(v).op('f32x4.gt').set(m2);
-          f.get(c).get(v).get(m2).op('v128.bitselect').set(v);
-          f.get(e).get(v).op('f32x4.gt').set(m3);
-          // The last position whose '>' fired is the first maximum.
-          f.get(d).get(gv).get(m3).op('v128.and').vStore(o + down + right);
-          f.get(m2).get(m3).op('v128.andnot').set(m2);
-          f.get(d).get(gv).get(m2).op('v128.and').vStore(o + down);
-          f.get(m3).get(m2).op('v128.or').set(m3); // later maxima: m2 | m3
-          f.get(m1).get(m3).op('v128.andnot').set(m1);
-          f.get(d).get(gv).get(m1).op('v128.and').vStore(o + right);
-          f.get(m3).get(m1).op('v128.or').set(m3);
-          f.get(m0).get(m3).op('v128.andnot').set(m0);
-          f.get(d).get(gv).get(m0).op('v128.and').vStore(o);
-        }
-        f.inc(xi, 2 * right).inc(gi, right);
-      });
-      f.inc(xr, 2 * down);
-    });
-    f.inc(xr, (H - 2 * OH) * down);
+  f.setFrom(gi, DY);
+  eachWindow2x2(f, g, X, gi, (xi, vectors, right, down) => {
+    f.get(xi).get(delta).add().set(d);
+    for (const o of vectors) {
+      f.get(xi).vLoad(o).set(a).get(xi).vLoad(o + right).set(b);
+      f.get(xi).vLoad(o + down).set(c).get(xi).vLoad(o + down + right).set(e);
+      f.get(gi).vLoad(o).set(gv);
+      f.get(a).vConstF32(-Infinity).op('f32x4.gt').set(m0);
+      f.get(a).vConstF32(-Infinity).get(m0).op('v128.bitselect').set(v);
+      f.get(b).get(v).op('f32x4.gt').set(m1);
+      f.get(b).get(v).get(m1).op('v128.bitselect').set(v);
+      f.get(c).get(v).op('f32x4.gt').set(m2);
+      f.get(c).get(v).get(m2).op('v128.bitselect').set(v);
+      f.get(e).get(v).op('f32x4.gt').set(m3);
+      // The last position whose '>' fired is the first maximum.
+      f.get(d).get(gv).get(m3).op('v128.and').vStore(o + down + right);
+      f.get(m2).get(m3).op('v128.andnot').set(m2);
+      f.get(d).get(gv).get(m2).op('v128.and').vStore(o + down);
+      f.get(m3).get(m2).op('v128.or').set(m3); // later maxima: m2 | m3
+      f.get(m1).get(m3).op('v128.andnot').set(m1);
+      f.get(d).get(gv).get(m1).op('v128.and').vStore(o + right);
+      f.get(m3).get(m1).op('v128.or').set(m3);
+      f.get(m0).get(m3).op('v128.andnot').set(m0);
+      f.get(d).get(gv).get(m0).op('v128.and').vStore(o);
+    }
   });
   return f;
 }
@@ -355,86 +378,47 @@ function buildBlockAdd(L: number): Fn {
 }
 
 /**
- * dx for 2×2/2 average pooling without padding (geometry as MaxPoolGrad2x2): each window's
- * four cells get a quarter of its gradient; cells outside every window are not written.
+ * dx for 2×2/2 average pooling without padding: each window's four cells get a quarter of its
+ * gradient; cells outside every window are not written.
  */
-function buildAvgPoolGrad2x2(g: MaxPoolGrad2x2): Fn {
-  const { N, H, W, C, OH, OW } = g;
+function buildAvgPoolGrad2x2(g: Pool2x2): Fn {
   const f = new Fn(2);
   const [DY, DX] = [0, 1];
-  const dr = f.i32(), di = f.i32(), gi = f.i32();
+  const gi = f.i32();
   const q = f.v128();
-  const offsets: number[] = [];
-  for (let ch = 0; ch + 4 <= C; ch += 4) offsets.push(ch);
-  if (C % 4) offsets.push(C - 4);
-  const right = C * 4, down = W * C * 4;
-  f.setFrom(dr, DX).setFrom(gi, DY);
-  f.repeat(N, () => {
-    f.repeat(OH, () => {
-      f.setFrom(di, dr);
-      f.repeat(OW, () => {
-        for (const ch of offsets) {
-          const o = ch * 4;
-          f.get(gi).vLoad(o).vConstF32(0.25).op('f32x4.mul').set(q);
-          for (const at of [o, o + right, o + down, o + down + right]) f.get(di).get(q).vStore(at);
-        }
-        f.inc(di, 2 * right).inc(gi, right);
-      });
-      f.inc(dr, 2 * down);
-    });
-    f.inc(dr, (H - 2 * OH) * down);
+  f.setFrom(gi, DY);
+  eachWindow2x2(f, g, DX, gi, (di, vectors, right, down) => {
+    for (const o of vectors) {
+      f.get(gi).vLoad(o).vConstF32(0.25).op('f32x4.mul').set(q);
+      for (const at of [o, o + right, o + down, o + down + right]) f.get(di).get(q).vStore(at);
+    }
   });
   return f;
 }
 
-/** Geometry of a 2×2 stride-2 max pool without padding, C ≥ 4 channels. */
-export interface MaxPool2x2 { N: number; H: number; W: number; C: number; OH: number; OW: number }
-
 /**
- * 2×2/2 max pooling with the cpu kernel's rule (the greatest by '>', from −∞: NaNs are passed
- * over). Four channels per vector, the last overlapping the one before when C is not a
- * multiple of 4, as in the gradient.
+ * 2×2/2 pooling: max with the cpu kernel's rule (the greatest by '>', from −∞: NaNs are passed
+ * over); average as the cpu kernel sums, row-major ((x00 + x01) + x10) + x11, then divides by 4
+ * (a multiplication by 0.25, exact).
  */
-function buildMaxPool2x2(g: MaxPool2x2): Fn {
-  return buildPool2x2(g, 'max');
-}
-
-/**
- * Either 2×2/2 pooling: max as above; average as the cpu kernel sums, row-major
- * ((x00 + x01) + x10) + x11, then divides by 4 (a multiplication by 0.25, exact).
- */
-function buildPool2x2(g: MaxPool2x2, mode: 'max' | 'avg'): Fn {
-  const { N, H, W, C, OH, OW } = g;
+function buildPool2x2(g: Pool2x2, mode: 'max' | 'avg'): Fn {
   const f = new Fn(2);
   const [X, Y] = [0, 1];
-  const xr = f.i32(), xi = f.i32(), yi = f.i32();
-  const offsets: number[] = [];
-  for (let ch = 0; ch + 4 <= C; ch += 4) offsets.push(ch);
-  if (C % 4) offsets.push(C - 4);
-  const right = C * 4, down = W * C * 4;
-  f.setFrom(xr, X).setFrom(yi, Y);
-  f.repeat(N, () => {
-    f.repeat(OH, () => {
-      f.setFrom(xi, xr);
-      f.repeat(OW, () => {
-        for (const ch of offsets) {
-          const o = ch * 4;
-          if (mode === 'max') {
-            // pmax(v, x) = v < x ? x : v, i.e. x > v ? x : v
-            f.get(yi).vConstF32(-Infinity).get(xi).vLoad(o).op('f32x4.pmax');
-            for (const at of [o + right, o + down, o + down + right]) f.get(xi).vLoad(at).op('f32x4.pmax');
-          } else {
-            f.get(yi).get(xi).vLoad(o);
-            for (const at of [o + right, o + down, o + down + right]) f.get(xi).vLoad(at).op('f32x4.add');
-            f.vConstF32(0.25).op('f32x4.mul');
-          }
-          f.vStore(o);
-        }
-        f.inc(xi, 2 * right).inc(yi, right);
-      });
-      f.inc(xr, 2 * down);
-    });
-    f.inc(xr, (H - 2 * OH) * down);
+  const yi = f.i32();
+  f.setFrom(yi, Y);
+  eachWindow2x2(f, g, X, yi, (xi, vectors, right, down) => {
+    for (const o of vectors) {
+      if (mode === 'max') {
+        // pmax(v, x) = v < x ? x : v, i.e. x > v ? x : v
+        f.get(yi).vConstF32(-Infinity).get(xi).vLoad(o).op('f32x4.pmax');
+        for (const at of [o + right, o + down, o + down + right]) f.get(xi).vLoad(at).op('f32x4.pmax');
+      } else {
+        f.get(yi).get(xi).vLoad(o);
+        for (const at of [o + right, o + down, o + down + right]) f.get(xi).vLoad(at).op('f32x4.add');
+        f.vConstF32(0.25).op('f32x4.mul');
+      }
+      f.vStore(o);
+    }
   });
   return f;
 }
@@ -469,12 +453,12 @@ function buildSgdMomentum(nesterov: boolean): Fn {
 /** The kernels for this backend, or undefined where they cannot run (then use the fallback). */
 export function simdKernels(backend: BackendWasm): {
   filterGradC1(g: FilterGradC1): Run;
-  maxPoolGrad2x2(g: MaxPoolGrad2x2): Run;
-  avgPoolGrad2x2(g: MaxPoolGrad2x2): Run;
+  maxPoolGrad2x2(g: Pool2x2): Run;
+  avgPoolGrad2x2(g: Pool2x2): Run;
   blockSum(L: number): Run;
   blockAdd(L: number): Run;
-  maxPool2x2(g: MaxPool2x2): Run;
-  avgPool2x2(g: MaxPool2x2): Run;
+  maxPool2x2(g: Pool2x2): Run;
+  avgPool2x2(g: Pool2x2): Run;
   sgdMomentum(nesterov: boolean): Run;
 } | undefined {
   const k = kernels(backend);
@@ -485,7 +469,7 @@ export function simdKernels(backend: BackendWasm): {
     avgPoolGrad2x2: (g) => instantiate(k, `apg2 ${JSON.stringify(g)}`, () => buildAvgPoolGrad2x2(g)),
     blockSum: (L) => instantiate(k, `bsum ${L}`, () => buildBlockSum(L)),
     blockAdd: (L) => instantiate(k, `badd ${L}`, () => buildBlockAdd(L)),
-    maxPool2x2: (g) => instantiate(k, `mp2 ${JSON.stringify(g)}`, () => buildMaxPool2x2(g)),
+    maxPool2x2: (g) => instantiate(k, `mp2 ${JSON.stringify(g)}`, () => buildPool2x2(g, 'max')),
     avgPool2x2: (g) => instantiate(k, `ap2 ${JSON.stringify(g)}`, () => buildPool2x2(g, 'avg')),
     sgdMomentum: (nesterov) => instantiate(k, `sgdm ${nesterov}`, () => buildSgdMomentum(nesterov)),
   };
