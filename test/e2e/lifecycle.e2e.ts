@@ -65,6 +65,8 @@ test('a run around the user', async (t) => {
     await after.locator('[data-action="stop"]').click();
     await after.locator(`.run-row.status-stopped[data-run-id="${runId}"]`).waitFor({ timeout: 60_000 });
     await after.locator('.detail-header', { hasText: 'CNN · stopped' }).waitFor();
+    // The runs list says on what it trained, and on which backend.
+    assert.equal(await after.locator(`.run-row[data-run-id="${runId}"] .run-dataset`).innerText(), 'mnist · wasm');
     await page.locator('.notification-toast', { hasText: /CNN: run stopped: best test accuracy \d+\.\d\d% \(epoch \d+\)/ }).first()
       .waitFor({ timeout: 30_000 });
   });

@@ -75,10 +75,10 @@ export class RunsSidebar {
       box,
       el('span', { class: 'run-status', 'aria-label': r.status }, STATUS_ICON[r.status]),
       el('span', { class: 'run-model' }, r.model),
-      el('span', { class: 'run-dataset' }, r.dataset),
+      // The second line: dataset and backend (`mnist · wasm`), beside the duration.
+      el('span', { class: 'run-dataset' }, r.dataset, r.backend ? el('span', { class: 'run-backend' }, ` · ${r.backend}`) : null),
       el('span', { class: 'run-acc' }, percent(r.bestAccuracy)),
-      el('span', { class: 'run-time' }, duration(r.seconds)),
-      el('span', { class: 'run-backend' }, r.backend ?? ''));
+      el('span', { class: 'run-time' }, duration(r.seconds)));
       const select = (e: Event) => {
         if ((e.target as HTMLElement).closest('vscode-checkbox')) return;
         if ((e as MouseEvent).ctrlKey || (e as MouseEvent).metaKey) {
