@@ -9,7 +9,7 @@ import { loadDataset, pixelPermutation } from '../../src/engine/data/index';
 import { buildTfGraph } from '../../src/engine/model/index';
 import { checkpointWeights, loadCheckpoint } from '../../src/engine/training/checkpoints';
 import { resolveTraining } from '../../src/engine/training/config';
-import { prepareData } from '../../src/engine/training/data';
+import { batchTensor, prepareData, type PreparedData } from '../../src/engine/training/data';
 import { copyMatchingWeights } from '../../src/engine/training/initFrom';
 import { trainLoop, type LoopResult } from '../../src/engine/training/loop';
 import { crossEntropy, outputKind } from '../../src/engine/training/loss';
@@ -196,4 +196,23 @@ test('weight decay: SGD adds wd·w to the gradient; AdamW shrinks weights by lr�
   assert.deepEqual(step({ type: 'sgd', lr: 0.1, momentum: 0, nesterov: false, weightDecay: 0.5 }), [0.95, -1.9]);
   assert.deepEqual(step({ type: 'adamw', lr: 0.1, weightDecay: 0.5 }), [0.95, -1.9]);
   assert.deepEqual(step({ type: 'adam', lr: 0.1, weightDecay: 0 }), [1, -2]);
+});
+
+test('batchTensor: (x − mean) / std per channel, shaped as the model\'s input, image or flat', () => {
+  // Two 1×2 images with 2 channels (NHWC): channel 0 normalized by (0.5, 0.25), channel 1 by (0, 2).
+  const images = Float32Array.from([0.5, 1, 0.75, 0, 1, 0.5, 0, 4]);
+  const data: PreparedData = {
+    classNames: ['a', 'b'], imageShape: [1, 2, 2], train: { images, labels: new Int32Array(2), count: 2 }, validation: null,
+    test: { images, labels: new Int32Array(2), count: 2 }, mean: [0.5, 0], std: [0.25, 2],
+  };
+  const expected = [0, 0.5, 1, 0, 2, 0.25, -2, 2];
+  const image = batchTensor(images, 2, data, [1, 2, 2]);
+  assert.deepEqual(image.shape, [2, 1, 2, 2]);
+  assert.deepEqual([...image.dataSync()], expected);
+  const flat = batchTensor(images, 2, data, [4]);
+  assert.deepEqual(flat.shape, [2, 4]);
+  assert.deepEqual([...flat.dataSync()], expected);
+  const raw = batchTensor(images, 2, { ...data, mean: null, std: null }, [1, 2, 2]);
+  assert.deepEqual([...raw.dataSync()], [...images]);
+  tf.dispose([image, flat, raw]);
 });

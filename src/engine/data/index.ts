@@ -1,6 +1,6 @@
 // The datasets layer of the training engine: loading (MNIST, Fashion-MNIST, CIFAR-10, image
 // folders, synthetic) into float [0, 1] NHWC splits, and the pure, seeded helpers the training
-// loop applies to them (validation split, pixel permutation, normalization, augmentation,
+// loop applies to them (validation split, pixel permutation, normalization statistics, augmentation,
 // batching). Nothing here imports tfjs or VS Code.
 
 import * as os from 'node:os';
@@ -19,7 +19,7 @@ export { DatasetError } from './errors';
 export { Rng, deriveSeed, type RandomSource } from './random';
 export { splitValidation, gather, takeFirst, valuesPerImage } from './split';
 export { permutation, pixelPermutation, permutePixels } from './permute';
-export { channelStats, normalize } from './normalize';
+export { channelStats } from './normalize';
 export { augmentBatch, flipHorizontal, isAugmenting, type AugmentSpec } from './augment';
 export { batches, batchCount, batchOrder, type Batch, type BatchOptions } from './batches';
 export { MNIST_CLASSES, FASHION_CLASSES } from './mnist';
