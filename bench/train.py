@@ -2,8 +2,13 @@
 batch size and random MNIST/CIFAR-shaped data as the tfjs side, SGD, cross-entropy, one
 optimizer step per batch with the loss read back every step (as the tfjs loop does).
 
-Input: one JSON object on argv[1]: {"models": [...], "batch": 64, "threads": 2,
-"seconds": 3, "minSteps": 5, "warmup": 3, "rounds": 3, "device": "cpu" | "cuda"}. Output: one JSON line per model on stdout."""
+Started once per bench, it times one round per request, so that the bench can alternate
+PyTorch's rounds with tfjs's: both then see the same load on a shared machine.
+argv[1]: {"batch": 64, "threads": 2, "device": "cpu" | "cuda"}; it prints an info line, then
+reads one request per stdin line, {"model": "lenet5", "warmup": 3, "warmupSeconds": 1,
+"minSteps": 5, "seconds": 1} (the warm-up, that many steps and seconds, is taken at a model's
+first request), and answers each with one line
+{"model", "steps", "seconds", "imagesPerSecond"}."""
 import json
 import sys
 import time
@@ -57,46 +62,44 @@ def resnet18_cifar():
 MODELS = {'lenet5': (lenet, (1, 28, 28)), 'smallcnn': (small_cnn, (1, 28, 28)), 'resnet18': (resnet18_cifar, (3, 32, 32))}
 
 
-def bench(name, cfg):
-    make, shape = MODELS[name]
-    torch.manual_seed(0)
-    device = cfg.get('device', 'cpu')
-    model = make().to(device)
-    model.train()
-    opt = torch.optim.SGD(model.parameters(), lr=0.01)
-    batch = cfg['batch']
-    xs = [torch.rand(batch, *shape, device=device) for _ in range(4)]
-    ys = [torch.randint(0, 10, (batch,), device=device) for _ in range(4)]
-    loss_fn = nn.CrossEntropyLoss()
+class Session:
+    """One model, its optimizer and its data, kept between the rounds the bench asks for."""
 
-    def step(i):
-        opt.zero_grad()
-        loss = loss_fn(model(xs[i % 4]), ys[i % 4])
+    def __init__(self, name, cfg, warmup, warmup_seconds):
+        make, shape = MODELS[name]
+        torch.manual_seed(0)
+        device = cfg.get('device', 'cpu')
+        self.name = name
+        self.batch = cfg['batch']
+        self.model = make().to(device)
+        self.model.train()
+        self.opt = torch.optim.SGD(self.model.parameters(), lr=0.01)
+        self.xs = [torch.rand(self.batch, *shape, device=device) for _ in range(4)]
+        self.ys = [torch.randint(0, 10, (self.batch,), device=device) for _ in range(4)]
+        self.loss_fn = nn.CrossEntropyLoss()
+        self.i = 0
+        t0 = time.perf_counter()
+        while self.i < warmup or time.perf_counter() - t0 < warmup_seconds:
+            self.step()
+
+    def step(self):
+        self.opt.zero_grad()
+        loss = self.loss_fn(self.model(self.xs[self.i % 4]), self.ys[self.i % 4])
         loss.backward()
-        opt.step()
+        self.opt.step()
+        self.i += 1
         return loss.item()
 
-    warmup = cfg.get('warmupFor', {}).get(name, cfg['warmup'])
-    for i in range(warmup):
-        step(i)
-    seconds = cfg.get('secondsFor', {}).get(name, cfg['seconds'])
-    min_steps = cfg.get('minStepsFor', {}).get(name, cfg['minSteps'])
-    # The best of `rounds` timed rounds, as on the tfjs side.
-    rounds = cfg.get('rounds', 1) if seconds > 0 else 1
-    best = None
-    for _ in range(rounds):
+    def round(self, seconds, min_steps):
         steps = 0
         t0 = time.perf_counter()
         while True:
-            step(steps)
+            self.step()
             steps += 1
             elapsed = time.perf_counter() - t0
-            if steps >= min_steps and elapsed >= seconds / rounds:
+            if steps >= min_steps and elapsed >= seconds:
                 break
-        figure = {'model': name, 'steps': steps, 'seconds': elapsed, 'imagesPerSecond': steps * batch / elapsed}
-        if best is None or figure['imagesPerSecond'] > best['imagesPerSecond']:
-            best = figure
-    return best
+        return {'model': self.name, 'steps': steps, 'seconds': elapsed, 'imagesPerSecond': steps * self.batch / elapsed}
 
 
 def main():
@@ -106,8 +109,13 @@ def main():
     if info['device'] == 'cuda':
         info['gpu'] = torch.cuda.get_device_name(0)
     print(json.dumps({'info': info}), flush=True)
-    for name in cfg['models']:
-        print(json.dumps(bench(name, cfg)), flush=True)
+    sessions = {}
+    for line in sys.stdin:
+        req = json.loads(line)
+        name = req['model']
+        if name not in sessions:
+            sessions[name] = Session(name, cfg, req['warmup'], req.get('warmupSeconds', 0))
+        print(json.dumps(sessions[name].round(req['seconds'], req['minSteps'])), flush=True)
 
 
 main()
