@@ -169,7 +169,7 @@ test('dilated, grouped and TensorFlow-\'same\' convolutions compute what their d
   assert.deepEqual(run(grouped, x), [21, 3100]);
 });
 
-test('a padded convolution computes the same values and kernel gradient fused or fed by the data alone', () => {
+test('a padded convolution computes the same values and kernel and bias gradients fused or fed by the data alone', () => {
   // inputNeedsGradient false (a first layer) takes the unfused route; both pad inside the convolution.
   const make = (inputNeedsGradient: boolean) => {
     const layer = new CnnConv2D({ filters: 1, kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1,
@@ -183,9 +183,13 @@ test('a padded convolution computes the same values and kernel gradient fused or
     const layer = make(inputNeedsGradient);
     // 3×3 ones padded by 1: corners see 4 ones, edges 6, the centre 9; plus the bias.
     assert.deepEqual(run(layer, x), [4.5, 6.5, 4.5, 6.5, 9.5, 6.5, 4.5, 6.5, 4.5]);
-    const kernel = layer.trainableWeights[0]!.read() as tf.Variable;
-    const { grads } = tf.variableGrads(() => tf.sum(layer.apply(x) as tf.Tensor) as tf.Scalar, [kernel]);
-    // d(sum)/dk[i][j] = how many output cells see tap (i, j) on a real pixel: 4 at corners, 6 at edges, 9 centre.
-    assert.deepEqual(Array.from(grads[kernel.name]!.dataSync()), [4, 6, 4, 6, 9, 6, 4, 6, 4], `inputNeedsGradient ${inputNeedsGradient}`);
+    const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    // Weighted by output position so that the bias gradient is not just a count.
+    const weights = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, weights)) as tf.Scalar, [kernel!, bias!]);
+    // d/dk[i][j] = the weights of the output cells whose tap (i, j) falls on a real pixel: tap (0, 0)
+    // reaches up and left, so only outputs 5, 6, 8, 9 see a pixel with it (28).
+    assert.deepEqual(Array.from(grads[kernel!.name]!.dataSync()), [28, 39, 24, 33, 45, 27, 16, 21, 12], `inputNeedsGradient ${inputNeedsGradient}`);
+    assert.deepEqual(Array.from(grads[bias!.name]!.dataSync()), [45], `inputNeedsGradient ${inputNeedsGradient}`);
   }
 });
