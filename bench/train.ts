@@ -1,7 +1,7 @@
 // `npm run bench` — training speed, images/s, per available tfjs backend next to PyTorch CPU on
 // the same models, batch size and random data: LeNet-5 and the seed's small CNN on MNIST-shaped
-// input (28×28×1), and ResNet-18 on CIFAR-shaped input (32×32×3). One SGD step per batch,
-// softmax cross-entropy, the loss read back every step (as a training loop does).
+// input (28×28×1), and ResNet-18 on CIFAR-shaped input (32×32×3). One SGD step per batch, the
+// training loop's cross-entropy, the loss read back every step (as the loop does).
 //
 // Each figure is the best of a few timed rounds, and PyTorch's rounds alternate with tfjs's (one
 // PyTorch round after each tfjs round of the same model, in a Python process kept alive for the
@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadModelFile, selectModel } from '../src/loader/index';
 import { buildTfModel } from '../src/engine/model/index';
+import { crossEntropy, outputKind, type OutputKind } from '../src/engine/training/loss';
 import { BACKEND_NAMES, BackendError, selectBackend, type BackendName } from '../src/engine/backends/index';
 
 type ModelName = 'lenet5' | 'smallcnn' | 'resnet18';
@@ -83,10 +84,11 @@ const MODELS: Record<ModelName, { file: string; exportName?: string; shape: [num
   resnet18: { file: 'resnet18-cifar.cnn.ts', shape: [32, 32, 3], label: 'ResNet-18 (32×32×3)' },
 };
 
-async function buildModel(name: ModelName): Promise<tfl.LayersModel> {
+async function buildModel(name: ModelName): Promise<{ model: tfl.LayersModel; kind: OutputKind }> {
   const { file, exportName } = MODELS[name];
   const loaded = await loadModelFile(path.join(EXAMPLES, file));
-  return buildTfModel(selectModel(loaded, exportName).model);
+  const ir = selectModel(loaded, exportName).model;
+  return { model: buildTfModel(ir), kind: outputKind(ir) };
 }
 
 /**
@@ -117,20 +119,19 @@ function fastest(rounds: Round[]): Round & { rounds: number[] } {
 }
 
 // The loss is read asynchronously: webgpu cannot read synchronously in Node (no OffscreenCanvas).
-async function trainStep(model: tfl.LayersModel, opt: tf.Optimizer, x: tf.Tensor, y: tf.Tensor): Promise<number> {
-  const loss = opt.minimize(() => {
-    const logits = model.apply(x, { training: true }) as tf.Tensor;
-    return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-  }, true)!;
+// The loss is the training loop's, read as the model's output is made (the small CNN ends in
+// logSoftmax: no second softmax on top), as PyTorch's CrossEntropyLoss on its logits.
+async function trainStep(model: tfl.LayersModel, kind: OutputKind, opt: tf.Optimizer, x: tf.Tensor, y: tf.Tensor1D): Promise<number> {
+  const loss = opt.minimize(() => crossEntropy(model.apply(x, { training: true }) as tf.Tensor, y, 10, kind), true)!;
   const value = (await loss.data())[0]!;
   loss.dispose();
   return value;
 }
 
-function randomBatches(shape: [number, number, number], batch: number): Array<{ x: tf.Tensor; y: tf.Tensor }> {
+function randomBatches(shape: [number, number, number], batch: number): Array<{ x: tf.Tensor; y: tf.Tensor1D }> {
   return Array.from({ length: 4 }, () => ({
     x: tf.randomUniform([batch, ...shape]),
-    y: tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10),
+    y: tf.randomUniform([batch], 0, 10, 'int32') as tf.Tensor1D,
   }));
 }
 
@@ -143,12 +144,12 @@ interface TfjsSession {
 
 async function tfjsSession(name: ModelName, backend: BackendName, o: Options): Promise<TfjsSession> {
   const { shape } = MODELS[name];
-  const model = await buildModel(name);
+  const { model, kind } = await buildModel(name);
   const opt = tf.train.sgd(0.01);
   const data = randomBatches(shape, o.batch);
   const b = budget(name, backend, o);
   let i = 0;
-  const step = () => { const d = data[i++ % data.length]!; return trainStep(model, opt, d.x, d.y); };
+  const step = () => { const d = data[i++ % data.length]!; return trainStep(model, kind, opt, d.x, d.y); };
   const w0 = performance.now();
   for (let w = 0; w < b.warmup || performance.now() - w0 < b.warmupSeconds * 1000; w++) await step();
   return {
