@@ -232,7 +232,7 @@ class TorchProcess {
   /** Started, with its info line read; or why not. */
   static async start(o: Options): Promise<{ torch: TorchProcess; note: string } | { torch: null; note: string }> {
     const py = findTorchPython();
-    if (!py) return { torch: null, note: 'no Python with torch found (tried $CNN_EXPLORER_PYTHON, python3, /usr/bin/python3, python)' };
+    if (!py) return { torch: null, note: 'PyTorch not measured: no Python with torch found (tried $CNN_EXPLORER_PYTHON, python3, /usr/bin/python3, python)' };
     const torch = new TorchProcess(py, o);
     try {
       const info = (await torch.read()).info as { torch: string; threads: number; gpu?: string };
@@ -270,10 +270,12 @@ class TorchProcess {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  // As the trainer runs (engine/trainer/run.ts): no "install tfjs-node" banner from the cpu backend.
+  tf.enableProdMode();
   const log = (s: string) => { if (!o.json) process.stderr.write(`${s}\n`); };
   const figures: Figure[] = [];
   const backends: Record<string, { available: boolean; detail?: string; reason?: string }> = {};
-  let torchNote = 'skipped (--no-torch)';
+  let torchNote = 'PyTorch skipped (--no-torch)';
   let torch: TorchProcess | null = null;
   if (o.torch) ({ torch, note: torchNote } = await TorchProcess.start(o));
   try {
@@ -334,7 +336,8 @@ async function main(): Promise<void> {
     return;
   }
   const out: string[] = [];
-  out.push(`Training images/s, batch ${o.batch}, SGD, random data, the best of ${ROUNDS} rounds; PyTorch's rounds alternate with tfjs's. ${torchNote}.`);
+  const alternating = figures.some((f) => f.backend === 'pytorch') ? "; PyTorch's rounds alternate with tfjs's" : '';
+  out.push(`Training images/s, batch ${o.batch}, SGD, random data, the best of ${ROUNDS} rounds${alternating}. ${torchNote}.`);
   out.push(`${'model'.padEnd(22)}${'backend'.padEnd(12)}${'images/s'.padStart(10)}${'× PyTorch'.padStart(11)}${'steps'.padStart(7)}`);
   for (const r of rows) {
     out.push(`${MODELS[r.model].label.padEnd(22)}${r.backend.padEnd(12)}${r.imagesPerSecond.toFixed(r.imagesPerSecond < 100 ? 1 : 0).padStart(10)}` +
