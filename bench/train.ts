@@ -109,6 +109,9 @@ function budget(model: ModelName, backend: BackendName | 'torch', o: Options): B
 /** Timed rounds per measurement (each seconds/ROUNDS long); the fastest is reported. */
 const ROUNDS = 3;
 
+/** Rounds for a budget: the slow cases (a step or two, no seconds) are timed once. */
+const roundsOf = (b: Budget): number => (b.seconds > 0 ? ROUNDS : 1);
+
 interface Round { steps: number; seconds: number; imagesPerSecond: number }
 interface Figure extends Round { model: ModelName; backend: string; detail?: string; rounds: number[] }
 
@@ -278,6 +281,17 @@ async function main(): Promise<void> {
   let torchNote = 'PyTorch skipped (--no-torch)';
   let torch: TorchProcess | null = null;
   if (o.torch) ({ torch, note: torchNote } = await TorchProcess.start(o));
+  /** One PyTorch round of `m`, if PyTorch is still measuring; a failure ends PyTorch's part, saying why. */
+  const pytorchRound = async (m: ModelName): Promise<void> => {
+    if (!torch) return;
+    try {
+      await torch.round(m);
+    } catch (e) {
+      torchNote = (e as Error).message;
+      torch.close();
+      torch = null;
+    }
+  };
   try {
     for (const backend of o.backends) {
       try {
@@ -301,17 +315,9 @@ async function main(): Promise<void> {
         log(`measuring ${m} on ${backend}${torch ? ' and PyTorch, alternating' : ''}…`);
         const session = await tfjsSession(m, backend, o);
         const rounds: Round[] = [];
-        for (let r = 0; r < (budget(m, backend, o).seconds > 0 ? ROUNDS : 1); r++) {
+        for (let r = 0; r < roundsOf(budget(m, backend, o)); r++) {
           rounds.push(await session.round());
-          if (torch) {
-            try {
-              await torch.round(m);
-            } catch (e) {
-              torchNote = (e as Error).message;
-              torch.close();
-              torch = null;
-            }
-          }
+          await pytorchRound(m);
         }
         if (o.profile) await profile(m, backend, () => session.step());
         session.dispose();
@@ -320,7 +326,8 @@ async function main(): Promise<void> {
     }
     // A model no tfjs backend measured (none available) still gets its PyTorch figure.
     for (const m of o.models) {
-      while (torch && (torch.rounds.get(m)?.length ?? 0) < ROUNDS && !figures.some((f) => f.model === m)) await torch.round(m);
+      if (figures.some((f) => f.model === m)) continue;
+      for (let r = 0; r < roundsOf(budget(m, 'torch', o)); r++) await pytorchRound(m);
     }
   } finally {
     torch?.close();
