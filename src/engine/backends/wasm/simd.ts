@@ -254,6 +254,32 @@ function buildFilterGradC1(g: FilterGradC1): Fn {
   return f;
 }
 
+/** Geometry of unfoldColumns: rows of `columns` windows of L floats, `step` floats apart. */
+export interface UnfoldColumns { rows: number; columns: number; L: number; step: number; srcRowStride: number }
+
+/**
+ * dst[r, c, i] = src[r·srcRowStride + c·step + i] for i < L: each output column's window of a
+ * row (its KW taps on a one-channel image) copied out as a row of L channels (conv2d.ts).
+ */
+function buildUnfoldColumns(g: UnfoldColumns): Fn {
+  const { rows, columns, L, step, srcRowStride } = g;
+  const f = new Fn(2);
+  const [SRC, DST] = [0, 1];
+  const row = f.i32(), sp = f.i32(), dp = f.i32();
+  f.setFrom(row, SRC).setFrom(dp, DST);
+  f.repeat(rows, () => {
+    f.setFrom(sp, row);
+    f.repeat(columns, () => {
+      for (let i = 0; i + 4 <= L; i += 4) f.get(dp).get(sp).vLoad(i * 4).vStore(i * 4);
+      if (L % 4 && L > 4) f.get(dp).get(sp).vLoad((L - 4) * 4).vStore((L - 4) * 4);
+      if (L < 4) for (let i = 0; i < L; i++) f.get(dp).get(sp).f32Load(i * 4).f32Store(i * 4);
+      f.inc(sp, step * 4).inc(dp, L * 4);
+    });
+    f.inc(row, srcRowStride * 4);
+  });
+  return f;
+}
+
 /** Geometry of 2×2 stride-2 pooling (forward or gradient) without padding, C ≥ 4 channels. */
 export interface Pool2x2 { N: number; H: number; W: number; C: number; OH: number; OW: number }
 
@@ -453,6 +479,7 @@ function buildSgdMomentum(nesterov: boolean): Fn {
 /** The kernels for this backend, or undefined where they cannot run (then use the fallback). */
 export function simdKernels(backend: BackendWasm): {
   filterGradC1(g: FilterGradC1): Run;
+  unfoldColumns(g: UnfoldColumns): Run;
   maxPoolGrad2x2(g: Pool2x2): Run;
   avgPoolGrad2x2(g: Pool2x2): Run;
   blockSum(L: number): Run;
@@ -465,6 +492,7 @@ export function simdKernels(backend: BackendWasm): {
   if (!k) return undefined;
   return {
     filterGradC1: (g) => instantiate(k, `fgc1 ${JSON.stringify(g)}`, () => buildFilterGradC1(g)),
+    unfoldColumns: (g) => instantiate(k, `unfc ${JSON.stringify(g)}`, () => buildUnfoldColumns(g)),
     maxPoolGrad2x2: (g) => instantiate(k, `mpg2 ${JSON.stringify(g)}`, () => buildMaxPoolGrad2x2(g)),
     avgPoolGrad2x2: (g) => instantiate(k, `apg2 ${JSON.stringify(g)}`, () => buildAvgPoolGrad2x2(g)),
     blockSum: (L) => instantiate(k, `bsum ${L}`, () => buildBlockSum(L)),
