@@ -184,6 +184,16 @@ test('the loss reads the output as logits, probabilities or log-probabilities (n
   for (const [out, kind] of [[logits, 'logits'], [tf.softmax(logits), 'probabilities'], [tf.logSoftmax(logits), 'logProbabilities']] as const) {
     assert.ok(Math.abs(crossEntropy(out, labels, 3, kind).dataSync()[0]! - expected) < 1e-5, kind);
   }
+  // Its gradient, over a batch of two: (softmax − one-hot)/n from logits; −one-hot/n from log-probabilities.
+  const batch = tf.tensor2d([[2, 0, -1], [0.5, 1, 3]]);
+  const two = tf.tensor1d([0, 2], 'int32');
+  const softmax = tf.softmax(batch).arraySync();
+  const wantFromLogits = softmax.map((row, i) => row.map((p, j) => (p - (j === [0, 2][i] ? 1 : 0)) / 2));
+  const close = (got: number[][], want: number[][], what: string) =>
+    got.flat().forEach((v, i) => assert.ok(Math.abs(v - want.flat()[i]!) < 1e-6, `${what}: element ${i}: ${v} vs ${want.flat()[i]}`));
+  close(tf.grad((l: tf.Tensor) => crossEntropy(l, two, 3, 'logits'))(batch).arraySync() as number[][], wantFromLogits, 'from logits');
+  close(tf.grad((l: tf.Tensor) => crossEntropy(l, two, 3, 'logProbabilities'))(tf.logSoftmax(batch)).arraySync() as number[][],
+    [[-0.5, 0, 0], [0, 0, -0.5]], 'from log-probabilities');
 });
 
 test('weight decay: SGD adds wd·w to the gradient; AdamW shrinks weights by lr·wd before its step', () => {

@@ -129,17 +129,18 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
       try {
         while (next) {
           const { batch, x, y } = next;
-          let correct: tf.Tensor | null = null;
+          let out: tf.Tensor | null = null;
           const { value, grads } = tf.variableGrads(() => {
-            const out = model.apply(x, { training: true }) as tf.Tensor;
-            correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), y), 'float32')));
+            out = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
             return crossEntropy(out, y, classes, kind);
           }, vars);
+          // Counted outside the gradient's scope, where its kernels are not taped.
+          const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(out!, -1), y), 'float32')));
           optimizer.step(vars, grads);
           next = prepare();
           const lossValue = (await value.data())[0]!;
-          const correctValue = (await correct!.data())[0]!;
-          tf.dispose([x, y, value, correct!, ...Object.values(grads)]);
+          const correctValue = (await correct.data())[0]!;
+          tf.dispose([x, y, value, out!, correct, ...Object.values(grads)]);
           if (!Number.isFinite(lossValue)) {
             throw new Error(`the loss became ${lossValue} at epoch ${e + 1}, step ${step + 1}: lower the learning rate (optimizer.lr is ${lr})`);
           }
