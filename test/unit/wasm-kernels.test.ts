@@ -484,10 +484,14 @@ test('training kernels do not leak wasm tensors', async () => {
   const x = tf.randomNormal([4, 16, 16, 8]);
   const f = tf.randomNormal([3, 3, 8, 8]);
   const dw = tf.randomNormal([3, 3, 8, 1]);
+  // One input channel: the unfolded Conv2D, reading x in place ('valid') and from a padded copy ('same').
+  const grey = tf.randomNormal([4, 16, 16, 1]);
+  const f1 = tf.randomNormal([3, 3, 1, 8]);
   const step = () => tf.tidy(() => {
-    const g = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
-      tf.sum(tf.depthwiseConv2d(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'), c as tf.Tensor4D, 1, 'same')));
-    return g([x, f, dw]);
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
+      tf.add(tf.sum(tf.depthwiseConv2d(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'), c as tf.Tensor4D, 1, 'same')),
+        tf.add(tf.sum(tf.conv2d(grey as tf.Tensor4D, d as tf.Tensor4D, 1, 'same')), tf.sum(tf.conv2d(grey as tf.Tensor4D, d as tf.Tensor4D, 1, 'valid')))));
+    return g([x, f, dw, f1]);
   });
   tf.dispose(step());
   const before = tf.memory().numTensors;
@@ -495,5 +499,5 @@ test('training kernels do not leak wasm tensors', async () => {
   for (let i = 0; i < 3; i++) tf.dispose(step());
   assert.equal(tf.memory().numTensors, before);
   assert.equal((tf.backend() as unknown as { numDataIds(): number }).numDataIds(), dataIds);
-  tf.dispose([x, f, dw]);
+  tf.dispose([x, f, dw, grey, f1]);
 });
