@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels } from '../../src/engine/backends/index';
 import type { BackendWasm } from '../../src/engine/backends/wasm/heap';
 import { simdKernels } from '../../src/engine/backends/wasm/simd';
-import { SGD_MOMENTUM_KERNEL } from '../../src/engine/backends/kernelNames';
+import { RELU_GRAD_KERNEL, SGD_MOMENTUM_KERNEL } from '../../src/engine/backends/kernelNames';
 import { TrainOptimizer } from '../../src/engine/training/optimizers';
 
 // Every kernel that src/engine/backends/wasm registers for the 'wasm' backend, checked against
@@ -383,6 +383,27 @@ test('SGD with momentum through the fused wasm kernel matches tfjs\'s optimizer 
       }
     }
   }
+});
+
+test('ReLU\'s gradient on wasm (one fused kernel) matches tfjs\'s formula on cpu: zeros, negatives, lengths not a multiple of 4', async () => {
+  const r = rng(21);
+  for (const shape of [[7], [2, 3, 5], [64, 24, 24, 6], [1, 1], [4, 4, 4, 4]]) {
+    const n = tf.util.sizeFromShape(shape);
+    // A quarter exact zeros: the kernel's boundary (tfjs: step(0) = 0).
+    const xs = Float32Array.from(randomArray(r, n), (v, i) => (i % 4 === 1 ? 0 : v));
+    const dys = randomArray(r, n);
+    const grad = async (backend: 'cpu' | 'wasm') => {
+      await tf.setBackend(backend);
+      const x = tf.tensor(xs, shape), dy = tf.tensor(dys, shape);
+      const g = tf.grad((a: tf.Tensor) => tf.relu(a))(x, dy);
+      const values = await g.data();
+      tf.dispose([x, dy, g]);
+      return values;
+    };
+    const [want, got] = [await grad('cpu'), await grad('wasm')];
+    assert.deepEqual(Array.from(got), Array.from(want), `shape ${shape}`);
+  }
+  assert.ok(tf.getKernel(RELU_GRAD_KERNEL, 'wasm'), 'the fused kernel is registered (so the wasm side above ran it)');
 });
 
 test('BatchMatMul matches cpu with every transpose, rank 2 and 3, broadcast batch', async () => {

@@ -8,3 +8,9 @@
  * MomentumOptimizer's arithmetic. Replaces its four element-wise kernels per variable.
  */
 export const SGD_MOMENTUM_KERNEL = 'CnnExplorerSgdMomentum';
+
+/**
+ * ReLU's gradient in one pass: inputs dy and x (float32, one shape); output dy · (x > 0 ? 1 : 0),
+ * as tfjs computes it. Replaces tfjs's step, cast and multiply (see backends/reluGradient.ts).
+ */
+export const RELU_GRAD_KERNEL = 'CnnExplorerReluGrad';

@@ -7,7 +7,8 @@
 // for the backward pass; the backend copies each, alias.ts shares them), and Sum and Add on a
 // bias's shapes (channelOps.ts), 2×2 MaxPool and AvgPool (forward.ts), Conv2D on one input
 // channel (conv2d.ts: unfolded into channels for XNNPACK), and our fused SGD-with-momentum
-// update (momentum.ts). Importing this module loads @tensorflow/tfjs-backend-wasm,
+// update (momentum.ts) and ReLU gradient (reluGrad.ts, with the gradient that calls it:
+// ../reluGradient.ts). Importing this module loads @tensorflow/tfjs-backend-wasm,
 // which registers the backend itself; call `registerWasmTrainingKernels` before or after the
 // backend initialises (it also loads the assembler of the SIMD kernels, simd.ts).
 
@@ -21,6 +22,8 @@ import { conv2DBackpropInputConfig } from './conv2dBackpropInput';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise';
 import { avgPoolConfig, maxPoolConfig } from './forward';
 import { sgdMomentumConfig } from './momentum';
+import { reluGradConfig } from './reluGrad';
+import { registerReluGradient } from '../reluGradient';
 import { batchMatMulConfig, setBaseMatMul } from './matmul';
 import { avgPoolGradConfig, maxPoolGradConfig } from './poolGrad';
 import { tileConfig } from './tile';
@@ -65,6 +68,8 @@ export async function registerWasmTrainingKernels(): Promise<void> {
   replace(maxPoolConfig(baseKernel('MaxPool')));
   replace(avgPoolConfig(baseKernel('AvgPool')));
   replace(sgdMomentumConfig);
+  replace(reluGradConfig);
+  registerReluGradient();
   registered = true;
 }
 
@@ -72,5 +77,5 @@ export async function registerWasmTrainingKernels(): Promise<void> {
 export const WASM_TRAINING_KERNELS = [
   'BatchMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Tile', 'Identity', 'Cast', 'Sum', 'Add',
-  'MaxPool', 'AvgPool', 'CnnExplorerSgdMomentum',
+  'MaxPool', 'AvgPool', 'CnnExplorerSgdMomentum', 'CnnExplorerReluGrad',
 ] as const;

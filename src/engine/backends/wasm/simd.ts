@@ -476,6 +476,22 @@ function buildSgdMomentum(nesterov: boolean): Fn {
   return f;
 }
 
+/**
+ * ReLU's gradient over `vectors` (> 0) vectors of 4 floats: dx = dy · (x > 0 ? 1 : 0), a product
+ * as tfjs computes it (so −0 for a negative dy, NaN for a NaN dy, wherever x ≤ 0).
+ */
+function buildReluGrad(): Fn {
+  const f = new Fn(4);
+  const [X, DY, DX, COUNT] = [0, 1, 2, 3];
+  const xp = f.i32(), dyp = f.i32(), dxp = f.i32();
+  f.setFrom(xp, X).setFrom(dyp, DY).setFrom(dxp, DX);
+  f.repeatLocal(COUNT, () => {
+    f.get(dxp).get(dyp).vLoad(0).vConstF32(1).get(xp).vLoad(0).vConstF32(0).op('f32x4.gt').op('v128.and').op('f32x4.mul').vStore(0);
+    for (const p of [xp, dyp, dxp]) f.inc(p, 16);
+  });
+  return f;
+}
+
 /** The kernels for this backend, or undefined where they cannot run (then use the fallback). */
 export function simdKernels(backend: BackendWasm): {
   filterGradC1(g: FilterGradC1): Run;
@@ -487,6 +503,7 @@ export function simdKernels(backend: BackendWasm): {
   maxPool2x2(g: Pool2x2): Run;
   avgPool2x2(g: Pool2x2): Run;
   sgdMomentum(nesterov: boolean): Run;
+  reluGrad(): Run;
 } | undefined {
   const k = kernels(backend);
   if (!k) return undefined;
@@ -500,5 +517,6 @@ export function simdKernels(backend: BackendWasm): {
     maxPool2x2: (g) => instantiate(k, `mp2 ${JSON.stringify(g)}`, () => buildPool2x2(g, 'max')),
     avgPool2x2: (g) => instantiate(k, `ap2 ${JSON.stringify(g)}`, () => buildPool2x2(g, 'avg')),
     sgdMomentum: (nesterov) => instantiate(k, `sgdm ${nesterov}`, () => buildSgdMomentum(nesterov)),
+    reluGrad: () => instantiate(k, 'relug', buildReluGrad),
   };
 }
