@@ -170,7 +170,8 @@ test('dilated, grouped and TensorFlow-\'same\' convolutions compute what their d
 });
 
 test('a padded convolution computes the same values and kernel and bias gradients fused or fed by the data alone', () => {
-  // inputNeedsGradient false (a first layer) takes the unfused route; both pad inside the convolution.
+  // inputNeedsGradient false (a first layer) takes the route with no input gradient (its own
+  // gradient for the kernel and bias); both pad inside the convolution.
   const make = (inputNeedsGradient: boolean) => {
     const layer = new CnnConv2D({ filters: 1, kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1,
       bias: true, activation: null, init: 'zeros', inputNeedsGradient });

@@ -9,6 +9,7 @@ import type { BackendWasm } from '../../src/engine/backends/wasm/heap';
 import { simdKernels } from '../../src/engine/backends/wasm/simd';
 import { RELU_GRAD_KERNEL, SGD_MOMENTUM_KERNEL } from '../../src/engine/backends/kernelNames';
 import { TrainOptimizer } from '../../src/engine/training/optimizers';
+import { CnnConv2D } from '../../src/engine/model/index';
 
 // Every kernel that src/engine/backends/wasm registers for the 'wasm' backend, checked against
 // the cpu backend's kernel of the same name on random data, over random and hand-picked
@@ -182,6 +183,20 @@ test('Conv2D matches cpu: one input channel (unfolded into channels) at any stri
     await assertSameAsCpu('Conv2D',
       { x: { shape: c.x, values: randomArray(r, tf.util.sizeFromShape(c.x)) }, filter: { shape: c.f, values: randomArray(r, tf.util.sizeFromShape(c.f)) } },
       { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilations }, label);
+  }
+});
+
+test('FusedConv2D matches cpu with bias and activation, one input channel (unfolded) and more', async () => {
+  const r = rng(13);
+  const cases = [...randomSingleChannelCases(7, 20, 2), ...fixedCases.slice(0, 2)].filter((c) => typeof c.pad !== 'number');
+  for (const [i, c] of cases.entries()) {
+    const activation = ['relu', 'linear', 'elu'][i % 3]!;
+    const label = `x ${c.x} f ${c.f} s ${c.strides} pad ${JSON.stringify(c.pad)} ${activation}`;
+    await assertSameAsCpu('FusedConv2D', {
+      x: { shape: c.x, values: randomArray(r, tf.util.sizeFromShape(c.x)) },
+      filter: { shape: c.f, values: randomArray(r, tf.util.sizeFromShape(c.f)) },
+      bias: { shape: [c.f[3]!], values: randomArray(r, c.f[3]!) },
+    }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilations, activation, leakyreluAlpha: 0.2 }, label);
   }
 });
 
@@ -486,6 +501,36 @@ test('a small net\'s gradients (conv, depthwise, pooling, batch-norm-like ops, d
       assert.ok(Math.abs(got[i]![j]! - g[j]!) <= 1e-4 * (1 + scale), `gradient ${i} element ${j}: ${got[i]![j]} vs ${g[j]}`);
     }
   });
+});
+
+test('a first layer\'s convolution (no input gradient: fused forward, own gradient) matches cpu: values, kernel and bias gradients', async () => {
+  const r = rng(31);
+  for (const [padding, xShape] of [[[2, 2], [3, 28, 28, 1]], [[0, 0], [3, 28, 28, 1]], [[1, 1], [2, 9, 7, 3]]] as const) {
+    const xs = randomArray(r, tf.util.sizeFromShape([...xShape]));
+    const ws = randomArray(r, 5 * 5 * xShape[3] * 6), bs = randomArray(r, 6);
+    const run = async (backend: 'cpu' | 'wasm') => {
+      await tf.setBackend(backend);
+      const layer = new CnnConv2D({ filters: 6, kernel: [5, 5], stride: [1, 1], padding: [...padding], dilation: [1, 1], groups: 1,
+        bias: true, activation: null, init: 'zeros', inputNeedsGradient: false });
+      const x = tf.tensor(xs, [...xShape]);
+      layer.apply(x);
+      layer.setWeights([tf.tensor(ws, [5, 5, xShape[3], 6]), tf.tensor(bs, [6])]);
+      const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+      const out = layer.apply(x) as tf.Tensor;
+      // Weighted by position, so that neither gradient is a plain count.
+      const weights = tf.tensor(Float32Array.from({ length: out.size }, (_, i) => (i % 7) - 3), out.shape);
+      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, weights)) as tf.Scalar, vars);
+      const result = [await out.data(), ...(await Promise.all(vars.map((v) => grads[v.name]!.data())))] as Float32Array[];
+      tf.dispose([x, out, weights, ...Object.values(grads)]);
+      layer.dispose();
+      return result;
+    };
+    const want = await run('cpu'), got = await run('wasm');
+    for (const [i, what] of ['output', 'kernel gradient', 'bias gradient'].entries()) {
+      const scale = Math.max(1, ...Array.from(want[i]!, Math.abs));
+      want[i]!.forEach((v, j) => assert.ok(Math.abs(got[i]![j]! - v) <= TOL * scale, `padding ${padding}, x ${xShape}: ${what} ${j}: wasm ${got[i]![j]} vs cpu ${v}`));
+    }
+  }
 });
 
 test('Identity and same-dtype Cast share the data; a clone outlives its source; other casts convert', async () => {

@@ -1,11 +1,11 @@
-// Conv2D for the wasm backend on one input channel (a first layer on grey images): XNNPACK
+// Conv2D and FusedConv2D for the wasm backend on one input channel (a first layer on grey images): XNNPACK
 // gathers a convolution's input through one pointer per output position and tap, which with a
 // single float behind each pointer is most of the work, and it rebuilds those pointers at every
 // training step (the filter is a new tensor after each update). Here each output column's KW
 // taps (contiguous in the row) are first copied out as KW channels (x' [N, H, OW, KW], a SIMD
 // copy), which makes it a KH×1 convolution over KW channels whose filter is the same memory
-// viewed as [KH, 1, KW, CO]; XNNPACK runs that one, on every thread, with KW times fewer
-// pointers. Measured at batch 64 on 28×28 grey images, a new filter and input per call as in
+// viewed as [KH, 1, KW, CO]; the backend's own kernel (XNNPACK, bias and activation fused as
+// before) runs that one, on every thread, with KW times fewer pointers. Measured at batch 64 on 28×28 grey images, a new filter and input per call as in
 // training: 5×5 'valid' to 6 channels (the small CNN) 0.57–0.60 → 0.46–0.50 ms; 'same' to 32
 // channels 2.8–3.5 → 1.8–2.6 ms; 3×3 to 16, 0.58–0.76 → 0.50–0.57 ms. With 2 or more channels
 // the copy costs more than it saves (measured), and those go to the backend's kernel unchanged.
@@ -16,15 +16,16 @@ import {
 } from '@tensorflow/tfjs-core';
 import { alloc, f32, free, type BackendWasm } from './heap';
 import { addressOf, simdKernels } from './simd';
-import { conv2d } from './xnn';
 
 /** The unfolded input's largest size in floats (64 MiB): past it, the backend's kernel. */
 const MAX_UNFOLDED = 1 << 24;
 
+/** Conv2D's arguments, or FusedConv2D's (which adds bias and activation inputs and attributes). */
 type Args = { inputs: { x: TensorInfo; filter: TensorInfo }; backend: BackendWasm; attrs: Conv2DAttrs };
 
-/** The unfolded route's output, or undefined where the backend's kernel is to run. */
-function unfolded({ inputs: { x, filter }, backend, attrs }: Args): TensorInfo | undefined {
+/** The unfolded route's output through `base`, or undefined where `base` is to run as it is. */
+function unfolded(args: Args, base: KernelFunc): TensorInfo | undefined {
+  const { inputs: { x, filter }, backend, attrs } = args;
   if (x.dtype !== 'float32' || attrs.dataFormat === 'NCHW' || x.shape[3] !== 1) return undefined;
   const [N, H, W] = x.shape as [number, number, number, number];
   const info = backend_util.computeConv2DInfo([N, H, W, 1], filter.shape as [number, number, number, number],
@@ -51,7 +52,10 @@ function unfolded({ inputs: { x, filter }, backend, attrs }: Args): TensorInfo |
     simd.unfoldColumns({ rows: N * H, columns: OW, L: KW, step: sw, srcRowStride: padded ? Ws : W })(
       addressOf(backend, (padded ?? x).dataId), addressOf(backend, cols.dataId));
     const filterAsRows = { dataId: filter.dataId, shape: [KH, 1, KW, CO], dtype: filter.dtype };
-    const out = conv2d(backend, cols, filterAsRows, [pt, pb, 0, 0], [sh, 1]);
+    const out = base({
+      inputs: { ...args.inputs, x: cols, filter: filterAsRows }, backend,
+      attrs: { ...attrs, strides: [sh, 1], dilations: 1, pad: [[0, 0], [pt, pb], [0, 0], [0, 0]] },
+    } as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
     util.assert(out.shape[1] === OH && out.shape[2] === OW, () => `unfolded Conv2D: output ${out.shape}, expected ${[N, OH, OW, CO]}`);
     return out;
   } finally {
@@ -60,7 +64,8 @@ function unfolded({ inputs: { x, filter }, backend, attrs }: Args): TensorInfo |
   }
 }
 
-export function conv2DConfig(base: KernelConfig): KernelConfig {
-  const kernelFunc = ((args: Args) => unfolded(args) ?? base.kernelFunc(args as unknown as Parameters<KernelFunc>[0])) as unknown as KernelFunc;
+/** Conv2D or FusedConv2D (`base`, the backend's kernel) with the unfolded route in front. */
+export function unfoldingConvConfig(base: KernelConfig): KernelConfig {
+  const kernelFunc = ((args: Args) => unfolded(args, base.kernelFunc) ?? base.kernelFunc(args as unknown as Parameters<KernelFunc>[0])) as unknown as KernelFunc;
   return { ...base, kernelFunc };
 }

@@ -5,8 +5,8 @@
 // and Tile (batch norm's gradient tiles its scale to the activation's size, which the backend
 // does element by element), and Identity and same-dtype Cast (tfjs clones every tensor saved
 // for the backward pass; the backend copies each, alias.ts shares them), and Sum and Add on a
-// bias's shapes (channelOps.ts), 2×2 MaxPool and AvgPool (forward.ts), Conv2D on one input
-// channel (conv2d.ts: unfolded into channels for XNNPACK), and our fused SGD-with-momentum
+// bias's shapes (channelOps.ts), 2×2 MaxPool and AvgPool (forward.ts), Conv2D and FusedConv2D
+// on one input channel (conv2d.ts: unfolded into channels for XNNPACK), and our fused SGD-with-momentum
 // update (momentum.ts) and ReLU gradient (reluGrad.ts, with the gradient that calls it:
 // ../reluGradient.ts). Importing this module loads @tensorflow/tfjs-backend-wasm,
 // which registers the backend itself; call `registerWasmTrainingKernels` before or after the
@@ -16,7 +16,7 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import '@tensorflow/tfjs-backend-wasm';
 import { castConfig, identityConfig } from './alias';
 import { addConfig, sumConfig } from './channelOps';
-import { conv2DConfig } from './conv2d';
+import { unfoldingConvConfig } from './conv2d';
 import { conv2DBackpropFilterConfig } from './conv2dBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2dBackpropInput';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise';
@@ -55,7 +55,8 @@ export async function registerWasmTrainingKernels(): Promise<void> {
   replace(batchMatMulConfig(base));
   replace(maxPoolGradConfig(baseKernel('MaxPoolGrad')));
   replace(avgPoolGradConfig(baseKernel('AvgPoolGrad')));
-  replace(conv2DConfig(baseKernel('Conv2D')));
+  replace(unfoldingConvConfig(baseKernel('Conv2D')));
+  replace(unfoldingConvConfig(baseKernel('FusedConv2D')));
   replace(conv2DBackpropFilterConfig);
   replace(conv2DBackpropInputConfig);
   replace(depthwiseBackpropFilterConfig);
@@ -75,7 +76,7 @@ export async function registerWasmTrainingKernels(): Promise<void> {
 
 /** The kernels `registerWasmTrainingKernels` installs, for reports and tests. */
 export const WASM_TRAINING_KERNELS = [
-  'BatchMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
+  'BatchMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Tile', 'Identity', 'Cast', 'Sum', 'Add',
   'MaxPool', 'AvgPool', 'CnnExplorerSgdMomentum', 'CnnExplorerReluGrad',
 ] as const;

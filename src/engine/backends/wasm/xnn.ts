@@ -19,13 +19,12 @@ export function captureBaseKernels(): void {
   }
 }
 
-/** NHWC convolution with explicit padding [top, bottom, left, right], on XNNPACK (stride 1 unless given). */
-export function conv2d(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, pads: [number, number, number, number],
-  strides: [number, number] = [1, 1]): TensorInfo {
+/** Stride-1 NHWC convolution with explicit padding [top, bottom, left, right], on XNNPACK. */
+export function conv2d(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, pads: [number, number, number, number]): TensorInfo {
   const [t, b, l, r] = pads;
   return conv2dKernel!({
     inputs: { x, filter }, backend,
-    attrs: { strides, dilations: 1, dataFormat: 'NHWC', pad: [[0, 0], [t, b], [l, r], [0, 0]] },
+    attrs: { strides: 1, dilations: 1, dataFormat: 'NHWC', pad: [[0, 0], [t, b], [l, r], [0, 0]] },
   }) as TensorInfo;
 }
 

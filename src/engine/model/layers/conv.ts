@@ -47,6 +47,27 @@ export interface Conv2DArgs extends ConvArgs {
   inputNeedsGradient?: boolean;
 }
 
+type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
+
+/**
+ * conv2d(x, kernel) + bias for an input that needs no gradient: forward, tfjs's fused kernel
+ * (the bias added in the convolution's own pass, not in a second one over the output); backward,
+ * only the kernel's and the bias's gradients, where tfjs's fused op would also compute x's.
+ */
+function convWithoutInputGradient(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D, stride: Pair, pad: ExplicitPad): tf.Tensor4D {
+  const attrs = { strides: stride, pad, dataFormat: 'NHWC' };
+  return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [k, b] = args as [tf.Tensor4D, tf.Tensor1D];
+    return {
+      value: tf.fused.conv2d({ x, filter: k, strides: stride, pad, bias: b }),
+      gradFunc: (dy: tf.Tensor) => [
+        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: k.shape }) as tf.Tensor,
+        tf.sum(dy, [0, 1, 2]),
+      ],
+    };
+  })(kernel, bias) as tf.Tensor4D;
+}
+
 /** conv2d: kernel [kh, kw, in/groups, filters] (PyTorch's weight, in HWIO order). */
 export class CnnConv2D extends tfl.layers.Layer {
   static className = 'CnnConv2D';
@@ -89,11 +110,11 @@ export class CnnConv2D extends tfl.layers.Layer {
       if (groups === 1) {
         // The padding goes to the convolution itself (no padded copy of x, forward or backward).
         const [t, b, l, r] = pads;
-        const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [t, b], [l, r], [0, 0]];
+        const pad: ExplicitPad = [[0, 0], [t, b], [l, r], [0, 0]];
         if (this.args.inputNeedsGradient === false) {
-          // Unfused, the tape asks conv2d's gradient only for the filter (see inputNeedsGradient).
-          y = tf.conv2d(x0, kernel, stride, pad);
-          if (bias) y = tf.add(y, bias);
+          y = bias ? convWithoutInputGradient(x0, kernel, bias, stride, pad)
+            // Unfused, the tape asks conv2d's gradient only for the filter (see inputNeedsGradient).
+            : tf.conv2d(x0, kernel, stride, pad);
         } else {
           y = tf.fused.conv2d({ x: x0, filter: kernel, strides: stride, pad, bias });
         }
