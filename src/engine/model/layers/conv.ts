@@ -41,8 +41,9 @@ export interface Conv2DArgs extends ConvArgs {
   groups: number;
   /**
    * false when the layer's input depends on no trainable weight (a first layer, fed by the data):
-   * then its gradient with respect to the input is never needed, and the layer avoids tfjs's fused
-   * convolution, whose gradient always computes it (a sixth of LeNet-5's training step).
+   * then its gradient with respect to the input is never needed, and the layer computes only the
+   * kernel's and bias's (convWithoutInputGradient); tfjs's fused convolution's gradient always
+   * computes the input's too (a sixth of LeNet-5's training step).
    */
   inputNeedsGradient?: boolean;
 }
