@@ -30,12 +30,12 @@ interface Options {
 }
 
 const USAGE = `npm run bench [-- --json] [--backends wasm,cpu] [--models lenet5,smallcnn,resnet18]
-                 [--seconds 3] [--threads 2] [--batch 64] [--profile] [--no-torch] [--torch-device cuda]
+                 [--seconds 5] [--threads 2] [--batch 64] [--profile] [--no-torch] [--torch-device cuda]
 
   --json          one JSON object (figures and ratios to PyTorch) instead of the table
   --backends      the tfjs backends to measure (default: every one available; a software
                   WebGPU adapter only when named here)
-  --seconds       timed seconds per measurement, split into rounds
+  --seconds       timed seconds per measurement, split into 5 rounds
   --threads       PyTorch's CPU threads (the wasm backend's are CNN_EXPLORER_WASM_THREADS)
   --profile       per model and backend, the time per kernel over a training step (stderr)
   --no-torch      tfjs only
@@ -46,7 +46,7 @@ class UsageError extends Error {}
 function parseArgs(argv: string[]): Options {
   const o: Options = {
     json: false, profile: false, torch: true, backends: [...BACKEND_NAMES],
-    models: ['lenet5', 'smallcnn', 'resnet18'], seconds: 3, threads: 2, batch: 64, torchDevice: 'cpu', backendsGiven: false,
+    models: ['lenet5', 'smallcnn', 'resnet18'], seconds: 5, threads: 2, batch: 64, torchDevice: 'cpu', backendsGiven: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -106,8 +106,13 @@ function budget(model: ModelName, backend: BackendName | 'torch', o: Options): B
 
 // ---- tfjs measurement ----
 
-/** Timed rounds per measurement (each seconds/ROUNDS long); the fastest is reported. */
-const ROUNDS = 3;
+/**
+ * Timed rounds per measurement (each seconds/ROUNDS long); the fastest is reported. Five, not
+ * three: this machine's host load comes in bursts of seconds, and with three rounds one burst
+ * over all of one side's rounds moved the small CNN's ratio from ~0.6 to 0.40 (measured); five
+ * alternating rounds gave 0.58–0.65 in four runs.
+ */
+const ROUNDS = 5;
 
 /** Rounds for a budget: the slow cases (a step or two, no seconds) are timed once. */
 const roundsOf = (b: Budget): number => (b.seconds > 0 ? ROUNDS : 1);
