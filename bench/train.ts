@@ -353,7 +353,7 @@ async function main(): Promise<void> {
   out.push(`${'model'.padEnd(22)}${'backend'.padEnd(12)}${'images/s'.padStart(10)}${'× PyTorch'.padStart(11)}${'steps'.padStart(7)}`);
   for (const r of rows) {
     out.push(`${MODELS[r.model].label.padEnd(22)}${r.backend.padEnd(12)}${r.imagesPerSecond.toFixed(r.imagesPerSecond < 100 ? 1 : 0).padStart(10)}` +
-      `${(r.ratioToPytorch === null ? '—' : `${r.ratioToPytorch.toFixed(2)}×`).padStart(11)}${String(r.steps).padStart(7)}`);
+      `${(r.ratioToPytorch === null ? '—' : `${r.ratioToPytorch < 0.1 ? r.ratioToPytorch.toPrecision(2) : r.ratioToPytorch.toFixed(2)}×`).padStart(11)}${String(r.steps).padStart(7)}`);
   }
   for (const [name, b] of Object.entries(backends)) if (b.available) out.push(`${name}: ${b.detail ?? ''}`);
   process.stdout.write(`${out.join('\n')}\n`);
