@@ -6,11 +6,11 @@
 // does element by element), and Identity and same-dtype Cast (tfjs clones every tensor saved
 // for the backward pass; the backend copies each, alias.ts shares them), and Sum and Add on a
 // bias's shapes (channelOps.ts), 2×2 MaxPool and AvgPool (forward.ts), Conv2D and FusedConv2D
-// on one input channel (conv2d.ts: unfolded into channels for XNNPACK), and our fused SGD-with-momentum
-// update (momentum.ts) and ReLU gradient (reluGrad.ts, with the gradient that calls it:
-// ../reluGradient.ts). Importing this module loads @tensorflow/tfjs-backend-wasm,
-// which registers the backend itself; call `registerWasmTrainingKernels` before or after the
-// backend initialises (it also loads the assembler of the SIMD kernels, simd.ts).
+// on one input channel (conv2d.ts: unfolded into channels for XNNPACK), and our fused
+// SGD-with-momentum update (momentum.ts) and ReLU gradient (reluGrad.ts, with the gradient that
+// calls it: ../reluGradient.ts). Importing this module loads @tensorflow/tfjs-backend-wasm, which
+// registers the backend itself; call `registerWasmTrainingKernels` before or after the backend
+// initialises (it also loads the assembler of the SIMD kernels, simd.ts).
 
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
