@@ -183,7 +183,7 @@ async function tfjsSession(name: ModelName, backend: BackendName, o: Options): P
 
 /**
  * Time per kernel, averaged over PROFILE_STEPS training steps, largest first (stderr, so --json
- * stays clean). Op scopes (names ending in __op) wrap kernels already listed and are left out of
+ * stays clean). Scopes (ops, custom gradients) wrap kernels already listed and are left out of
  * the total; what the total misses of a step's wall time is tfjs's own bookkeeping.
  */
 const PROFILE_STEPS = 5;
@@ -194,7 +194,8 @@ async function profile(name: ModelName, backend: string, step: () => Promise<num
   for (let s = 0; s < PROFILE_STEPS; s++) {
     const info = await tf.profile(step);
     for (const k of info.kernels) {
-      if (k.name.endsWith('__op')) continue;
+      // Scopes wrap kernels listed on their own: ops (…__op) and custom gradients (unnamed).
+      if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
       const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
       const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
       e.ms += ms;
