@@ -431,6 +431,8 @@ test('BatchMatMul matches cpu with every transpose, rank 2 and 3, broadcast batc
   const r = rng(15);
   const shapes: Array<[number[], number[]]> = [
     [[7, 5], [5, 3]], [[1, 7, 5], [1, 5, 3]], [[3, 7, 5], [3, 5, 3]], [[2, 7, 5], [1, 5, 3]], [[64, 400], [400, 120]],
+    // A dense layer's input gradient dy · Wᵀ (transposeB), computed as (W · dyᵀ)ᵀ where that is cheaper.
+    [[64, 120], [120, 400]], [[1, 64, 84], [1, 84, 120]],
   ];
   for (const [a, b] of shapes) {
     for (const tA of [false, true]) {

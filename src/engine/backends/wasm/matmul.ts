@@ -48,6 +48,30 @@ function transposed(backend: BackendWasm, t: TensorInfo): TensorInfo {
   return out;
 }
 
+/**
+ * a · bᵀ as (b · aᵀ)ᵀ, where that moves less data: XNNPACK packs its right operand at every call
+ * (the weights it expects to keep), so a dense layer's input gradient dy [M, N] · Wᵀ, with W
+ * [K, N] new after each update, transposes and packs all of W; this way it packs dyᵀ [N, M] and
+ * transposes the [K, M] result back. Each element is the same dot product in the same order (the
+ * results are equal). Measured on LeNet-5's 400→120 layer at batch 64: 477–648 → 243–429 µs.
+ */
+function timesTransposeViaTranspose(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo | undefined {
+  const [M, N] = a.shape.slice(-2) as [number, number];
+  const K = b.shape[b.shape.length - 2]!;
+  if (2 * M * N + M * K >= 2 * K * N) return undefined;
+  const aT = transposed(backend, a);
+  try {
+    const productT = fastKernel!({ inputs: { a: b, b: aT }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+    try {
+      return transposed(backend, productT);
+    } finally {
+      free(backend, productT);
+    }
+  } finally {
+    free(backend, aT);
+  }
+}
+
 function batchMatMul(args: Parameters<KernelFunc>[0]): TensorInfo {
   const { inputs, attrs } = args;
   const backend = args.backend as BackendWasm;
@@ -56,6 +80,10 @@ function batchMatMul(args: Parameters<KernelFunc>[0]): TensorInfo {
   const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
   const single = (t: TensorInfo) => t.dtype === 'float32' && util.sizeFromShape(t.shape.slice(0, -2)) === 1;
   if (!(transposeA || transposeB) || !single(a) || !single(b)) return fastKernel!(args) as TensorInfo;
+  if (transposeB && !transposeA) {
+    const out = timesTransposeViaTranspose(backend, a, b);
+    if (out) return out;
+  }
   const a2 = transposeA ? transposed(backend, a) : a;
   const b2 = transposeB ? transposed(backend, b) : b;
   try {
