@@ -16,6 +16,7 @@ import {
   type Conv2DAttrs, type KernelConfig, type KernelFunc, type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { alloc, f32, free, type BackendWasm } from './heap';
+import { padImages } from './im2col';
 import { addressOf, simdKernels } from './simd';
 
 /** The unfolded input's largest size in floats (64 MiB): past it, the backend's kernel. */
@@ -43,13 +44,7 @@ function unfolded(args: Args, base: KernelFunc): TensorInfo | undefined {
   const padded = pl === 0 && Ws <= W ? undefined : alloc(backend, [N * H * Ws]);
   const cols = alloc(backend, [N, H, OW, KW]);
   try {
-    if (padded) {
-      const p = f32(backend, padded);
-      p.fill(0);
-      const xs = f32(backend, x);
-      const c0 = Math.max(0, pl), c1 = Math.min(Ws, W + pl);
-      for (let r = 0; r < N * H; r++) p.set(xs.subarray(r * W + c0 - pl, r * W + c1 - pl), r * Ws + c0);
-    }
+    if (padded) padImages(f32(backend, x), f32(backend, padded), { N, H, W, Hp: H, Wp: Ws, pt: 0, pl });
     simd.unfoldColumns({ rows: N * H, columns: OW, L: KW, step: sw, srcRowStride: padded ? Ws : W })(
       addressOf(backend, (padded ?? x).dataId), addressOf(backend, cols.dataId));
     const filterAsRows = { dataId: filter.dataId, shape: [KH, 1, KW, CO], dtype: filter.dtype };

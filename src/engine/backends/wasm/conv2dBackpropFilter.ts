@@ -14,7 +14,7 @@ import {
   type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { alloc, f32, free, releaseView, view, type BackendWasm } from './heap';
-import { geometry, im2colT, imagesPerChunk, type ConvGeometry } from './im2col';
+import { geometry, im2colT, imagesPerChunk, padImages, type ConvGeometry } from './im2col';
 import { matmul } from './matmul';
 import { addressOf, MAX_FILTER_GRAD_C1_UNROLL, simdKernels } from './simd';
 import { conv2d, transpose } from './xnn';
@@ -92,16 +92,7 @@ function singleChannel(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, g: C
     const base = addressOf(backend, scratch.dataId);
     let xAddr = addressOf(backend, x.dataId);
     if (!direct) {
-      const padded = s.subarray(accFloats + tFloats);
-      padded.fill(0);
-      const xs = f32(backend, x);
-      const c0 = Math.max(0, pl), c1 = Math.min(Wp, W + pl);
-      for (let b = 0; b < N; b++) {
-        for (let r = Math.max(0, pt); r < Math.min(Hp, H + pt); r++) {
-          const src = (b * H + r - pt) * W - pl;
-          padded.set(xs.subarray(src + c0, src + c1), (b * Hp + r) * Wp + c0);
-        }
-      }
+      padImages(f32(backend, x), s.subarray(accFloats + tFloats), { N, H, W, Hp, Wp, pt, pl });
       xAddr = base + (accFloats + tFloats) * 4;
     }
     simd.filterGradC1({ N, OH, OW, CO, KH, KW, OWp, rowStride: Wp, imageStride: Hp * Wp })(

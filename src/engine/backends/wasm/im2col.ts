@@ -108,3 +108,22 @@ export function col2imAdd(dcol: Float32Array, dx: Float32Array, b0: number, nb: 
     }
   }
 }
+
+/** A zero-padded copy's layout: images of Hp × Wp, the source's pixel (r, c) at (r + pt, c + pl). */
+export interface PaddedLayout { N: number; H: number; W: number; Hp: number; Wp: number; pt: number; pl: number }
+
+/**
+ * One-channel images x [N, H, W] written into dst [N, Hp, Wp] at offset (pt, pl), zeros
+ * everywhere else; the parts of x past dst's edges are left out.
+ */
+export function padImages(x: Float32Array, dst: Float32Array, p: PaddedLayout): void {
+  const { N, H, W, Hp, Wp, pt, pl } = p;
+  dst.fill(0, 0, N * Hp * Wp);
+  const c0 = Math.max(0, pl), c1 = Math.min(Wp, W + pl);
+  for (let b = 0; b < N; b++) {
+    for (let r = Math.max(0, pt); r < Math.min(Hp, H + pt); r++) {
+      const src = (b * H + r - pt) * W - pl;
+      dst.set(x.subarray(src + c0, src + c1), (b * Hp + r) * Wp + c0);
+    }
+  }
+}
