@@ -24,6 +24,8 @@ const programs = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { ...node, entryPoints: ['src/engine/trainer/main.ts'], outfile: 'dist/trainer.js' },
+  // The trainer's input pipeline thread, started by path beside the trainer's bundle.
+  { ...node, entryPoints: ['src/engine/data/batchWorker.ts'], outfile: 'dist/batchWorker.js' },
   { ...browser, entryPoints: ['webview/graph/main.ts'], outfile: 'dist/webview/graph.js' },
   { ...browser, entryPoints: ['webview/sidebar/main.ts'], outfile: 'dist/webview/sidebar.js' },
   { ...browser, entryPoints: ['webview/compare/main.ts'], outfile: 'dist/webview/compare.js' },

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { withBytes } from './bytes';
 import { DatasetError } from './errors';
-import type { Dataset, DatasetPlaces, Split } from './types';
+import { imageValues, type Dataset, type DatasetPlaces, type Split } from './types';
 
 export const CIFAR_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 const PLANE = 32 * 32;
@@ -39,7 +39,7 @@ function readRecords(dir: string, files: string[], limit: number | undefined): S
     return { file, records };
   });
   const total = Math.min(plans.reduce((n, p) => n + p.records, 0), limit ?? Infinity);
-  const images = new Float32Array(total * 3 * PLANE);
+  const images = imageValues(total * 3 * PLANE);
   const labels = new Int32Array(total);
   let have = 0;
   for (const { file, records } of plans) {

@@ -10,7 +10,7 @@ import { DatasetError } from './errors';
 import { permutation } from './permute';
 import { deriveSeed } from './random';
 import { resizeImage } from './resize';
-import type { Dataset, FolderSpec, Split } from './types';
+import { imageValues, type Dataset, type FolderSpec, type Split } from './types';
 
 const IMAGE_FILE = /\.(png|jpe?g)$/i;
 export const DEFAULT_TEST_SPLIT = 0.2;
@@ -72,7 +72,7 @@ export function loadImageFolder(spec: FolderSpec, opts: { baseDir?: string; limi
     const order = permutation(items.length, deriveSeed(0, 'folder-order', part));
     const count = Math.min(items.length, limit ?? items.length);
     const size = h * w * channels;
-    const images = new Float32Array(count * size);
+    const images = imageValues(count * size);
     const labels = new Int32Array(count);
     for (let k = 0; k < count; k++) {
       const item = items[order[k]!]!;

@@ -3,7 +3,7 @@
 // net does not care about and a CNN does).
 
 import { Rng } from './random';
-import type { Split } from './types';
+import { imageValues, type Split } from './types';
 
 /** A uniformly random permutation of 0…n−1, the same for the same (n, seed). */
 export function permutation(n: number, seed: number): Int32Array {
@@ -29,7 +29,7 @@ export function permutePixels(split: Split, imageShape: readonly [number, number
   if (split.images.length !== split.count * size) {
     throw new RangeError(`images hold ${split.images.length} values, not ${split.count} × ${imageShape.join('×')}`);
   }
-  const images = new Float32Array(split.images.length);
+  const images = imageValues(split.images.length);
   for (let n = 0; n < split.count; n++) {
     const base = n * size;
     for (let p = 0; p < positions; p++) {

@@ -2,11 +2,11 @@
 // validation hold-out. All copies: a Split handed out is never aliased by another.
 
 import { permutation } from './permute';
-import type { Split } from './types';
+import { imageValues, type Split } from './types';
 
 /** A Split from 0…255 bytes (NHWC) and labels. */
 export function splitFromBytes(pixels: Uint8Array, labels: ArrayLike<number>, count: number): Split {
-  const images = new Float32Array(pixels.length);
+  const images = imageValues(pixels.length);
   for (let i = 0; i < pixels.length; i++) images[i] = pixels[i]! / 255;
   return { images, labels: Int32Array.from({ length: count }, (_, i) => labels[i]!), count };
 }
@@ -20,7 +20,7 @@ export function valuesPerImage(split: Split): number {
 export function gather(split: Split, indices: ArrayLike<number>): Split {
   const size = valuesPerImage(split);
   const count = indices.length;
-  const images = new Float32Array(count * size);
+  const images = imageValues(count * size);
   const labels = new Int32Array(count);
   for (let k = 0; k < count; k++) {
     const i = indices[k]!;
@@ -36,7 +36,9 @@ export function takeFirst(split: Split, n: number | undefined): Split {
   if (n === undefined || n >= split.count) return split;
   const size = valuesPerImage(split);
   const count = Math.max(0, Math.floor(n));
-  return { images: split.images.slice(0, count * size), labels: split.labels.slice(0, count), count };
+  const images = imageValues(count * size);
+  images.set(split.images.subarray(0, count * size));
+  return { images, labels: split.labels.slice(0, count), count };
 }
 
 /**

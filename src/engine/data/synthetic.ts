@@ -4,7 +4,7 @@
 // broken training loop does not. Deterministic: the same images on every run.
 
 import { Rng, deriveSeed } from './random';
-import type { Dataset, Split } from './types';
+import { imageValues, type Dataset, type Split } from './types';
 
 const SIZE = 28;
 const PATCH = 5;
@@ -12,7 +12,7 @@ export const SYNTHETIC_DEFAULT_COUNTS = { train: 5000, test: 1000 };
 
 function generate(count: number, seed: number): Split {
   const rng = new Rng(seed);
-  const images = new Float32Array(count * SIZE * SIZE);
+  const images = imageValues(count * SIZE * SIZE);
   const labels = new Int32Array(count);
   for (let n = 0; n < count; n++) {
     const label = n % 10; // balanced, and so is any prefix

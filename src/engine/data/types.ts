@@ -58,3 +58,11 @@ export interface DatasetPlaces {
 export function imageSize(shape: readonly [number, number, number]): number {
   return shape[0] * shape[1] * shape[2];
 }
+
+/**
+ * A split's image values, in shared memory: the thread that prepares training batches
+ * (batchPipeline.ts) reads the images where they are, without a copy of the whole set.
+ */
+export function imageValues(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
+}

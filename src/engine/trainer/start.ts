@@ -6,13 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { analyzeModel } from '../../analysis/index';
 import { LocatedError } from '../../dsl/errors';
 import { loadModelFile, selectModel, type ExportedModel } from '../../loader/index';
 import { createRun, defaultRunsDir, readRun, runPaths, updateRun } from '../../runs/store';
 import { writeJsonAtomic } from '../../runs/files';
 import type { RunRecord } from '../../runs/types';
+import { findProgram, processExecArgv } from '../programs';
 import { resolveTraining } from '../training/config';
 import type { Override } from '../training/overrides';
 import { parseTrainerLine, type TrainerMessage, type TrainResult } from './protocol';
@@ -119,22 +119,9 @@ export function resultFromRecord(record: RunRecord | null, runId: string, runDir
   };
 }
 
-/**
- * tsx's loader, by absolute URL: the trainer may run in any working directory. Only used when
- * running from source (tests); the name is a variable so the bundler leaves it alone.
- */
-function tsxLoader(): string[] {
-  const tsx = 'tsx';
-  return ['--import', pathToFileURL(require.resolve(tsx)).href];
-}
-
 function trainerCommand(trainerPath?: string): { file: string; execArgv: string[] } {
-  if (trainerPath) return { file: trainerPath, execArgv: trainerPath.endsWith('.ts') ? tsxLoader() : [] };
-  const bundled = path.join(__dirname, 'trainer.js');
-  if (fs.existsSync(bundled)) return { file: bundled, execArgv: [] };
-  const source = path.join(__dirname, 'main.ts'); // running from source (tests)
-  if (fs.existsSync(source)) return { file: source, execArgv: tsxLoader() };
-  throw new Error(`the trainer program is missing (${bundled}): run \`npm run build\``);
+  const file = trainerPath ?? findProgram(__dirname, 'trainer.js', 'main.ts', 'the trainer program');
+  return { file, execArgv: processExecArgv(file) };
 }
 
 export function startTrainer(run: PreparedRun, opts: StartOptions = {}): TrainerHandle {

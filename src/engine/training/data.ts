@@ -1,10 +1,7 @@
 // From a loaded dataset to what the loop feeds the model: the same pixel permutation on train
 // and test, a seeded validation split, normalization statistics, and batches as tensors.
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  augmentBatch, channelStats, deriveSeed, isAugmenting, permutePixels, splitValidation,
-  type Dataset, type RandomSource, type Split,
-} from '../data/index';
+import { channelStats, deriveSeed, permutePixels, splitValidation, type Dataset, type Split } from '../data/index';
 import type { ResolvedTraining } from './config';
 
 export interface PreparedData {
@@ -45,16 +42,12 @@ export function prepareData(ds: Dataset, config: ResolvedTraining): PreparedData
 }
 
 /**
- * A batch of images as the model's input tensor: augmented (training only), normalized, and
- * shaped as the model's input ([n, h, w, c], or [n, features] for a flat input).
+ * A batch of images (augmented already, for training) as the model's input tensor: normalized
+ * and shaped as the model's input ([n, h, w, c], or [n, features] for a flat input).
  */
-export function batchTensor(
-  images: Float32Array, count: number, data: PreparedData, inputShape: number[],
-  augment?: { spec: NonNullable<ResolvedTraining['augment']>; rng: RandomSource },
-): tf.Tensor {
-  const values = augment && isAugmenting(augment.spec) ? augmentBatch(images, count, data.imageShape, augment.spec, augment.rng) : images;
+export function batchTensor(images: Float32Array, count: number, data: PreparedData, inputShape: number[]): tf.Tensor {
   return tf.tidy(() => {
-    const x = tf.tensor(values, [count, ...data.imageShape], 'float32');
+    const x = tf.tensor(images, [count, ...data.imageShape], 'float32');
     // (x − mean) / std per channel, on the backend: two element-wise kernels there take a fifth
     // of the time of a JS loop over the batch (wasm, 64 MNIST images: 0.06 vs 0.31 ms, on the
     // training step's critical path), and on a GPU backend they run on the GPU.

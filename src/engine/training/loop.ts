@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ModelIR } from '../../dsl/ir';
-import { batchCount, batches, deriveSeed, Rng } from '../data/index';
+import { BatchPipeline } from '../data/batchPipeline';
+import { batchCount, deriveSeed, isAugmenting } from '../data/index';
 import type { LayerNames } from '../model/index';
 import type { EpochRecord, IterationRecord } from '../trainer/protocol';
 import { saveCheckpoint } from './checkpoints';
@@ -90,6 +91,8 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
   let trainImages = 0;
   let endedEarly: string | null = null;
   let epochsCompleted = 0;
+  // The epoch's batches are gathered and augmented on another thread, a few steps ahead.
+  const pipeline = new BatchPipeline(data.train, data.imageShape);
 
   try {
     for (let e = 0; e < config.epochs && !endedEarly; e++) {
@@ -107,23 +110,22 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
       }
       trainedSet = set;
       optimizer.setLearningRate(lr);
-      const augment = config.augment ? { spec: config.augment, rng: new Rng(deriveSeed(config.seed, 'augment', e)) } : undefined;
       hooks.onStatus?.('training', `epoch ${e + 1}/${config.epochs}${frozen.length ? ` (${frozen.length} layers frozen)` : ''}, lr ${lr.toPrecision(3)}`);
 
       let lossSum = 0, correctSum = 0, seen = 0, step = 0;
       const epochStart = performance.now();
-      // One batch of lookahead: the next batch (gathered, augmented, normalized, uploaded) is
-      // prepared after this step is queued and before its loss is awaited, so on backends that
-      // compute asynchronously (webgpu, tensorflow) it is made while the step runs. Batches are
-      // prepared in order, so the augmentation's random stream is the same as without it.
-      const epochBatches = batches(data.train, config.batchSize, { shuffle: true, seed: deriveSeed(config.seed, 'shuffle'), epoch: e })[Symbol.iterator]();
-      const prepare = () => {
-        const r = epochBatches.next();
-        return r.done ? null : {
-          batch: r.value, x: batchTensor(r.value.images, r.value.count, data, inputShape, augment), y: tf.tensor1d(r.value.labels, 'int32'),
-        };
+      pipeline.startEpoch({
+        batchSize: config.batchSize, seed: deriveSeed(config.seed, 'shuffle'), epoch: e,
+        augment: config.augment && isAugmenting(config.augment) ? { spec: config.augment, seed: deriveSeed(config.seed, 'augment', e) } : undefined,
+      });
+      // One tensor of lookahead: the next batch, which the pipeline has gathered and augmented
+      // already, is uploaded and normalized after this step is queued and before its loss is
+      // awaited, so on backends that compute asynchronously (webgpu, tensorflow) while the step runs.
+      const prepare = async () => {
+        const batch = await pipeline.next();
+        return batch && { batch, x: batchTensor(batch.images, batch.count, data, inputShape), y: tf.tensor1d(batch.labels, 'int32') };
       };
-      let next = prepare();
+      let next = await prepare();
       let lastYield = performance.now();
       // The prepared batch not yet trained on (after a stop or a failure) is disposed here.
       try {
@@ -137,7 +139,7 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
           // Counted outside the gradient's scope, where its kernels are not taped.
           const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(out!, -1), y), 'float32')));
           optimizer.step(vars, grads);
-          next = prepare();
+          next = await prepare();
           const lossValue = (await value.data())[0]!;
           const correctValue = (await correct.data())[0]!;
           tf.dispose([x, y, value, out!, correct, ...Object.values(grads)]);
@@ -207,6 +209,7 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
   } finally {
     setFrozen(model, []);
     optimizer.dispose();
+    await pipeline.dispose();
   }
   return {
     status: endedEarly === 'stop requested' ? 'stopped' : 'completed',
