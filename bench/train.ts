@@ -13,13 +13,8 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import * as readline from 'node:readline';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { loadModelFile, selectModel } from '../src/loader/index';
-import { buildTfModel } from '../src/engine/model/index';
-import { crossEntropy, outputKind, type OutputKind } from '../src/engine/training/loss';
 import { BACKEND_NAMES, BackendError, selectBackend, type BackendName } from '../src/engine/backends/index';
-
-type ModelName = 'lenet5' | 'smallcnn' | 'resnet18';
+import { buildModel, MODELS, trainStep, type ModelName } from './models';
 
 interface Options {
   json: boolean; profile: boolean; torch: boolean;
@@ -73,24 +68,6 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-// ---- the models: the examples users train, through the product's own loader and builder ----
-// (bench/train.py defines the same architectures in PyTorch.)
-
-const EXAMPLES = path.join(__dirname, '..', 'examples');
-
-const MODELS: Record<ModelName, { file: string; exportName?: string; shape: [number, number, number]; label: string }> = {
-  lenet5: { file: 'lenet.cnn.ts', shape: [28, 28, 1], label: 'LeNet-5 (28×28×1)' },
-  smallcnn: { file: 'mlp-vs-cnn.cnn.ts', exportName: 'cnn', shape: [28, 28, 1], label: 'small CNN (28×28×1)' },
-  resnet18: { file: 'resnet18-cifar.cnn.ts', shape: [32, 32, 3], label: 'ResNet-18 (32×32×3)' },
-};
-
-async function buildModel(name: ModelName): Promise<{ model: tfl.LayersModel; kind: OutputKind }> {
-  const { file, exportName } = MODELS[name];
-  const loaded = await loadModelFile(path.join(EXAMPLES, file));
-  const ir = selectModel(loaded, exportName).model;
-  return { model: buildTfModel(ir), kind: outputKind(ir) };
-}
-
 /**
  * How long to run each measurement: the slow cases get a step or two, not seconds of them. The
  * fast ones warm up for a second as well as 3 steps: the wasm backend's first second runs ~30%
@@ -124,16 +101,6 @@ interface Figure extends Round { model: ModelName; backend: string; detail?: str
 function fastest(rounds: Round[]): Round & { rounds: number[] } {
   const best = rounds.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
   return { ...best, rounds: rounds.map((r) => Math.round(r.imagesPerSecond)) };
-}
-
-// The loss is read asynchronously: webgpu cannot read synchronously in Node (no OffscreenCanvas).
-// The loss is the training loop's, read as the model's output is made (the small CNN ends in
-// logSoftmax: no second softmax on top), as PyTorch's CrossEntropyLoss on its logits.
-async function trainStep(model: tfl.LayersModel, kind: OutputKind, opt: tf.Optimizer, x: tf.Tensor, y: tf.Tensor1D): Promise<number> {
-  const loss = opt.minimize(() => crossEntropy(model.apply(x, { training: true }) as tf.Tensor, y, 10, kind), true)!;
-  const value = (await loss.data())[0]!;
-  loss.dispose();
-  return value;
 }
 
 function randomBatches(shape: [number, number, number], batch: number): Array<{ x: tf.Tensor; y: tf.Tensor1D }> {
