@@ -32,9 +32,12 @@ async function readEpoch(pipeline: BatchPipeline): Promise<ReadyBatch[]> {
   return out;
 }
 
+/** A pipeline that stops handing over batches would hang the test: fail it instead. */
+const LIMIT = { timeout: 60_000 };
+
 const AUGMENT = { randomCrop: { padding: 2 }, horizontalFlip: true, rotation: 15, colorJitter: { brightness: 0.3, contrast: 0.3, saturation: 0.3, hue: 0.1 } };
 
-test('the pipeline hands over the batches the loop would make itself: same shuffle, same augmentation, every epoch', async () => {
+test('the pipeline hands over the batches the loop would make itself: same shuffle, same augmentation, every epoch', LIMIT, async () => {
   const split = randomSplit(203, 1, true);
   const pipeline = new BatchPipeline(split, SHAPE);
   try {
@@ -57,7 +60,7 @@ test('the pipeline hands over the batches the loop would make itself: same shuff
   }
 });
 
-test('an epoch left before its end (a stop) is dropped: the next epoch starts from its own first batch', async () => {
+test('an epoch left before its end (a stop) is dropped: the next epoch starts from its own first batch', LIMIT, async () => {
   const split = randomSplit(300, 2, false); // not in shared memory: the pipeline shares a copy
   const pipeline = new BatchPipeline(split, SHAPE);
   try {
@@ -73,7 +76,7 @@ test('an epoch left before its end (a stop) is dropped: the next epoch starts fr
   }
 });
 
-test('a failure while preparing a batch is one clear error, and the pipeline goes on with the next epoch', async () => {
+test('a failure while preparing a batch is one clear error, and the pipeline goes on with the next epoch', LIMIT, async () => {
   const split = randomSplit(40, 5, true);
   const pipeline = new BatchPipeline(split, SHAPE);
   try {

@@ -5,7 +5,10 @@
 //
 // The main thread takes a finished batch without a turn of its event loop
 // (`receiveMessageOnPort`: a turn costs about as much as gathering a batch); only when the
-// worker is behind does it wait, on a shared counter the worker bumps after each message.
+// worker is behind does it wait, on a shared counter the worker bumps after each message. It
+// tells the worker what it took through another shared counter, and wakes it only every REFILL
+// batches: on a machine whose cores the backend's threads already fill, each wake-up of the
+// worker can pause one of those threads mid-operator, so the worker runs seldom, in bursts.
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { findProgram, startThread } from '../programs';
 import type { AugmentSpec } from './augment';
@@ -36,14 +39,16 @@ export interface WorkerSetup {
   count: number;
   imageShape: [number, number, number];
   port: MessagePort;
-  /** Bumped (and notified) by the worker after each message it posts. */
-  posted: Int32Array;
+  /** [POSTED, TAKEN]: messages the worker has posted; batches the loop has taken (both ever). */
+  counters: Int32Array;
 }
 
-export type ToWorker =
-  | { type: 'epoch'; id: number; plan: EpochPlan; ahead: number }
-  /** The loop took a batch of epoch `id`: the worker may prepare one more. */
-  | { type: 'taken'; id: number };
+/** Indices into WorkerSetup.counters. */
+export const POSTED = 0;
+export const TAKEN = 1;
+
+/** Prepare batches of `plan` until `ahead` are waiting; `takenBase` is TAKEN when the epoch begins. */
+export type ToWorker = { type: 'epoch'; id: number; plan: EpochPlan; ahead: number; takenBase: number };
 
 export type FromWorker =
   | ({ type: 'batch'; id: number } & ReadyBatch)
@@ -51,7 +56,9 @@ export type FromWorker =
   | { type: 'error'; id: number; message: string };
 
 /** Batches prepared ahead of the one the loop is training on (64 CIFAR images are 0.8 MB). */
-const AHEAD = 3;
+const AHEAD = 8;
+/** The loop wakes the worker after taking this many (it then prepares as many again). */
+const REFILL = 4;
 
 
 /** A split whose images the worker can read in place (loaders allocate them shared; see imageValues). */
@@ -65,10 +72,11 @@ function sharedImages(images: Float32Array): Float32Array {
 export class BatchPipeline {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly posted = new Int32Array(new SharedArrayBuffer(4));
+  private readonly counters = new Int32Array(new SharedArrayBuffer(8));
   private readonly failed: Promise<never>;
   private failure: Error | null = null;
   private epochId = 0;
+  private takenInEpoch = 0;
   private ended = true;
   private disposed = false;
 
@@ -77,7 +85,7 @@ export class BatchPipeline {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const setup: WorkerSetup = {
-      images: sharedImages(split.images), labels: split.labels, count: split.count, imageShape, port: port2, posted: this.posted,
+      images: sharedImages(split.images), labels: split.labels, count: split.count, imageShape, port: port2, counters: this.counters,
     };
     const file = findProgram(__dirname, 'batchWorker.js', 'batchWorker.ts', 'the batch worker');
     this.worker = startThread(file, { workerData: setup, transferList: [port2] });
@@ -97,9 +105,12 @@ export class BatchPipeline {
   /** Begins preparing an epoch's batches; a previous epoch not read to its end is dropped. */
   startEpoch(plan: EpochPlan): void {
     if (!(Number.isInteger(plan.batchSize) && plan.batchSize > 0)) throw new RangeError(`batchSize must be a positive integer, got ${plan.batchSize}`);
+    if (this.failure) throw this.failure;
     this.epochId++;
+    this.takenInEpoch = 0;
     this.ended = false;
-    this.post({ type: 'epoch', id: this.epochId, plan, ahead: AHEAD });
+    const message: ToWorker = { type: 'epoch', id: this.epochId, plan, ahead: AHEAD, takenBase: Atomics.load(this.counters, TAKEN) };
+    this.port.postMessage(message);
   }
 
   /** The epoch's next batch, or null after its last. */
@@ -108,7 +119,7 @@ export class BatchPipeline {
     for (;;) {
       if (this.failure) throw this.failure;
       // Read before looking, so a message posted in between still wakes the wait below.
-      const seen = Atomics.load(this.posted, 0);
+      const seen = Atomics.load(this.counters, POSTED);
       const received = receiveMessageOnPort(this.port);
       if (received) {
         const m = received.message as FromWorker;
@@ -121,10 +132,13 @@ export class BatchPipeline {
           this.ended = true;
           return null;
         }
-        this.post({ type: 'taken', id: m.id });
+        Atomics.add(this.counters, TAKEN, 1);
+        if (++this.takenInEpoch % REFILL === 0) Atomics.notify(this.counters, TAKEN);
         return { images: m.images, labels: m.labels, count: m.count };
       }
-      const wait = Atomics.waitAsync(this.posted, 0, seen);
+      // Nothing ready: the worker is behind (its wake-up is due, or it is preparing).
+      Atomics.notify(this.counters, TAKEN);
+      const wait = Atomics.waitAsync(this.counters, POSTED, seen);
       if (wait.async) await Promise.race([wait.value, this.failed]);
     }
   }
@@ -134,10 +148,5 @@ export class BatchPipeline {
     this.disposed = true;
     this.port.close();
     await this.worker.terminate();
-  }
-
-  private post(m: ToWorker): void {
-    if (this.failure) throw this.failure;
-    this.port.postMessage(m);
   }
 }

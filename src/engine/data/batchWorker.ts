@@ -1,33 +1,50 @@
 // The thread behind BatchPipeline (batchPipeline.ts): prepares an epoch's training batches in
-// order, at most `ahead` of the one the loop has taken, and posts each with its buffers moved,
-// not copied. Started by BatchPipeline only; it reads the split's images in shared memory.
+// order until `ahead` are waiting, posts each with its buffers moved, not copied, then sleeps
+// until the loop has taken some. Started by BatchPipeline only; it reads the split's images in
+// shared memory.
 import { workerData } from 'node:worker_threads';
 import { augmentBatch, type AugmentSpec } from './augment';
 import { batches, type Batch } from './batches';
-import type { FromWorker, ToWorker, WorkerSetup } from './batchPipeline';
+import { POSTED, TAKEN, type FromWorker, type ToWorker, type WorkerSetup } from './batchPipeline';
 import { Rng } from './random';
 
 const setup = workerData as WorkerSetup;
+const { counters } = setup;
 const split = { images: setup.images, labels: setup.labels, count: setup.count };
 
 interface Epoch {
   id: number;
   batches: Iterator<Batch>;
   augment: { spec: AugmentSpec; rng: Rng } | null;
-  /** Batches it may still post before the loop takes one. */
-  credit: number;
+  ahead: number;
+  takenBase: number;
+  posted: number;
 }
 
 let epoch: Epoch | null = null;
 
 function post(m: FromWorker, transfer: ArrayBuffer[] = []): void {
   setup.port.postMessage(m, transfer);
-  Atomics.add(setup.posted, 0, 1);
-  Atomics.notify(setup.posted, 0);
+  Atomics.add(counters, POSTED, 1);
+  Atomics.notify(counters, POSTED);
 }
 
+/** Batches of `e` posted and not yet taken by the loop. */
+const waiting = (e: Epoch, taken: number) => e.posted - (taken - e.takenBase);
+
 function prepare(e: Epoch): void {
-  while (epoch === e && e.credit > 0) {
+  for (;;) {
+    if (epoch !== e) return;
+    const taken = Atomics.load(counters, TAKEN);
+    if (waiting(e, taken) >= e.ahead) {
+      // Full: sleep until the loop has taken more (it notifies every few batches).
+      const wait = Atomics.waitAsync(counters, TAKEN, taken);
+      if (wait.async) {
+        void wait.value.then(() => prepare(e));
+        return;
+      }
+      continue;
+    }
     let r: IteratorResult<Batch>;
     let images: Float32Array;
     try {
@@ -43,24 +60,21 @@ function prepare(e: Epoch): void {
       post({ type: 'error', id: e.id, message: (err as Error).message });
       return;
     }
-    e.credit--;
+    e.posted++;
     const { labels, count } = r.value;
     post({ type: 'batch', id: e.id, images, labels, count }, [images.buffer as ArrayBuffer, labels.buffer as ArrayBuffer]);
   }
 }
 
 setup.port.on('message', (m: ToWorker) => {
-  if (m.type === 'epoch') {
-    const { plan } = m;
-    epoch = {
-      id: m.id,
-      batches: batches(split, plan.batchSize, { shuffle: true, seed: plan.seed, epoch: plan.epoch })[Symbol.iterator](),
-      augment: plan.augment ? { spec: plan.augment.spec, rng: new Rng(plan.augment.seed) } : null,
-      credit: m.ahead,
-    };
-    prepare(epoch);
-  } else if (m.type === 'taken' && epoch?.id === m.id) {
-    epoch.credit++;
-    prepare(epoch);
-  }
+  const { plan } = m;
+  epoch = {
+    id: m.id,
+    batches: batches(split, plan.batchSize, { shuffle: true, seed: plan.seed, epoch: plan.epoch })[Symbol.iterator](),
+    augment: plan.augment ? { spec: plan.augment.spec, rng: new Rng(plan.augment.seed) } : null,
+    ahead: m.ahead,
+    takenBase: m.takenBase,
+    posted: 0,
+  };
+  prepare(epoch);
 });
