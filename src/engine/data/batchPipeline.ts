@@ -60,7 +60,6 @@ const AHEAD = 8;
 /** The loop wakes the worker after taking this many (it then prepares as many again). */
 const REFILL = 4;
 
-
 /** A split whose images the worker can read in place (loaders allocate them shared; see imageValues). */
 function sharedImages(images: Float32Array): Float32Array {
   if (images.buffer instanceof SharedArrayBuffer) return images;
