@@ -11,6 +11,12 @@ export const SGD_MOMENTUM_KERNEL = 'CnnExplorerSgdMomentum';
 
 /**
  * ReLU's gradient in one pass: inputs dy and x (float32, one shape); output dy · (x > 0 ? 1 : 0),
- * as tfjs computes it. Replaces tfjs's step, cast and multiply (see backends/reluGradient.ts).
+ * as tfjs computes it. Replaces tfjs's step, cast and multiply (see backends/activationGradients.ts).
  */
 export const RELU_GRAD_KERNEL = 'CnnExplorerReluGrad';
+
+/**
+ * Sigmoid's gradient in one pass: inputs dy and x (here the sigmoid's output y; float32, one
+ * shape); output dy · (y · (1 − y)), as tfjs computes it. Replaces its sub and two multiplies.
+ */
+export const SIGMOID_GRAD_KERNEL = 'CnnExplorerSigmoidGrad';

@@ -7,10 +7,11 @@
 // for the backward pass; the backend copies each, alias.ts shares them), and Sum and Add on a
 // bias's shapes (channelOps.ts), 2×2 MaxPool and AvgPool (forward.ts), Conv2D and FusedConv2D
 // on one input channel (conv2d.ts: unfolded into channels for XNNPACK), and our fused
-// SGD-with-momentum update (momentum.ts) and ReLU gradient (reluGrad.ts, with the gradient that
-// calls it: ../reluGradient.ts). Importing this module loads @tensorflow/tfjs-backend-wasm, which
-// registers the backend itself; call `registerWasmTrainingKernels` before or after the backend
-// initialises (it also loads the assembler of the SIMD kernels, simd.ts).
+// SGD-with-momentum update (momentum.ts) and ReLU and sigmoid gradients (activationGrad.ts, with
+// the gradients that call them: ../activationGradients.ts). Importing this module loads
+// @tensorflow/tfjs-backend-wasm, which registers the backend itself; call
+// `registerWasmTrainingKernels` before or after the backend initialises (it also loads the
+// assembler of the SIMD kernels, simd.ts).
 
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -22,8 +23,8 @@ import { conv2DBackpropInputConfig } from './conv2dBackpropInput';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise';
 import { avgPoolConfig, maxPoolConfig } from './forward';
 import { sgdMomentumConfig } from './momentum';
-import { reluGradConfig } from './reluGrad';
-import { registerReluGradient } from '../reluGradient';
+import { reluGradConfig, sigmoidGradConfig } from './activationGrad';
+import { registerActivationGradients } from '../activationGradients';
 import { batchMatMulConfig, setBaseMatMul } from './matmul';
 import { avgPoolGradConfig, maxPoolGradConfig } from './poolGrad';
 import { tileConfig } from './tile';
@@ -70,7 +71,8 @@ export async function registerWasmTrainingKernels(): Promise<void> {
   replace(avgPoolConfig(baseKernel('AvgPool')));
   replace(sgdMomentumConfig);
   replace(reluGradConfig);
-  registerReluGradient();
+  replace(sigmoidGradConfig);
+  registerActivationGradients();
   registered = true;
 }
 
@@ -78,5 +80,5 @@ export async function registerWasmTrainingKernels(): Promise<void> {
 export const WASM_TRAINING_KERNELS = [
   'BatchMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
   'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Tile', 'Identity', 'Cast', 'Sum', 'Add',
-  'MaxPool', 'AvgPool', 'CnnExplorerSgdMomentum', 'CnnExplorerReluGrad',
+  'MaxPool', 'AvgPool', 'CnnExplorerSgdMomentum', 'CnnExplorerReluGrad', 'CnnExplorerSigmoidGrad',
 ] as const;

@@ -128,7 +128,7 @@ function assemble(fn: Fn, shared: boolean): Uint8Array<ArrayBuffer> {
   }
 }
 
-type Run = (...args: number[]) => void;
+export type Run = (...args: number[]) => void;
 
 interface Kernels {
   memory: WebAssembly.Memory;
@@ -492,6 +492,19 @@ function buildReluGrad(): Fn {
   return f;
 }
 
+/** dx = dy · (y · (1 − y)) over `count` vectors of 4: tfjs's sigmoid gradient, its roundings included. */
+function buildSigmoidGrad(): Fn {
+  const f = new Fn(4);
+  const [Y, DY, DX, COUNT] = [0, 1, 2, 3];
+  const yp = f.i32(), dyp = f.i32(), dxp = f.i32();
+  f.setFrom(yp, Y).setFrom(dyp, DY).setFrom(dxp, DX);
+  f.repeatLocal(COUNT, () => {
+    f.get(dxp).get(dyp).vLoad(0).get(yp).vLoad(0).vConstF32(1).get(yp).vLoad(0).op('f32x4.sub').op('f32x4.mul').op('f32x4.mul').vStore(0);
+    for (const p of [yp, dyp, dxp]) f.inc(p, 16);
+  });
+  return f;
+}
+
 /** The kernels for this backend, or undefined where they cannot run (then use the fallback). */
 export function simdKernels(backend: BackendWasm): {
   filterGradC1(g: FilterGradC1): Run;
@@ -504,6 +517,7 @@ export function simdKernels(backend: BackendWasm): {
   avgPool2x2(g: Pool2x2): Run;
   sgdMomentum(nesterov: boolean): Run;
   reluGrad(): Run;
+  sigmoidGrad(): Run;
 } | undefined {
   const k = kernels(backend);
   if (!k) return undefined;
@@ -518,5 +532,6 @@ export function simdKernels(backend: BackendWasm): {
     avgPool2x2: (g) => instantiate(k, `ap2 ${JSON.stringify(g)}`, () => buildPool2x2(g, 'avg')),
     sgdMomentum: (nesterov) => instantiate(k, `sgdm ${nesterov}`, () => buildSgdMomentum(nesterov)),
     reluGrad: () => instantiate(k, 'relug', buildReluGrad),
+    sigmoidGrad: () => instantiate(k, 'sigg', buildSigmoidGrad),
   };
 }
