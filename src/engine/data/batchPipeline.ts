@@ -8,7 +8,8 @@
 // worker is behind does it wait, on a shared counter the worker bumps after each message. It
 // tells the worker what it took through another shared counter, and wakes it only every REFILL
 // batches: on a machine whose cores the backend's threads already fill, each wake-up of the
-// worker can pause one of those threads mid-operator, so the worker runs seldom, in bursts.
+// worker can pause one of those threads mid-operator, so the worker runs seldom, in bursts (and,
+// on Linux, at a lower priority: batchWorker.ts).
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { findProgram, startThread } from '../programs';
 import type { AugmentSpec } from './augment';
