@@ -141,7 +141,9 @@ export class Training implements vscode.Disposable {
       { id: 'edit', label: '$(settings) Change epochs, batch size or learning rate…' },
     ];
     if (Object.keys(remembered).length) items.push({ id: 'reset', label: '$(discard) Train with the file\'s training block', description: 'forget the overrides' });
-    const choice = await vscode.window.showQuickPick(items, { placeHolder: 'Train Model' });
+    // ignoreFocusOut: a focus change mid-way (a notification, a click to look something up) would
+    // otherwise close the steps and drop the run without a word.
+    const choice = await vscode.window.showQuickPick(items, { placeHolder: 'Train Model', ignoreFocusOut: true });
     if (!choice) return undefined;
     let chosen = remembered;
     if (choice.id === 'reset') chosen = {};
@@ -152,6 +154,7 @@ export class Training implements vscode.Disposable {
           prompt: `${label} (empty: the file's value)`,
           value: remembered[field] === undefined ? '' : String(remembered[field]),
           validateInput: (v) => (v.trim() === '' || (Number.isFinite(Number(v)) && Number(v) > 0) ? null : 'a positive number'),
+          ignoreFocusOut: true,
         });
         if (value === undefined) return undefined;
         if (value.trim() !== '') next[field] = Number(value);
