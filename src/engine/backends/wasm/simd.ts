@@ -477,33 +477,35 @@ function buildSgdMomentum(nesterov: boolean): Fn {
 }
 
 /**
- * ReLU's gradient over `vectors` (> 0) vectors of 4 floats: dx = dy · (x > 0 ? 1 : 0), a product
- * as tfjs computes it (so −0 for a negative dy, NaN for a NaN dy, wherever x ≤ 0).
+ * An activation's gradient over `count` (> 0) vectors of 4 floats, params (x, dy, dx, count):
+ * `vector` pushes dx's vector for the current x and dy (locals holding their addresses).
  */
-function buildReluGrad(): Fn {
+function buildActivationGrad(vector: (f: Fn, x: number, dy: number) => void): Fn {
   const f = new Fn(4);
   const [X, DY, DX, COUNT] = [0, 1, 2, 3];
   const xp = f.i32(), dyp = f.i32(), dxp = f.i32();
   f.setFrom(xp, X).setFrom(dyp, DY).setFrom(dxp, DX);
   f.repeatLocal(COUNT, () => {
-    f.get(dxp).get(dyp).vLoad(0).vConstF32(1).get(xp).vLoad(0).vConstF32(0).op('f32x4.gt').op('v128.and').op('f32x4.mul').vStore(0);
+    f.get(dxp);
+    vector(f, xp, dyp);
+    f.vStore(0);
     for (const p of [xp, dyp, dxp]) f.inc(p, 16);
   });
   return f;
 }
 
-/** dx = dy · (y · (1 − y)) over `count` vectors of 4: tfjs's sigmoid gradient, its roundings included. */
-function buildSigmoidGrad(): Fn {
-  const f = new Fn(4);
-  const [Y, DY, DX, COUNT] = [0, 1, 2, 3];
-  const yp = f.i32(), dyp = f.i32(), dxp = f.i32();
-  f.setFrom(yp, Y).setFrom(dyp, DY).setFrom(dxp, DX);
-  f.repeatLocal(COUNT, () => {
-    f.get(dxp).get(dyp).vLoad(0).get(yp).vLoad(0).vConstF32(1).get(yp).vLoad(0).op('f32x4.sub').op('f32x4.mul').op('f32x4.mul').vStore(0);
-    for (const p of [yp, dyp, dxp]) f.inc(p, 16);
-  });
-  return f;
-}
+/**
+ * ReLU's gradient dx = dy · (x > 0 ? 1 : 0), a product as tfjs computes it (so −0 for a negative
+ * dy, NaN for a NaN dy, wherever x ≤ 0).
+ */
+const buildReluGrad = () => buildActivationGrad((f, x, dy) => {
+  f.get(dy).vLoad(0).vConstF32(1).get(x).vLoad(0).vConstF32(0).op('f32x4.gt').op('v128.and').op('f32x4.mul');
+});
+
+/** Sigmoid's gradient dx = dy · (y · (1 − y)), y its output: tfjs's formula, its roundings included. */
+const buildSigmoidGrad = () => buildActivationGrad((f, y, dy) => {
+  f.get(dy).vLoad(0).get(y).vLoad(0).vConstF32(1).get(y).vLoad(0).op('f32x4.sub').op('f32x4.mul').op('f32x4.mul');
+});
 
 /** The kernels for this backend, or undefined where they cannot run (then use the fallback). */
 export function simdKernels(backend: BackendWasm): {
