@@ -42,14 +42,16 @@ export interface WorkerSetup {
   port: MessagePort;
   /** [POSTED, TAKEN]: messages the worker has posted; batches the loop has taken (both ever). */
   counters: Int32Array;
+  /** Batches the worker keeps prepared and not yet taken. */
+  ahead: number;
 }
 
 /** Indices into WorkerSetup.counters. */
 export const POSTED = 0;
 export const TAKEN = 1;
 
-/** Prepare batches of `plan` until `ahead` are waiting; `takenBase` is TAKEN when the epoch begins. */
-export type ToWorker = { type: 'epoch'; id: number; plan: EpochPlan; ahead: number; takenBase: number };
+/** Prepare batches of `plan` until WorkerSetup.ahead are waiting; `takenBase` is TAKEN as the epoch begins. */
+export type ToWorker = { type: 'epoch'; id: number; plan: EpochPlan; takenBase: number };
 
 export type FromWorker =
   | ({ type: 'batch'; id: number } & ReadyBatch)
@@ -85,7 +87,8 @@ export class BatchPipeline {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const setup: WorkerSetup = {
-      images: sharedImages(split.images), labels: split.labels, count: split.count, imageShape, port: port2, counters: this.counters,
+      images: sharedImages(split.images), labels: split.labels, count: split.count, imageShape,
+      port: port2, counters: this.counters, ahead: AHEAD,
     };
     const file = findProgram(__dirname, 'batchWorker.js', 'batchWorker.ts', 'the batch worker');
     this.worker = startThread(file, { workerData: setup, transferList: [port2] });
@@ -109,7 +112,7 @@ export class BatchPipeline {
     this.epochId++;
     this.takenInEpoch = 0;
     this.ended = false;
-    const message: ToWorker = { type: 'epoch', id: this.epochId, plan, ahead: AHEAD, takenBase: Atomics.load(this.counters, TAKEN) };
+    const message: ToWorker = { type: 'epoch', id: this.epochId, plan, takenBase: Atomics.load(this.counters, TAKEN) };
     this.port.postMessage(message);
   }
 

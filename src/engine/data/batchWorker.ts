@@ -1,5 +1,5 @@
 // The thread behind BatchPipeline (batchPipeline.ts): prepares an epoch's training batches in
-// order until `ahead` are waiting, posts each with its buffers moved, not copied, then sleeps
+// order until `setup.ahead` are waiting, posts each with its buffers moved, not copied, then sleeps
 // until the loop has taken some. Started by BatchPipeline only; it reads the split's images in
 // shared memory.
 import * as os from 'node:os';
@@ -28,7 +28,6 @@ interface Epoch {
   id: number;
   batches: Iterator<Batch>;
   augment: { spec: AugmentSpec; rng: Rng } | null;
-  ahead: number;
   takenBase: number;
   posted: number;
 }
@@ -48,7 +47,7 @@ function prepare(e: Epoch): void {
   for (;;) {
     if (epoch !== e) return;
     const taken = Atomics.load(counters, TAKEN);
-    if (waiting(e, taken) >= e.ahead) {
+    if (waiting(e, taken) >= setup.ahead) {
       // Full: sleep until the loop has taken more (it notifies every few batches).
       const wait = Atomics.waitAsync(counters, TAKEN, taken);
       if (wait.async) {
@@ -84,7 +83,6 @@ setup.port.on('message', (m: ToWorker) => {
     id: m.id,
     batches: batches(split, plan.batchSize, { shuffle: true, seed: plan.seed, epoch: plan.epoch })[Symbol.iterator](),
     augment: plan.augment ? { spec: plan.augment.spec, rng: new Rng(plan.augment.seed) } : null,
-    ahead: m.ahead,
     takenBase: m.takenBase,
     posted: 0,
   };
