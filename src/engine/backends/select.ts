@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { probeTensorflow } from './tensorflow';
 import { BackendError, BACKEND_NAMES, type BackendChoice, type BackendName, type ProbeResult } from './types';
-import { probeWasm } from './wasm';
+import { probeWasm } from './wasm/probe';
 import { probeWebgpu } from './webgpu';
 
 async function probeCpu(): Promise<ProbeResult> {

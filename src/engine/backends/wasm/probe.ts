@@ -1,11 +1,11 @@
-// The `wasm` backend: @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD where the runtime has it)
-// with our training kernels registered. Its .wasm binaries ship in the package, so it works
+// The probe of the `wasm` backend (select.ts calls it): starts @tensorflow/tfjs-backend-wasm
+// (XNNPACK, SIMD where the runtime has it) with our training kernels registered (register.ts). Its .wasm binaries ship in the package, so it works
 // wherever the package is installed; it is the default on machines without a usable GPU.
-// It runs XNNPACK on every core (./wasm/threads.ts); CNN_EXPLORER_WASM_THREADS=N asks for N.
+// It runs XNNPACK on every core (threads.ts); CNN_EXPLORER_WASM_THREADS=N asks for N.
 
 import * as tf from '@tensorflow/tfjs-core';
-import { firstLine } from './tensorflow';
-import type { ProbeResult } from './types';
+import { firstLine } from '../tensorflow';
+import type { ProbeResult } from '../types';
 
 /** Threads asked for by CNN_EXPLORER_WASM_THREADS, else every core. */
 function wantedThreads(defaultThreads: number): number {
@@ -22,7 +22,7 @@ let threadsUnavailable: string | null = null;
  */
 async function startThreaded(threads: number): Promise<boolean> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const { createThreadedModule, unrefWorkers } = await import('./wasm/threads');
+  const { createThreadedModule, unrefWorkers } = await import('./threads');
   const original = tf.findBackendFactory('wasm');
   if (!original) throw new Error('@tensorflow/tfjs-backend-wasm did not register its backend');
   tf.removeBackend('wasm');
@@ -45,8 +45,8 @@ async function startThreaded(threads: number): Promise<boolean> {
 
 export async function probeWasm(): Promise<ProbeResult> {
   try {
-    const { registerWasmTrainingKernels } = await import('./wasm/register');
-    const { defaultThreads } = await import('./wasm/threads');
+    const { registerWasmTrainingKernels } = await import('./register');
+    const { defaultThreads } = await import('./threads');
     await registerWasmTrainingKernels();
     const threads = wantedThreads(defaultThreads());
     const threaded = threads > 1 && threadedFor !== threads && await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')
@@ -64,7 +64,7 @@ export async function probeWasm(): Promise<ProbeResult> {
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const n = Math.max(1, getThreadsCount());
   const why = n === 1 && threadsUnavailable ? ` (threads unavailable: ${threadsUnavailable})` : '';
-  const assembler = (await import('./wasm/simd')).simdAssemblerProblem();
+  const assembler = (await import('./simd')).simdAssemblerProblem();
   const kernels = assembler ? `, without its SIMD training kernels (wabt: ${assembler})` : '';
   return { ok: true, detail: `XNNPACK, ${simd ? 'SIMD' : 'no SIMD'}, ${n} thread${n === 1 ? '' : 's'}${why}${kernels}` };
 }
