@@ -1,4 +1,5 @@
 import type { Pair } from '../dsl/ir';
+import { plainNumber } from '../shared/format';
 import type { ReceptiveField, Shape } from './types';
 
 // The short notations analysis uses in messages and tables, in one place so that the CLI,
@@ -14,9 +15,9 @@ export function formatSize(p: Pair): string {
   return `${p[0]}×${p[1]}`;
 }
 
-/** `2`, or `2,3` when the axes differ (jumps and starts). */
+/** `2`, or `2,3` when the axes differ (strides, jumps and starts). */
 export function formatPairShort(p: Pair): string {
-  return p[0] === p[1] ? formatNumber(p[0]) : `${formatNumber(p[0])},${formatNumber(p[1])}`;
+  return p[0] === p[1] ? plainNumber(p[0]) : `${plainNumber(p[0])},${plainNumber(p[1])}`;
 }
 
 /** `5×5 /1 @2`: size, jump (`/`), start (`@`). */
@@ -24,7 +25,7 @@ export function formatField(rf: ReceptiveField | null): string {
   return rf ? `${formatSize(rf.size)} /${formatPairShort(rf.jump)} @${formatPairShort(rf.start)}` : '—';
 }
 
-/** Numbers as people write them (starts may be halves: `0.5`, `-1.5`). */
-export function formatNumber(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
+/** A point in input coordinates: `(-1.5, -1.5)`. */
+export function formatPoint(p: Pair): string {
+  return `(${plainNumber(p[0])}, ${plainNumber(p[1])})`;
 }

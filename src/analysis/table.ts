@@ -1,4 +1,5 @@
 import type { ModelIR } from '../dsl/ir';
+import { byteSize, compactCount, exactCount } from '../shared/format';
 import { formatField, formatShape } from './format';
 import type { ModelAnalysis } from './types';
 
@@ -16,8 +17,8 @@ export function formatSummaryTable(ir: ModelIR, exportName: string, analysis: Mo
       node.path,
       node.op.type,
       formatShape(a.outputShape),
-      withCommas(a.params.trainable),
-      withCommas(a.macs),
+      exactCount(a.params.trainable),
+      exactCount(a.macs),
       formatField(a.receptiveField),
     ];
   });
@@ -33,31 +34,12 @@ export function formatSummaryTable(ir: ModelIR, exportName: string, analysis: Mo
     rule,
     ...rows.map(line),
     rule,
-    `Trainable params:      ${withCommas(t.trainableParams)}`,
-    `Non-trainable params:  ${withCommas(t.nonTrainableParams)}`,
-    `Total params:          ${withCommas(t.trainableParams + t.nonTrainableParams)} (${formatBytes((t.trainableParams + t.nonTrainableParams) * 4)} as float32)`,
-    `MACs per image:        ${formatMacs(t.macs)}`,
-    `Activations per image: ${formatBytes(t.activationBytes)}`,
+    `Trainable params:      ${exactCount(t.trainableParams)}`,
+    `Non-trainable params:  ${exactCount(t.nonTrainableParams)}`,
+    `Total params:          ${exactCount(t.trainableParams + t.nonTrainableParams)} (${byteSize((t.trainableParams + t.nonTrainableParams) * 4)} as float32)`,
+    `MACs per image:        ${compactCount(t.macs)}`,
+    `Activations per image: ${byteSize(t.activationBytes)}`,
     `Output shape:          ${formatShape(t.outputShape)}`,
   ].join('\n');
 }
 
-export function withCommas(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-/** `1.81 G`, `714.19 M`, `416.52 K`; exact below a thousand. */
-export function formatMacs(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(2)} K`;
-  return String(n);
-}
-
-/** Binary units, as memory is counted: `9.77 MiB`. */
-export function formatBytes(n: number): string {
-  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
-  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(2)} MiB`;
-  if (n >= 2 ** 10) return `${(n / 2 ** 10).toFixed(2)} KiB`;
-  return `${n} B`;
-}

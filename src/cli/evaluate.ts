@@ -11,6 +11,7 @@ import { evaluateSplit } from '../engine/training/evaluate';
 import { outputKind } from '../engine/training/loss';
 import { readJson } from '../runs/files';
 import { defaultRunsDir, findRun, runPaths } from '../runs/store';
+import { decimal, exactCount, percent } from '../shared/format';
 import { parseCommandArgs, UsageError } from './args';
 
 const USAGE = 'evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend auto|tensorflow|webgpu|wasm|cpu] [--json]';
@@ -67,8 +68,7 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
     process.stdout.write(JSON.stringify(result) + '\n');
     return;
   }
-  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-  process.stdout.write(`run ${found.id}, ${which} checkpoint (epoch ${result.epoch ?? '?'}): test accuracy ${pct(result.testAccuracy)}, loss ${result.testLoss.toFixed(4)} over ${result.count} images\n`);
+  process.stdout.write(`run ${found.id}, ${which} checkpoint (epoch ${result.epoch ?? '?'}): test accuracy ${percent(result.testAccuracy)}, loss ${decimal(result.testLoss)} over ${exactCount(result.count)} images\n`);
   const width = Math.max(...result.classNames.map((c) => c.length));
-  result.classNames.forEach((c, i) => process.stdout.write(`  ${c.padEnd(width)}  ${pct(result.perClassAccuracy[i]!)}\n`));
+  result.classNames.forEach((c, i) => process.stdout.write(`  ${c.padEnd(width)}  ${percent(result.perClassAccuracy[i])}\n`));
 }

@@ -7,6 +7,7 @@ import type { TrainerMessage, TrainResult } from '../engine/trainer/protocol';
 import type { BackendPreference } from '../engine/trainer/spec';
 import { prepareRuns, startTrainer, type PrepareOptions, type TrainerHandle } from '../engine/trainer/start';
 import { parseSetArgument, parseValue, type Override } from '../engine/training/overrides';
+import { decimal, duration, percent } from '../shared/format';
 import { parseCommandArgs, UsageError } from './args';
 
 const USAGE = 'train FILE [--model EXPORT|all] [--dataset ID] [--data-dir DIR] [--epochs N] [--batch-size N] '
@@ -141,18 +142,6 @@ class StopControl {
   }
 }
 
-function pct(x: number): string {
-  return `${(x * 100).toFixed(2)}%`;
-}
-
-function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
 /** Progress for people: one updating line on a terminal, a line every ~10% of an epoch otherwise. */
 class Progress {
   private readonly tty = process.stderr.isTTY === true;
@@ -178,7 +167,7 @@ class Progress {
         const elapsed = (msg.time - this.epochStart) / 1000;
         const rate = elapsed > 0 ? (msg.step * this.batchSize) / elapsed : 0;
         const eta = msg.step > 0 ? (elapsed / msg.step) * (msg.steps - msg.step) : NaN;
-        const text = `epoch ${msg.epoch} step ${msg.step}/${msg.steps}  loss ${msg.loss.toFixed(4)}  acc ${pct(msg.accuracy)}  ${Math.round(rate)} img/s  ETA ${duration(eta)} (epoch)`;
+        const text = `epoch ${msg.epoch} step ${msg.step}/${msg.steps}  loss ${decimal(msg.loss)}  acc ${percent(msg.accuracy)}  ${Math.round(rate)} img/s  ETA ${duration(eta)} (epoch)`;
         if (this.tty) {
           process.stderr.write(`\r\x1b[K${text}`);
           this.lineOpen = true;
@@ -189,11 +178,11 @@ class Progress {
         break;
       }
       case 'epoch': {
-        const val = msg.val ? `  val loss ${msg.val.loss.toFixed(4)} acc ${pct(msg.val.accuracy)}` : '';
+        const val = msg.val ? `  val loss ${decimal(msg.val.loss)} acc ${percent(msg.val.accuracy)}` : '';
         const left = (msg.epochs - msg.epoch) * msg.seconds;
-        this.line(`epoch ${msg.epoch}/${msg.epochs}  train loss ${msg.train.loss.toFixed(4)} acc ${pct(msg.train.accuracy)}${val}`
-          + `  test loss ${msg.test.loss.toFixed(4)} acc ${pct(msg.test.accuracy)}${msg.best ? '  (best)' : ''}`
-          + `  ${Math.round(msg.imagesPerSecond)} img/s  ${msg.seconds.toFixed(1)}s${msg.epoch < msg.epochs ? `  ETA ${duration(left)}` : ''}`);
+        this.line(`epoch ${msg.epoch}/${msg.epochs}  train loss ${decimal(msg.train.loss)} acc ${percent(msg.train.accuracy)}${val}`
+          + `  test loss ${decimal(msg.test.loss)} acc ${percent(msg.test.accuracy)}${msg.best ? '  (best)' : ''}`
+          + `  ${Math.round(msg.imagesPerSecond)} img/s  ${decimal(msg.seconds, 1)}s${msg.epoch < msg.epochs ? `  ETA ${duration(left)}` : ''}`);
         break;
       }
       case 'error':
@@ -206,7 +195,7 @@ class Progress {
   summary(r: TrainResult): void {
     const where = path.relative(process.cwd(), r.runDir) || r.runDir;
     const best = r.bestEpoch !== null && r.testAccuracy !== null
-      ? `best epoch ${r.bestEpoch}: test accuracy ${pct(r.testAccuracy)} (loss ${r.testLoss!.toFixed(4)})` : 'no completed epoch';
+      ? `best epoch ${r.bestEpoch}: test accuracy ${percent(r.testAccuracy)} (loss ${decimal(r.testLoss)})` : 'no completed epoch';
     this.line(`run ${r.runId} ${r.status}: ${best}, ${r.trainImagesPerSecond ? `${Math.round(r.trainImagesPerSecond)} img/s, ` : ''}${duration(r.wallSeconds)} → ${where}`);
   }
 }

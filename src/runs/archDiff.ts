@@ -2,8 +2,11 @@
 // added, removed or changed. Layers are matched by path first (auto names such as `dense_1`
 // are stable across small edits), then the leftovers by type in order (a layer the user
 // renamed). Pure: IR + analysis in, plain data out.
-import type { IRNode, LayerOp, ModelIR, PaddingSpec } from '../dsl/ir';
+import { describeOp } from '../analysis/describe';
+import { formatSize } from '../analysis/format';
 import type { ModelAnalysis, NodeAnalysis } from '../analysis/types';
+import type { IRNode, LayerOp, ModelIR } from '../dsl/ir';
+import { exactCount } from '../shared/format';
 
 export interface AnalyzedModel {
   ir: ModelIR;
@@ -39,7 +42,7 @@ export interface LayerChange {
   /** Short description of the layer as it is in the model it exists in (the other one when changed). */
   layer: string;
   fields: FieldChange[];
-  /** One line: `dense_1: units 8 → 50`, `+ conv2d_1 (conv2d 6·5×5)`, `− dense_3 (dense 10)`. */
+  /** One line: `dense_1: units 8 → 50`, `+ conv2d_1 (conv 6 · 5×5)`, `− dense_3 (dense 10)`. */
   text: string;
 }
 
@@ -65,61 +68,11 @@ export interface ArchitectureDiff {
 /** Per run: the analysed model, or a reason it could not be had (file gone, untrusted …). */
 export type RunModel = AnalyzedModel | { error: string } | null;
 
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-const pair = (p: [number, number]) => `${p[0]}×${p[1]}`;
 const isPair = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number');
-
-/** `conv2d 6·5×5`, `conv2d 64·3×3 s2 p1`, `maxPool2d 2×2`, `dense 50`, `dropout 0.5`. */
-export function describeOp(op: LayerOp): string {
-  const extra: string[] = [];
-  const strideOf = (s: [number, number], unit: [number, number] = [1, 1]) => {
-    if (s[0] !== unit[0] || s[1] !== unit[1]) extra.push(`s${s[0] === s[1] ? s[0] : pair(s)}`);
-  };
-  const paddingOf = (p: PaddingSpec) => {
-    if (p === 'same') extra.push('same');
-    else if (Array.isArray(p) && (p[0] || p[1])) extra.push(`p${p[0] === p[1] ? p[0] : pair(p)}`);
-  };
-  const activation = (a: string | null) => { if (a) extra.push(`+${a}`); };
-  let head: string;
-  switch (op.type) {
-    case 'conv2d':
-      head = `conv2d ${op.filters}·${pair(op.kernel)}`;
-      strideOf(op.stride); paddingOf(op.padding);
-      if (op.groups !== 1) extra.push(`g${op.groups}`);
-      if (op.dilation[0] !== 1 || op.dilation[1] !== 1) extra.push(`d${pair(op.dilation)}`);
-      activation(op.activation);
-      break;
-    case 'depthwiseConv2d':
-      head = `depthwiseConv2d ×${op.multiplier}·${pair(op.kernel)}`;
-      strideOf(op.stride); paddingOf(op.padding); activation(op.activation);
-      break;
-    case 'maxPool2d':
-    case 'avgPool2d':
-      head = `${op.type} ${pair(op.kernel)}`;
-      strideOf(op.stride, op.kernel); paddingOf(op.padding);
-      break;
-    case 'adaptiveAvgPool2d':
-      head = `${op.type} ${pair(op.size)}`;
-      break;
-    case 'dense':
-      head = `dense ${op.units}`;
-      activation(op.activation);
-      break;
-    case 'dropout':
-      head = `dropout ${op.rate}`;
-      break;
-    default:
-      head = op.type;
-  }
-  return [head, ...extra].join(' ');
-}
 
 function formatField(value: unknown): string {
   if (value === null || value === undefined) return 'none';
-  if (isPair(value)) return pair(value);
+  if (isPair(value)) return formatSize(value);
   if (Array.isArray(value)) return value.join(',');
   return String(value);
 }
@@ -163,7 +116,7 @@ function changeOf(a: Side, na: IRNode, b: Side, nb: IRNode): LayerChange | null 
   if (shapeA !== shapeB && fields.length === 0) fields.push({ key: 'output', from: shapeA, to: shapeB });
   const pa = params(a, na);
   const pb = params(b, nb);
-  if (pa !== pb) fields.push({ key: 'params', from: formatCount(pa), to: formatCount(pb) });
+  if (pa !== pb) fields.push({ key: 'params', from: exactCount(pa), to: exactCount(pb) });
   const renamed = na.path !== nb.path;
   if (!fields.length && !renamed) return null;
   const name = renamed ? `${na.path} → ${nb.path}` : nb.path;

@@ -2,12 +2,11 @@
 // tests read exactly what a terminal shows.
 import * as path from 'node:path';
 import type { ArchitectureDiff } from './archDiff';
-import { formatCount } from './archDiff';
 import { EPOCH_METRICS, type Comparison } from './compare';
 import { flatten, formatConfigValue, runDefinition } from './configDiff';
 import type { RunMeta } from './meta';
 import type { RunRecord } from './types';
-import { decimal, duration, percent, points } from '../shared/format';
+import { decimal, duration, exactCount, percent, points } from '../shared/format';
 import type { EpochRecord } from '../engine/trainer/protocol';
 
 /** Columns padded to their widest cell; `right` columns (numbers) are right-aligned. */
@@ -124,14 +123,14 @@ export function formatArchitecture(a: ArchitectureDiff, runCount: number): strin
   const out: string[] = [];
   const runs = (idx: number[]) => idx.map((i) => `#${i + 1}`).join(',');
   out.push(table(['  runs', 'model', 'params', 'MACs', 'layers'], a.models.map((m) => [
-    `  ${runs(m.runs)}`, m.name, formatCount(m.trainableParams + m.nonTrainableParams), formatCount(m.macs), String(m.layers),
+    `  ${runs(m.runs)}`, m.name, exactCount(m.trainableParams + m.nonTrainableParams), exactCount(m.macs), String(m.layers),
   ]), new Set([2, 3, 4])));
   a.unavailable.forEach((why, k) => { if (why && k < runCount) out.push(`  #${k + 1}: ${why}`); });
   if (a.models.length === 1 && !a.unavailable.some(Boolean)) out.push('  every run trained the same architecture');
   for (const p of a.pairs) {
     const from = a.models[p.from]!;
     const to = a.models[p.to]!;
-    out.push('', `  ${from.name} (${runs(from.runs)}) → ${to.name} (${runs(to.runs)}): params ${formatCount(p.trainableParams[0])} → ${formatCount(p.trainableParams[1])}, MACs ${formatCount(p.macs[0])} → ${formatCount(p.macs[1])}`);
+    out.push('', `  ${from.name} (${runs(from.runs)}) → ${to.name} (${runs(to.runs)}): params ${exactCount(p.trainableParams[0])} → ${exactCount(p.trainableParams[1])}, MACs ${exactCount(p.macs[0])} → ${exactCount(p.macs[1])}`);
     for (const c of p.changes) out.push(`    ${c.text}`);
     if (!p.changes.length) out.push('    (same layers)');
   }

@@ -151,7 +151,7 @@ test('the architecture diff: parameters, MACs, and the layers added, removed and
   const models = await p.page.$$eval('table.arch-models tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
   assert.deepEqual(models, [['#1#3', 'MLP', '6,442', '6,416', '7', '10'], ['#2#4', 'CNN', '6,422', '149,300', '11', '10']]);
   const changes = await p.page.$$eval('ul.layer-changes li', (lis) => lis.map((li) => [li.getAttribute('data-kind'), li.querySelector('code')!.textContent]));
-  assert.deepEqual(changes.slice(0, 2), [['added', 'conv2d_1 (conv2d 6·5×5)'], ['changed', 'relu_1: output 8 → 24×24×6']]);
+  assert.deepEqual(changes.slice(0, 2), [['added', 'conv2d_1 (conv 6 · 5×5)'], ['changed', 'relu_1: output 8 → 24×24×6']]);
   assert.ok(changes.some(([k, t]) => k === 'removed' && t === 'dense_3 (dense 10)'));
   assert.ok(changes.some(([k, t]) => k === 'changed' && t === 'dense_1: units 8 → 50, params 6,280 → 4,850'));
   assert.equal(changes.length, comparison.architectureDiff!.pairs[0]!.changes.length);

@@ -3,10 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
+import { describeOp } from '../../src/analysis/describe';
 import { analyzeModel } from '../../src/analysis/index';
 import type { EpochRecord } from '../../src/engine/trainer/protocol';
 import { loadModelFile } from '../../src/loader/index';
-import { diffArchitectures, diffLayers, describeOp } from '../../src/runs/archDiff';
+import { diffArchitectures, diffLayers } from '../../src/runs/archDiff';
 import { compareRuns, comparisonContract } from '../../src/runs/compare';
 import { diffConfigs, flatten } from '../../src/runs/configDiff';
 import { loadRuns } from '../../src/runs/lookup';
@@ -121,13 +122,13 @@ test('architecture diff of the seed\'s MLP and CNN: params, MACs, and the layers
   ]);
   assert.equal(a.pairs.length, 1);
   assert.deepEqual(a.pairs[0]!.changes.map((c) => c.text), [
-    '+ conv2d_1 (conv2d 6·5×5)',
+    '+ conv2d_1 (conv 6 · 5×5)',
     'relu_1: output 8 → 24×24×6',
-    '+ maxPool2d_1 (maxPool2d 2×2)',
-    '+ conv2d_2 (conv2d 6·5×5)',
+    '+ maxPool2d_1 (maxpool · 2×2)',
+    '+ conv2d_2 (conv 6 · 5×5)',
     'relu_2: output 8 → 8×8×6',
     '− dense_3 (dense 10)',
-    '+ maxPool2d_2 (maxPool2d 2×2)',
+    '+ maxPool2d_2 (maxpool · 2×2)',
     'flatten_1: output 784 → 96',
     'dense_1: units 8 → 50, params 6,280 → 4,850',
     '+ relu_3 (relu)',
@@ -151,10 +152,10 @@ export const b = model('B', [28, 28, 1], [conv2d(16, 3, { stride: 2, name: 'stem
     'relu_1: output 26×26×8 → 13×13×16',
     'maxPool2d_1: output 13×13×8 → 6×6×16',
     'flatten_1: output 1352 → 576',
-    '+ dropout_1 (dropout 0.5)',
+    '+ dropout_1 (dropout · 0.5)',
     'dense_1: params 13,530 → 5,770',
   ]);
-  assert.equal(describeOp(m('b').ir.nodes[0]!.op), 'conv2d 16·3×3 s2');
+  assert.equal(describeOp(m('b').ir.nodes[0]!.op), 'conv 16 · 3×3 · s2');
   const unavailable = diffArchitectures([m('a'), { error: 'cannot rebuild' }, null]);
   assert.deepEqual(unavailable.runModel, [0, null, null]);
   assert.deepEqual(unavailable.unavailable, [null, 'cannot rebuild', 'the model was not loaded']);

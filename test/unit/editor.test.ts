@@ -45,14 +45,14 @@ describe('editor: LeNet-5 (examples/lenet.cnn.ts)', async () => {
   it('hovering the first conv2d shows its shapes, arithmetic, parameters, MACs and field', () => {
     // Line 8: `  conv2d(6, 5, { padding: 2 }), sigmoid(),`
     assert.equal(hoverAt(lenet, file, { line: 8, column: 4 }), [
-      '**conv2d** `conv2d_1`',
+      '**conv 6 · 5×5 · p2** `conv2d_1`',
       '',
       '`28×28×1 → 28×28×6`',
       '',
       'output size: `h: ⌊(28 − 5 + 2·2)/1⌋ + 1 = 28` · `w: ⌊(28 − 5 + 2·2)/1⌋ + 1 = 28`  ',
       'parameters: 156 trainable, 0 non-trainable  ',
       'MACs: 117,600  ',
-      'receptive field: 5×5, jump 1×1, start (0, 0)',
+      'receptive field: 5×5 · jump 1 · centre (0, 0)',
     ].join('\n'));
   });
 
@@ -74,7 +74,7 @@ describe('editor: LeNet-5 (examples/lenet.cnn.ts)', async () => {
   });
 
   it('the hover says stale when the file no longer evaluates', () => {
-    assert.match(hoverAt(lenet, file, { line: 8, column: 4 }, true)!, /^\*\*conv2d\*\* `conv2d_1` \*\(stale: the file no longer evaluates\)\*/);
+    assert.match(hoverAt(lenet, file, { line: 8, column: 4 }, true)!, /^\*\*conv 6 · 5×5 · p2\*\* `conv2d_1` \*\(stale: the file no longer evaluates\)\*/);
   });
 
   it('ends each layer call with its output shape', () => {
@@ -102,15 +102,15 @@ describe('editor: ResNet-18, built in a helper module (examples/lib/resnet.ts)',
     const rows = md.split('\n').filter((l) => l.startsWith('| `'));
     assert.match(md, /^\*\*conv2d\*\* · 20 instances of this call\n/);
     assert.equal(rows.length, MAX_ROWS);
-    assert.equal(rows[0], '| `stem/conv2d_1` | 224×224×3 → 112×112×64 | 9,408 | 118 M | 7×7 |');
-    assert.equal(rows[5], '| `layer2/layer2.0/conv2d_6` | 56×56×64 → 28×28×128 | 73,728 | 57.8 M | 51×51 |');
+    assert.equal(rows[0], '| `stem/conv2d_1` | 224×224×3 → 112×112×64 | 9,408 | 118.01 M | 7×7 |');
+    assert.equal(rows[5], '| `layer2/layer2.0/conv2d_6` | 56×56×64 → 28×28×128 | 73,728 | 57.80 M | 51×51 |');
     assert.match(md, /\n\n… and 12 more$/);
   });
 
   it('hovering block( shows the group', () => {
     // Line 67: `    block('stem', imagenet`
     assert.equal(hoverAt(resnet, lib, { line: 67, column: 6 }),
-      '**block** `stem`\n\n`224×224×3 → 56×56×64`\n\n4 layers  \nparameters: 9,664  \nMACs: 118,013,952 (118 M)');
+      '**block** `stem`\n\n`224×224×3 → 56×56×64`\n\n4 layers  \nparameters: 9,664  \nMACs: 118,013,952 (118.01 M)');
   });
 
   it('labels shared calls with their shapes, or a count', () => {
@@ -128,7 +128,7 @@ describe('editor: ResNet-18, built in a helper module (examples/lib/resnet.ts)',
     const target = exportTargetAt(resnet, file, exports, { line: 3, column: 5 })!;
     const md = hoverMarkdown(target, { stale: false });
     assert.match(md, /^\*\*ResNet-18\*\* · `export default`/);
-    assert.match(md, /parameters: 11,689,512 \(11.7 M\) trainable, 9,600 non-trainable/);
+    assert.match(md, /parameters: 11,689,512 \(11.69 M\) trainable, 9,600 non-trainable/);
   });
 });
 
@@ -184,7 +184,7 @@ describe('editor: problems', () => {
     ]);
     // The hover of the failing call repeats the error; its output is unknown.
     const md = hoverAt(results, file, { line: 4, column: 4 })!;
-    assert.match(md, /^\*\*dense\*\* `dense_1`\n\n`28×28×16 → \?`/);
+    assert.match(md, /^\*\*dense 10\*\* `dense_1`\n\n`28×28×16 → \?`/);
     assert.match(md, /✖ dense_1: input is 28×28×16 but dense needs a flat input/);
     assert.equal(inlayLabels(results, file, false).at(-1)!.label, '→ ?');
   });

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { analyzeModel } from '../../src/analysis/index';
 import { buildSummary } from '../../src/analysis/summary';
-import { formatBytes, formatMacs } from '../../src/analysis/table';
+import { byteSize, compactCount } from '../../src/shared/format';
 import { runSummary } from '../../src/cli/summary';
 import { LocatedError } from '../../src/dsl/errors';
 import { loadModelFile, selectModel } from '../../src/loader/index';
@@ -137,8 +137,8 @@ test('buildSummary agrees with the analysis for a large example (ResNet-50)', as
 });
 
 test('units: MACs in K/M/G, bytes in binary units', () => {
-  assert.deepEqual([formatMacs(999), formatMacs(4089184256), formatMacs(714188480)], ['999', '4.09 G', '714.19 M']);
-  assert.deepEqual([formatBytes(512), formatBytes(1536), formatBytes(32925696)], ['512 B', '1.50 KiB', '31.40 MiB']);
+  assert.deepEqual([compactCount(999), compactCount(4089184256), compactCount(714188480)], ['999', '4.09 G', '714.19 M']);
+  assert.deepEqual([byteSize(512), byteSize(1536), byteSize(32925696)], ['512 B', '1.50 KiB', '31.40 MiB']);
 });
 
 test('the real CLI entry exits 1 on a model with errors and 0 on a good one', async () => {

@@ -1,8 +1,8 @@
+import { compactCount, exactCount } from '../../src/shared/format';
 import type { ExtensionToGraph, GraphToExtension } from '../../src/shared/messages';
 import type { VsCodeApi } from '../shared/vscodeApi';
 import { Banner } from './banner';
 import { rasterise, standaloneSvg } from './exportImage';
-import { formatCount, formatExact } from './format';
 import { allChoices, resolveCollapsed } from './groups';
 import { layoutGraph, type GraphLayout, type TextMeasure } from './layout';
 import { groupOutputs, indexModel, type ModelIndex } from './modelIndex';
@@ -136,7 +136,7 @@ export class GraphView {
     this.svg.classList.remove('hidden');
     this.index = indexModel(message.graph);
     const { totals } = message.graph.analysis;
-    this.toolbar.setTotals(`${formatExact(totals.trainableParams)} params · ${formatCount(totals.macs)} MACs`);
+    this.toolbar.setTotals(`${exactCount(totals.trainableParams)} params · ${compactCount(totals.macs)} MACs`);
     this.receptiveField.setInputShape(message.graph.model.inputShape);
     this.rebuild();
     if (this.state.query) this.search(this.state.query);

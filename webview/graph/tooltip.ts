@@ -1,6 +1,7 @@
-import type { ReceptiveField } from '../../src/analysis/types';
+import { describeOp, describeReceptiveField } from '../../src/analysis/describe';
+import { formatShape } from '../../src/analysis/format';
 import { INPUT_ID } from '../../src/dsl/ir';
-import { describeOp, formatCount, formatExact, formatShape } from './format';
+import { exactCount, exactCountWithCompact } from '../../src/shared/format';
 import { groupInputs, groupOutputs, shapeOf, type ModelIndex } from './modelIndex';
 import type { ViewNode } from './viewGraph';
 
@@ -24,19 +25,9 @@ function row(table: HTMLElement, name: string, value: string | string[], cls = '
   table.append(tr);
 }
 
-export function formatReceptiveField(rf: ReceptiveField | null): string {
-  if (!rf) return '— (flat or unknown)';
-  const pair = (p: [number, number]) => (p[0] === p[1] ? `${p[0]}` : `${p[0]}×${p[1]}`);
-  return `${rf.size[0]}×${rf.size[1]} · jump ${pair(rf.jump)} · centre (${rf.start[0]}, ${rf.start[1]})`;
-}
-
 function params(trainable: number, nonTrainable: number): string {
-  const t = `${formatExact(trainable)} trainable`;
-  return nonTrainable > 0 ? `${t} + ${formatExact(nonTrainable)} fixed` : t;
-}
-
-function macs(n: number): string {
-  return n >= 10_000 ? `${formatExact(n)} (${formatCount(n)})` : formatExact(n);
+  const t = `${exactCount(trainable)} trainable`;
+  return nonTrainable > 0 ? `${t} + ${exactCount(nonTrainable)} fixed` : t;
 }
 
 export function tooltipContent(index: ModelIndex, item: ViewNode): HTMLElement {
@@ -63,9 +54,9 @@ export function tooltipContent(index: ModelIndex, item: ViewNode): HTMLElement {
       total += a?.macs ?? 0;
     }
     row(table, 'params', params(trainable, fixed));
-    row(table, 'MACs', macs(total));
+    row(table, 'MACs', exactCountWithCompact(total));
     const last = outputs.at(-1);
-    row(table, 'receptive field', formatReceptiveField(last ? index.analysis.get(last.id)?.receptiveField ?? null : null));
+    row(table, 'receptive field', describeReceptiveField(last ? index.analysis.get(last.id)?.receptiveField ?? null : null));
     card.append(table);
     appendDiagnostics(card, index, members.map((m) => m.id));
     return card;
@@ -81,8 +72,8 @@ export function tooltipContent(index: ModelIndex, item: ViewNode): HTMLElement {
   if (a && a.formula.length > 0) row(table, 'size', a.formula, 'tt-formula');
   if (a) {
     row(table, 'params', params(a.params.trainable, a.params.nonTrainable));
-    row(table, 'MACs', macs(a.macs));
-    row(table, 'receptive field', formatReceptiveField(a.receptiveField));
+    row(table, 'MACs', exactCountWithCompact(a.macs));
+    row(table, 'receptive field', describeReceptiveField(a.receptiveField));
   }
   card.append(table);
   appendDiagnostics(card, index, [item.id]);

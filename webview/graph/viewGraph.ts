@@ -1,7 +1,9 @@
+import { describeOp } from '../../src/analysis/describe';
+import { formatShape } from '../../src/analysis/format';
 import { INPUT_ID } from '../../src/dsl/ir';
-import { describeOp, formatShape, opCategory, type OpCategory } from './format';
 import { hidingGroup } from './groups';
 import { groupOutputs, severityOf, shapeOf, type ModelIndex } from './modelIndex';
+import { opCategory, type OpCategory } from './opCategory';
 
 // The graph as drawn: the model's layers with collapsed groups folded into single nodes,
 // expanded groups as clusters, and one edge per producer → consumer pair that stays visible.

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { readMeta } from '../../runs/meta';
 import { listRuns } from '../../runs/store';
+import { percent } from '../../shared/format';
 
 // "CNN: Compare Runs": a multi-select quick pick of the workspace's runs, newest first, each
 // with what it trained, on what, how far and how well.
@@ -14,7 +15,7 @@ export async function pickRuns(runsDir: string, exclude: readonly string[] = [],
     .filter((r) => r.record && !exclude.includes(r.id))
     .map(({ id, dir, record: r }) => {
       const meta = readMeta(dir);
-      const acc = r!.best ? `${(r!.best.test.accuracy * 100).toFixed(2)}%` : '—';
+      const acc = percent(r!.best?.test.accuracy);
       const data = (typeof r!.config.dataset === 'string' ? r!.config.dataset : r!.config.dataset.folder) + (r!.config.permutePixels !== null ? ' (permuted)' : '');
       return {
         id,

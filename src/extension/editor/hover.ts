@@ -1,5 +1,7 @@
+import { describeOp, describeReceptiveField } from '../../analysis/describe';
+import { formatShape, formatSize } from '../../analysis/format';
 import type { Diagnostic } from '../../analysis/types';
-import { formatBytes, formatCell, formatCount, formatPair, formatShape } from './format';
+import { byteSize, exactCountWithCompact, exactOrCompactCount } from '../../shared/format';
 import type { GroupInstance, ModelResult, NodeInstance, Target } from './lookup';
 
 // The Markdown of a hover over a call in a model file. Pure: the VS Code provider only wraps it.
@@ -64,31 +66,28 @@ function nodeDetails(i: NodeInstance): string[] {
   if (!a) return ['(no analysis for this layer)'];
   const lines: string[] = [];
   if (a.formula.length > 0) lines.push(`output size: ${a.formula.map(code).join(' · ')}`);
-  lines.push(`parameters: ${formatCount(a.params.trainable)} trainable, ${formatCount(a.params.nonTrainable)} non-trainable`);
-  lines.push(`MACs: ${formatCount(a.macs)}`);
-  const rf = a.receptiveField;
-  lines.push(rf
-    ? `receptive field: ${formatPair(rf.size)}, jump ${formatPair(rf.jump)}, start ${formatPair(rf.start, true)}`
-    : 'receptive field: — (flat output)');
+  lines.push(`parameters: ${exactCountWithCompact(a.params.trainable)} trainable, ${exactCountWithCompact(a.params.nonTrainable)} non-trainable`);
+  lines.push(`MACs: ${exactCountWithCompact(a.macs)}`);
+  lines.push(`receptive field: ${describeReceptiveField(a.receptiveField)}`);
   return lines;
 }
 
 function nodesMarkdown(instances: NodeInstance[], opts: HoverOptions): string {
   const first = instances[0]!;
-  const types = [...new Set(instances.map((i) => i.node.op.type))].join(', ');
   const stale = opts.stale ? STALE : '';
   const many = spansModels(instances);
   const blocks: string[] = [];
   if (instances.length === 1) {
-    blocks.push(`**${types}** ${code(instancePath(first, first.node.path, many))}${stale}`);
+    blocks.push(`**${describeOp(first.node.op)}** ${code(instancePath(first, first.node.path, many))}${stale}`);
     blocks.push(code(shapes(first)));
     blocks.push(nodeDetails(first).join('  \n'));
   } else {
+    const types = [...new Set(instances.map((i) => i.node.op.type))].join(', ');
     blocks.push(`**${types}** · ${instances.length} instances of this call${stale}`);
     const rows = instances.slice(0, MAX_ROWS).map((i) => {
       const a = i.analysis;
-      const rf = a?.receptiveField ? formatPair(a.receptiveField.size) : '—';
-      return `| ${cell(code(instancePath(i, i.node.path, many)))} | ${cell(shapes(i))} | ${a ? formatCell(a.params.trainable + a.params.nonTrainable) : '?'} | ${a ? formatCell(a.macs) : '?'} | ${rf} |`;
+      const rf = a?.receptiveField ? formatSize(a.receptiveField.size) : '—';
+      return `| ${cell(code(instancePath(i, i.node.path, many)))} | ${cell(shapes(i))} | ${a ? exactOrCompactCount(a.params.trainable + a.params.nonTrainable) : '?'} | ${a ? exactOrCompactCount(a.macs) : '?'} | ${rf} |`;
     });
     blocks.push(['| path | input → output | params | MACs | receptive field |', '|:--|:--|--:|--:|:--|', ...rows].join('\n'));
     blocks.push(...more(instances.length));
@@ -119,12 +118,12 @@ function groupsMarkdown(instances: GroupInstance[], opts: HoverOptions): string 
     return [
       `**${first.group.kind}** ${code(instancePath(first, first.path, many))}${stale}`,
       code(s.shapes),
-      [`${plural(s.layers, 'layer')}`, `parameters: ${formatCount(s.params)}`, `MACs: ${formatCount(s.macs)}`].join('  \n'),
+      [`${plural(s.layers, 'layer')}`, `parameters: ${exactCountWithCompact(s.params)}`, `MACs: ${exactCountWithCompact(s.macs)}`].join('  \n'),
     ].join('\n\n');
   }
   const rows = instances.slice(0, MAX_ROWS).map((g) => {
     const s = groupSummary(g);
-    return `| ${cell(code(instancePath(g, g.path, many)))} | ${cell(s.shapes)} | ${s.layers} | ${formatCell(s.params)} | ${formatCell(s.macs)} |`;
+    return `| ${cell(code(instancePath(g, g.path, many)))} | ${cell(s.shapes)} | ${s.layers} | ${exactOrCompactCount(s.params)} | ${exactOrCompactCount(s.macs)} |`;
   });
   return [
     `**${first.group.kind}** · ${instances.length} instances of this call${stale}`,
@@ -140,9 +139,9 @@ function modelMarkdown(result: ModelResult, opts: HoverOptions): string {
   const warnings = analysis.diagnostics.length - errors;
   const lines = [
     `${formatShape(model.inputShape)} → ${formatShape(t.outputShape)} · ${plural(model.nodes.length, 'layer')}`,
-    `parameters: ${formatCount(t.trainableParams)} trainable, ${formatCount(t.nonTrainableParams)} non-trainable`,
-    `MACs: ${formatCount(t.macs)}`,
-    `activations: ${formatBytes(t.activationBytes)} per image`,
+    `parameters: ${exactCountWithCompact(t.trainableParams)} trainable, ${exactCountWithCompact(t.nonTrainableParams)} non-trainable`,
+    `MACs: ${exactCountWithCompact(t.macs)}`,
+    `activations: ${byteSize(t.activationBytes)} per image`,
   ];
   if (errors + warnings > 0) lines.push(`problems: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
   const exportLabel = result.exportName === 'default' ? 'export default' : `export ${result.exportName}`;

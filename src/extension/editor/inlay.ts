@@ -1,4 +1,4 @@
-import { formatShape } from './format';
+import { formatShape } from '../../analysis/format';
 import { nodeInstance, rangeKey, sameFile, type ModelResult, type NodeInstance, type Position } from './lookup';
 
 // The output shape after each layer call (`conv2d(6, 5) → 28×28×6`). Pure: a list of labels at

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listRuns } from '../../runs/store';
 import { datasetLabel } from '../../runs/text';
-import { percent } from '../../shared/format';
+import { decimal, exactCount, percent } from '../../shared/format';
 import { workspaceRunsDir } from '../compare/runsDir';
 
 // Evaluate Run: re-evaluates a run's best checkpoint on its test set with the CLI's `evaluate`
@@ -45,6 +45,6 @@ export function registerEvaluateRun(context: vscode.ExtensionContext): void {
     const result = JSON.parse(output.stdout.trim().split('\n').pop()!) as EvaluateResult;
     void vscode.window.showInformationMessage(
       `${result.runId}, best checkpoint (epoch ${result.epoch}): test accuracy ${percent(result.testAccuracy)}, ` +
-      `loss ${result.testLoss.toFixed(4)} on ${result.count.toLocaleString('en-US')} images.`);
+      `loss ${decimal(result.testLoss)} on ${exactCount(result.count)} images.`);
   }));
 }

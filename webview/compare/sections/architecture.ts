@@ -1,7 +1,7 @@
 import type { Comparison } from '../../../src/runs/compare';
 import type { CompareArchitectureState } from '../../../src/shared/messages';
 import { el } from '../dom';
-import { count } from '../format';
+import { exactCount } from '../format';
 import { runClass, runTag } from '../runs';
 
 // The architecture diff: each distinct network with its parameters and MACs (and which runs
@@ -26,8 +26,8 @@ export function architectureSection(c: Comparison, state: CompareArchitectureSta
     el('thead', {}, el('tr', {}, ...['runs', 'model', 'params', 'MACs / image', 'layers', 'output'].map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, ...a.models.map((m, i) => el('tr', { 'data-model': i },
       el('td', {}, runChips(m.runs)), el('td', {}, m.name),
-      el('td', { class: 'num' }, count(m.trainableParams + m.nonTrainableParams)),
-      el('td', { class: 'num' }, count(m.macs)), el('td', { class: 'num' }, String(m.layers)),
+      el('td', { class: 'num' }, exactCount(m.trainableParams + m.nonTrainableParams)),
+      el('td', { class: 'num' }, exactCount(m.macs)), el('td', { class: 'num' }, String(m.layers)),
       el('td', {}, m.outputShape?.join('×') ?? '?'))))));
   a.unavailable.forEach((why, k) => {
     if (why) section.append(el('p', { class: 'warning' }, `${runTag(k)}: ${why}`));
@@ -40,8 +40,8 @@ export function architectureSection(c: Comparison, state: CompareArchitectureSta
     section.append(el('div', { class: 'arch-pair', 'data-from': p.from, 'data-to': p.to },
       el('h3', {}, `${from.name} → ${to.name}`),
       el('p', { class: 'arch-totals' },
-        `params ${count(p.trainableParams[0])} → ${count(p.trainableParams[1])} (${dp >= 0 ? '+' : '−'}${count(Math.abs(dp))}), `
-        + `MACs ${count(p.macs[0])} → ${count(p.macs[1])}`),
+        `params ${exactCount(p.trainableParams[0])} → ${exactCount(p.trainableParams[1])} (${dp >= 0 ? '+' : '−'}${exactCount(Math.abs(dp))}), `
+        + `MACs ${exactCount(p.macs[0])} → ${exactCount(p.macs[1])}`),
       p.changes.length
         ? el('ul', { class: 'layer-changes' }, ...p.changes.map((ch) => el('li', { class: `change ${ch.kind}`, 'data-kind': ch.kind },
           el('span', { class: 'sign', 'aria-label': ch.kind }, SIGN[ch.kind] ?? ''), ' ',
