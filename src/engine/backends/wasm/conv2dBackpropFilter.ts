@@ -1,5 +1,5 @@
 // Conv2DBackpropFilter for the wasm backend, which ships none. A single input channel with
-// stride 1 (a first layer on grey images) runs a generated SIMD kernel (simd.ts): measured
+// stride 1 (a first layer on grey images) runs a generated SIMD kernel (below): measured
 // 2.3 → 0.9 ms on the small CNN's first layer at batch 64, where XNNPACK's convolution has only
 // 5×5 outputs of 6 channels to split its work over. Otherwise two routes, both on XNNPACK:
 // - stride 1: the gradient is itself a convolution, of x with batch and channels swapped
@@ -16,8 +16,77 @@ import {
 import { alloc, f32, free, releaseView, view, type BackendWasm } from './heap';
 import { geometry, im2colT, imagesPerChunk, padImages, type ConvGeometry } from './im2col';
 import { matmul } from './matmul';
-import { addressOf, MAX_FILTER_GRAD_C1_UNROLL, simdKernels } from './simd';
+import { addressOf, simdKernel, WatFunction } from './simdAssembler';
 import { conv2d, transpose } from './xnn';
+
+/** Geometry of the single-input-channel, stride-1 filter gradient (see filterGradC1). */
+interface FilterGradC1 {
+  N: number; OH: number; OW: number; CO: number; KH: number; KW: number;
+  /** OW rounded up to a multiple of 4. */
+  OWp: number;
+  /** Row length and image size (floats) of the zero-padded input the kernel reads. */
+  rowStride: number; imageStride: number;
+}
+
+/** Unrolled multiply-adds per output row: past this the code grows too big to pay. */
+const MAX_FILTER_GRAD_C1_UNROLL = 96;
+
+/**
+ * dW[kh, kw, co] (as 4 partial sums per tap and channel, at acc) for a C = 1, stride-1
+ * convolution: x is the input padded so that every tap reads inside it ([N, ·, rowStride]),
+ * dy is [N, OH, OW, CO], t is scratch for one image's dy transposed to [OH, CO, OWp] whose
+ * columns OW..OWp must be zero on entry. Per image and tap, each output channel's accumulator
+ * stays in a register over the image's rows: x's row segment (OWp wide) times dyᵀ's row.
+ */
+function buildFilterGradC1(g: FilterGradC1): WatFunction {
+  const { N, OH, OW, CO, KH, KW, OWp, rowStride, imageStride } = g;
+  const V = OWp / 4;
+  const f = new WatFunction(4);
+  const [X, DY, ACC, T] = [0, 1, 2, 3];
+  const xImg = f.i32(), dyp = f.i32(), tp = f.i32(), ap = f.i32(), xTap = f.i32(), xr = f.i32(), tr = f.i32(), xRowTap = f.i32();
+  const acc = Array.from({ length: CO }, () => f.v128());
+  const xv = Array.from({ length: V }, () => f.v128());
+  // Zero the accumulators.
+  f.setFrom(ap, ACC);
+  f.repeat(KH * KW * CO, () => { f.get(ap).vConstF32(0).vStore(0).inc(ap, 16); });
+  f.setFrom(xImg, X).setFrom(dyp, DY);
+  f.repeat(N, () => {
+    // dy of this image, transposed: t[oh][co][ow] = dy[oh][ow][co].
+    f.setFrom(tr, T);
+    f.repeat(OH, () => {
+      f.setFrom(tp, tr);
+      f.repeat(OW, () => {
+        for (let co = 0; co < CO; co++) f.get(tp).get(dyp).f32Load(co * 4).f32Store(co * OWp * 4);
+        f.inc(tp, 4).inc(dyp, CO * 4);
+      });
+      f.inc(tr, CO * OWp * 4);
+    });
+    f.setFrom(ap, ACC).setFrom(xTap, xImg);
+    f.repeat(KH, () => {
+      f.setFrom(xRowTap, xTap);
+      f.repeat(KW, () => {
+        for (let co = 0; co < CO; co++) f.get(ap).vLoad(co * 16).set(acc[co]!);
+        f.setFrom(xr, xRowTap).setFrom(tr, T);
+        f.repeat(OH, () => {
+          for (let j = 0; j < V; j++) f.get(xr).vLoad(j * 16).set(xv[j]!);
+          for (let co = 0; co < CO; co++) {
+            f.get(acc[co]!);
+            for (let j = 0; j < V; j++) f.get(xv[j]!).get(tr).vLoad((co * OWp + j * 4) * 4).op('f32x4.mul').op('f32x4.add');
+            f.set(acc[co]!);
+          }
+          f.inc(xr, rowStride * 4).inc(tr, CO * OWp * 4);
+        });
+        for (let co = 0; co < CO; co++) f.get(ap).get(acc[co]!).vStore(co * 16);
+        f.inc(ap, CO * 16).inc(xRowTap, 4);
+      });
+      f.inc(xTap, rowStride * 4);
+    });
+    f.inc(xImg, imageStride * 4);
+  });
+  return f;
+}
+
+const simdFilterGradC1 = simdKernel('filterGradC1', buildFilterGradC1);
 
 function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: BackendWasm; attrs: Conv2DBackpropFilterAttrs }): TensorInfo {
   const { inputs: { x, dy }, backend, attrs } = args;
@@ -70,17 +139,17 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
 
 /**
  * One input channel, stride 1 (a network's first layer on grey images): a generated SIMD
- * kernel (simd.ts) over the input zero-padded to the taps' reach, copied only when the input
+ * kernel (filterGradC1) over the input zero-padded to the taps' reach, copied only when the input
  * itself does not have that layout. Undefined when the kernel cannot run or would be too big.
  */
 function singleChannel(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, g: ConvGeometry, filterShape: number[]): TensorInfo | undefined {
   const { batch: N, H, W, OH, OW, CO, KH, KW, pt, pl } = g;
   const OWp = Math.ceil(OW / 4) * 4;
   if ((OWp / 4) * CO > MAX_FILTER_GRAD_C1_UNROLL) return undefined;
-  const simd = simdKernels(backend);
-  if (!simd) return undefined;
   const Hp = OH + KH - 1;
   const Wp = OWp + KW - 1;
+  const simd = simdFilterGradC1(backend, { N, OH, OW, CO, KH, KW, OWp, rowStride: Wp, imageStride: Hp * Wp });
+  if (!simd) return undefined;
   const direct = pt === 0 && pl === 0 && H === Hp && W === Wp;
   const accFloats = KH * KW * CO * 4;
   const tFloats = OH * CO * OWp;
@@ -95,8 +164,7 @@ function singleChannel(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, g: C
       padImages(f32(backend, x), s.subarray(accFloats + tFloats), { N, H, W, Hp, Wp, pt, pl });
       xAddr = base + (accFloats + tFloats) * 4;
     }
-    simd.filterGradC1({ N, OH, OW, CO, KH, KW, OWp, rowStride: Wp, imageStride: Hp * Wp })(
-      xAddr, addressOf(backend, dy.dataId), base, base + accFloats * 4);
+    simd(xAddr, addressOf(backend, dy.dataId), base, base + accFloats * 4);
     const acc = f32(backend, scratch);
     const dw = f32(backend, out);
     for (let i = 0, a = 0; i < dw.length; i++, a += 4) dw[i] = acc[a]! + acc[a + 1]! + acc[a + 2]! + acc[a + 3]!;

@@ -1,12 +1,41 @@
 // The fused SGD-with-momentum update (kernelNames.ts) for the wasm backend: one SIMD pass per
-// variable (simd.ts) instead of tfjs's four element-wise kernels, each a dispatch through the
+// variable (below) instead of tfjs's four element-wise kernels, each a dispatch through the
 // engine and XNNPACK (measured on the small CNN's 8 variables, one thread: the optimizer's step
 // 0.45–0.5 → 0.13–0.17 ms of a ~6 ms training step).
 
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { SGD_MOMENTUM_KERNEL } from '../kernelNames';
 import { alloc, f32, type BackendWasm } from './heap';
-import { addressOf, float32Bits, simdKernels } from './simd';
+import { addressOf, float32Bits, simdKernel, WatFunction } from './simdAssembler';
+
+/**
+ * SGD with momentum (tfjs's MomentumOptimizer, operation for operation in float32) over
+ * `vectors` (> 0) vectors of 4 floats: acc' = m·acc + g, then value' = c·acc' + value, or with
+ * Nesterov value' = c·(g + acc'·m) + value, where c = −lr. c and m come as float32 bit patterns.
+ */
+function buildSgdMomentum(nesterov: boolean): WatFunction {
+  const f = new WatFunction(8);
+  const [VALUE, ACC, GRAD, OUT_VALUE, OUT_ACC, C_BITS, M_BITS, COUNT] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const vp = f.i32(), ap = f.i32(), gp = f.i32(), ovp = f.i32(), oap = f.i32();
+  const c = f.v128(), m = f.v128(), na = f.v128(), g = f.v128();
+  const splatBits = (local: number, into: number) => f.get(local).op('f32.reinterpret_i32').op('f32x4.splat').set(into);
+  splatBits(C_BITS, c);
+  splatBits(M_BITS, m);
+  f.setFrom(vp, VALUE).setFrom(ap, ACC).setFrom(gp, GRAD).setFrom(ovp, OUT_VALUE).setFrom(oap, OUT_ACC);
+  f.repeatLocal(COUNT, () => {
+    f.get(gp).vLoad(0).set(g);
+    f.get(m).get(ap).vLoad(0).op('f32x4.mul').get(g).op('f32x4.add').set(na);
+    f.get(oap).get(na).vStore(0);
+    f.get(ovp).get(c);
+    if (nesterov) f.get(g).get(na).get(m).op('f32x4.mul').op('f32x4.add');
+    else f.get(na);
+    f.op('f32x4.mul').get(vp).vLoad(0).op('f32x4.add').vStore(0);
+    for (const p of [vp, ap, gp, ovp, oap]) f.inc(p, 16);
+  });
+  return f;
+}
+
+const simdSgdMomentum = simdKernel('sgdMomentum', buildSgdMomentum);
 
 interface Attrs { lr: number; momentum: number; nesterov: boolean }
 
@@ -24,10 +53,10 @@ function sgdMomentum(args: { inputs: { value: TensorInfo; accumulation: TensorIn
   const c = Math.fround(-attrs.lr);
   const m = Math.fround(attrs.momentum);
   const vectors = n >> 2;
-  const simd = vectors > 0 ? simdKernels(backend) : undefined;
+  const simd = vectors > 0 ? simdSgdMomentum(backend, attrs.nesterov) : undefined;
   const done = simd ? vectors * 4 : 0;
   if (simd) {
-    simd.sgdMomentum(attrs.nesterov)(
+    simd(
       addressOf(backend, value.dataId), addressOf(backend, accumulation.dataId), addressOf(backend, gradient.dataId),
       addressOf(backend, outValue.dataId), addressOf(backend, outAcc.dataId), float32Bits(c), float32Bits(m), vectors);
   }

@@ -4,7 +4,7 @@
 // handles every geometry (see below); AvgPoolGrad the common one, non-overlapping windows
 // (size = stride) without padding, where each input pixel belongs to at most one window, and
 // leaves the rest to the backend's own kernel. 2×2/2 pooling over 4 or more channels runs
-// generated SIMD kernels (simd.ts; measured max 1.1 → 0.1 ms on the small CNN's first pooling
+// generated SIMD kernels (below; measured max 1.1 → 0.1 ms on the small CNN's first pooling
 // layer; average 1.45 → 0.08 ms on LeNet's, [64, 28, 28, 6]).
 
 import {
@@ -12,7 +12,71 @@ import {
   type AvgPoolGradAttrs, type KernelConfig, type KernelFunc, type MaxPoolGradAttrs, type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { alloc, f32, type BackendWasm } from './heap';
-import { addressOf, simdKernels } from './simd';
+import { eachWindow2x2, type Pool2x2 } from './pool2x2';
+import { addressOf, simdKernel, WatFunction } from './simdAssembler';
+
+/**
+ * dx for 2×2/2 max pooling: each window's first maximum in row-major order (strict '>', from
+ * −∞, as the cpu kernel) gets the window's gradient, the other three cells 0; a window of NaNs
+ * passes none. Cells outside every window are not written.
+ */
+function buildMaxPoolGrad2x2(g: Pool2x2): WatFunction {
+  const f = new WatFunction(3);
+  const [X, DY, DX] = [0, 1, 2];
+  const gi = f.i32(), delta = f.i32(), d = f.i32();
+  const a = f.v128(), b = f.v128(), c = f.v128(), e = f.v128(), v = f.v128(), gv = f.v128();
+  const m0 = f.v128(), m1 = f.v128(), m2 = f.v128(), m3 = f.v128();
+  f.get(DX).get(X).op('i32.sub').set(delta);
+  f.setFrom(gi, DY);
+  eachWindow2x2(f, g, X, gi, (xi, vectors, right, down) => {
+    f.get(xi).get(delta).add().set(d);
+    for (const o of vectors) {
+      f.get(xi).vLoad(o).set(a).get(xi).vLoad(o + right).set(b);
+      f.get(xi).vLoad(o + down).set(c).get(xi).vLoad(o + down + right).set(e);
+      f.get(gi).vLoad(o).set(gv);
+      f.get(a).vConstF32(-Infinity).op('f32x4.gt').set(m0);
+      f.get(a).vConstF32(-Infinity).get(m0).op('v128.bitselect').set(v);
+      f.get(b).get(v).op('f32x4.gt').set(m1);
+      f.get(b).get(v).get(m1).op('v128.bitselect').set(v);
+      f.get(c).get(v).op('f32x4.gt').set(m2);
+      f.get(c).get(v).get(m2).op('v128.bitselect').set(v);
+      f.get(e).get(v).op('f32x4.gt').set(m3);
+      // The last position whose '>' fired is the first maximum.
+      f.get(d).get(gv).get(m3).op('v128.and').vStore(o + down + right);
+      f.get(m2).get(m3).op('v128.andnot').set(m2);
+      f.get(d).get(gv).get(m2).op('v128.and').vStore(o + down);
+      f.get(m3).get(m2).op('v128.or').set(m3); // later maxima: m2 | m3
+      f.get(m1).get(m3).op('v128.andnot').set(m1);
+      f.get(d).get(gv).get(m1).op('v128.and').vStore(o + right);
+      f.get(m3).get(m1).op('v128.or').set(m3);
+      f.get(m0).get(m3).op('v128.andnot').set(m0);
+      f.get(d).get(gv).get(m0).op('v128.and').vStore(o);
+    }
+  });
+  return f;
+}
+
+/**
+ * dx for 2×2/2 average pooling without padding: each window's four cells get a quarter of its
+ * gradient; cells outside every window are not written.
+ */
+function buildAvgPoolGrad2x2(g: Pool2x2): WatFunction {
+  const f = new WatFunction(2);
+  const [DY, DX] = [0, 1];
+  const gi = f.i32();
+  const q = f.v128();
+  f.setFrom(gi, DY);
+  eachWindow2x2(f, g, DX, gi, (di, vectors, right, down) => {
+    for (const o of vectors) {
+      f.get(gi).vLoad(o).vConstF32(0.25).op('f32x4.mul').set(q);
+      for (const at of [o, o + right, o + down, o + down + right]) f.get(di).get(q).vStore(at);
+    }
+  });
+  return f;
+}
+
+const simdMaxPoolGrad2x2 = simdKernel('maxPoolGrad2x2', buildMaxPoolGrad2x2);
+const simdAvgPoolGrad2x2 = simdKernel('avgPoolGrad2x2', buildAvgPoolGrad2x2);
 
 /** The pooling geometry when windows tile the input without overlap or padding, else undefined. */
 function tiling(input: TensorInfo, attrs: AvgPoolGradAttrs) {
@@ -45,11 +109,11 @@ function maxPoolGradFactory(base: KernelFunc): KernelFunc {
     const x = f32(backend, input);
     const g = f32(backend, dy);
     const twoByTwo = fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * OH <= H && 2 * OW <= W;
-    const simd = twoByTwo && C >= 4 ? simdKernels(backend) : undefined;
+    const simd = twoByTwo && C >= 4 ? simdMaxPoolGrad2x2(backend, { N, H, W, C, OH, OW }) : undefined;
     if (simd) {
       // It writes every cell of every window; only rows or columns past the last window need zeros.
       if (2 * OH < H || 2 * OW < W) dx.fill(0);
-      simd.maxPoolGrad2x2({ N, H, W, C, OH, OW })(addressOf(backend, input.dataId), addressOf(backend, dy.dataId), addressOf(backend, out.dataId));
+      simd(addressOf(backend, input.dataId), addressOf(backend, dy.dataId), addressOf(backend, out.dataId));
       return out;
     }
     dx.fill(0);
@@ -123,10 +187,10 @@ function avgPoolGradFactory(base: KernelFunc): KernelFunc {
     const out = alloc(backend, [...input.shape]);
     const dx = f32(backend, out);
     const g = f32(backend, dy);
-    const simd = fh === 2 && fw === 2 && C >= 4 ? simdKernels(backend) : undefined;
+    const simd = fh === 2 && fw === 2 && C >= 4 ? simdAvgPoolGrad2x2(backend, { N, H, W, C, OH, OW }) : undefined;
     if (simd) {
       if (2 * OH < H || 2 * OW < W) dx.fill(0);
-      simd.avgPoolGrad2x2({ N, H, W, C, OH, OW })(addressOf(backend, dy.dataId), addressOf(backend, out.dataId));
+      simd(addressOf(backend, dy.dataId), addressOf(backend, out.dataId));
       return out;
     }
     dx.fill(0); // rows/columns past the last window get no gradient

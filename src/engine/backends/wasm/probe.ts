@@ -64,7 +64,7 @@ export async function probeWasm(): Promise<ProbeResult> {
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const n = Math.max(1, getThreadsCount());
   const why = n === 1 && threadsUnavailable ? ` (threads unavailable: ${threadsUnavailable})` : '';
-  const assembler = (await import('./simd')).simdAssemblerProblem();
+  const assembler = (await import('./simdAssembler')).simdAssemblerProblem();
   const kernels = assembler ? `, without its SIMD training kernels (wabt: ${assembler})` : '';
   return { ok: true, detail: `XNNPACK, ${simd ? 'SIMD' : 'no SIMD'}, ${n} thread${n === 1 ? '' : 's'}${why}${kernels}` };
 }
