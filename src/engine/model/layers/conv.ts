@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import type { ActivationName, Pair, PaddingSpec } from '../../../dsl/ir';
-import { convOut, convPads } from '../geometry';
+import { convPads, windowAxes } from '../geometry';
 import {
   activate, biasSeed, dilateKernel, one, oneShape, padSpatial, torchUniform,
   type InitArgs, type Kwargs, type LayerArgs,
@@ -20,13 +20,10 @@ export interface ConvArgs extends LayerArgs, InitArgs {
   alpha?: number;
 }
 
-/** Output spatial size for input [h, w] (shared by both layers, equal to the analysis). */
+/** Output spatial size for input [h, w] (shared by both layers, by the analysis' rule). */
 function spatialOut(args: ConvArgs, h: number, w: number): Pair {
-  const [t, b, l, r] = convPads(args.padding, [h, w], args.kernel, args.stride, args.dilation);
-  return [
-    convOut(h, t, b, args.kernel[0], args.stride[0], args.dilation[0]),
-    convOut(w, l, r, args.kernel[1], args.stride[1], args.dilation[1]),
-  ];
+  const [ah, aw] = windowAxes(args.padding, [h, w], args.kernel, args.stride, args.dilation);
+  return [ah.out, aw.out];
 }
 
 function convConfig(a: ConvArgs): Record<string, unknown> {

@@ -2,8 +2,9 @@
 // counted in the mean for average), ceilMode, and AdaptiveAvgPool2d's bins.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import type { AxisGeometry } from '../../../analysis/geometry';
 import type { Pair, PaddingSpec } from '../../../dsl/ir';
-import { adaptiveBins, convOut, convPads, poolAxisPads, poolDivisors, poolOut } from '../geometry';
+import { adaptiveBins, padsOf, poolDivisors, windowAxes } from '../geometry';
 import { one, oneShape, padSpatial, type Kwargs, type LayerArgs } from './common';
 
 export interface Pool2DArgs extends LayerArgs {
@@ -14,19 +15,9 @@ export interface Pool2DArgs extends LayerArgs {
   ceilMode: boolean;
 }
 
-interface AxisPlan { before: number; after: number; overhang: number; out: number; size: number; pad: number }
-
-function axisPlan(a: Pool2DArgs, axis: 0 | 1, size: number): AxisPlan {
-  const k = a.kernel[axis], s = a.stride[axis];
-  if (typeof a.padding === 'string') {
-    // TensorFlow's 'same'/'valid' (the DSL only gives pools numbers; kept for completeness).
-    const pads = convPads(a.padding, axis === 0 ? [size, 1] : [1, size], a.kernel, a.stride, [1, 1]);
-    const [before, after] = axis === 0 ? [pads[0], pads[1]] : [pads[2], pads[3]];
-    return { before, after, overhang: 0, out: convOut(size, before, after, k, s, 1), size, pad: before };
-  }
-  const pad = a.padding[axis];
-  const [before, after, overhang] = poolAxisPads(size, pad, k, s, a.ceilMode);
-  return { before, after, overhang, out: poolOut(size, pad, k, s, a.ceilMode), size, pad };
+/** Both axes for an input of [h, w]: PyTorch's padding and ceil mode (the DSL gives pools numbers only). */
+function axes(a: Pool2DArgs, h: number, w: number): [AxisGeometry, AxisGeometry] {
+  return windowAxes(a.padding, [h, w], a.kernel, a.stride, [1, 1], a.ceilMode);
 }
 
 export class CnnPool2D extends tfl.layers.Layer {
@@ -40,16 +31,16 @@ export class CnnPool2D extends tfl.layers.Layer {
 
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
     const s = oneShape(inputShape);
-    return [s[0] ?? null, axisPlan(this.args, 0, s[1] as number).out, axisPlan(this.args, 1, s[2] as number).out, s[3] ?? null];
+    const [ah, aw] = axes(this.args, s[1] as number, s[2] as number);
+    return [s[0] ?? null, ah.out, aw.out, s[3] ?? null];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = one(inputs) as tf.Tensor4D;
-      const ph = axisPlan(this.args, 0, x.shape[1]);
-      const pw = axisPlan(this.args, 1, x.shape[2]);
+      const [ph, pw] = axes(this.args, x.shape[1], x.shape[2]);
       const { kernel, stride, mode } = this.args;
-      const pads: [number, number, number, number] = [ph.before, ph.after, pw.before, pw.after];
+      const pads = padsOf([ph, pw]);
       if (mode === 'max') {
         return tf.maxPool(padSpatial(x, pads, -Infinity), kernel, stride, 'valid');
       }
@@ -61,12 +52,10 @@ export class CnnPool2D extends tfl.layers.Layer {
     });
   }
 
-  private rescale(ph: AxisPlan, pw: AxisPlan): tf.Tensor3D {
+  private rescale(ph: AxisGeometry, pw: AxisGeometry): tf.Tensor3D {
     const [kh, kw] = this.args.kernel;
-    const dh = typeof this.args.padding === 'string' ? new Array(ph.out).fill(kh)
-      : poolDivisors(ph.size, ph.pad, kh, this.args.stride[0], this.args.ceilMode);
-    const dw = typeof this.args.padding === 'string' ? new Array(pw.out).fill(kw)
-      : poolDivisors(pw.size, pw.pad, kw, this.args.stride[1], this.args.ceilMode);
+    const dh = poolDivisors(ph, kh, this.args.stride[0]);
+    const dw = poolDivisors(pw, kw, this.args.stride[1]);
     const values = new Float32Array(ph.out * pw.out);
     for (let i = 0; i < ph.out; i++) for (let j = 0; j < pw.out; j++) values[i * pw.out + j] = (kh * kw) / (dh[i]! * dw[j]!);
     return tf.tensor3d(values, [ph.out, pw.out, 1]);
