@@ -3,10 +3,12 @@
 // last stdout line. Ctrl-C stops cleanly: the run ends `stopped` with checkpoints/last saved.
 import * as path from 'node:path';
 import { LocatedError } from '../dsl/errors';
-import type { TrainerMessage, TrainResult } from '../engine/trainer/protocol';
 import type { BackendPreference } from '../engine/trainer/spec';
 import { prepareRuns, startTrainer, type PrepareOptions, type TrainerHandle } from '../engine/trainer/start';
 import { parseSetArgument, parseValue, type Override } from '../engine/training/overrides';
+import type { TrainResult } from '../runs/types';
+import { assertNever } from '../shared/assertNever';
+import type { TrainerMessage } from '../shared/trainerProtocol';
 import { decimal, duration, percent } from '../shared/format';
 import { parseCommandArgs, UsageError } from './args';
 
@@ -159,6 +161,11 @@ class Progress {
 
   show(msg: TrainerMessage): void {
     switch (msg.type) {
+      case 'hello':
+        break;
+      case 'backend':
+        this.line(msg.message);
+        break;
       case 'status':
         if (msg.phase !== 'evaluating') this.line(msg.message);
         if (msg.phase === 'training') { this.epochStart = msg.time; this.lastPrinted = -1; }
@@ -189,6 +196,8 @@ class Progress {
         break; // printed once by the command, as file:line:column: message
       case 'done':
         break;
+      default:
+        assertNever(msg, 'trainer');
     }
   }
 

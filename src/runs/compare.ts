@@ -4,11 +4,10 @@
 // The CLI's `runs compare --json` prints the contract part (architecture.md): runs, configDiff,
 // metrics, perClassAccuracy, curves. The view also reads the rest: the keys that are the same,
 // per-class and confusion-matrix deltas, and the architecture diff.
-import type { EpochRecord, IterationRecord, RunStatus, SplitMetrics } from '../engine/trainer/protocol';
 import { diffArchitectures, type ArchitectureDiff, type RunModel } from './archDiff';
 import { diffConfigs, type ConfigValue } from './configDiff';
 import type { RunMeta } from './meta';
-import type { RunRecord } from './types';
+import type { EpochRecord, IterationRecord, RunRecord, RunStatus, SplitMetrics } from './types';
 
 export type { ConfigValue } from './configDiff';
 export type { ArchitectureDiff, RunModel } from './archDiff';

@@ -36,13 +36,13 @@ export class JsonlWriter {
 /**
  * Reads a JSON-lines file incrementally: each `read()` returns the records completed since the
  * last one. A line still being written (no newline yet) waits for the next read; a line that is
- * not JSON (a crash mid-write long ago) is skipped.
+ * not JSON (a crash mid-write long ago), or that `decode` turns down, is skipped.
  */
 export class JsonlReader<T = unknown> {
   private offset = 0;
   private pending: Buffer = Buffer.alloc(0);
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string, private readonly decode: (value: unknown) => T | null = (v) => v as T) {}
 
   read(): T[] {
     let fd: number;
@@ -71,9 +71,14 @@ export class JsonlReader<T = unknown> {
     const out: T[] = [];
     for (const line of lines) {
       if (!line.trim()) continue;
+      let value: unknown;
       try {
-        out.push(JSON.parse(line) as T);
-      } catch { /* a torn line: skip it */ }
+        value = JSON.parse(line);
+      } catch {
+        continue; // a torn line
+      }
+      const record = this.decode(value);
+      if (record !== null) out.push(record);
     }
     return out;
   }

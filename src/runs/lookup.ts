@@ -2,11 +2,10 @@
 // way a lookup fails (no such run, an ambiguous prefix, a run.json that cannot be read).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EpochRecord, IterationRecord } from '../engine/trainer/protocol';
 import type { CompareInput } from './compare';
 import { readMeta } from './meta';
 import { markInterruptedIfDead, readMetrics, runPaths } from './store';
-import type { RunRecord } from './types';
+import type { EpochRecord, IterationRecord, RunRecord } from './types';
 
 /** A run that cannot be found or read; the message is the whole story (no stack needed). */
 export class RunLookupError extends Error {

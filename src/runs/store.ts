@@ -4,10 +4,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ResolvedTraining } from '../engine/training/config';
 import { JsonlReader, readJson, writeJsonAtomic } from './files';
-import type { MachineInfo, RunRecord } from './types';
-import type { TrainerMessage } from '../engine/trainer/protocol';
+import type { MachineInfo, ResolvedTraining, RunRecord } from './types';
+import { toTrainerMessage, type TrainerMessage } from '../shared/trainerProtocol';
 
 export const DEFAULT_RUNS_DIR = '.cnn-runs';
 
@@ -84,7 +83,7 @@ export function createRun(runsDir: string, run: NewRun, now = new Date()): { id:
     fs.mkdirSync(paths.checkpoints);
     fs.writeFileSync(paths.metrics, '');
     const record: RunRecord = {
-      version: 1, id, status: 'running', error: null,
+      version: 1, id, status: 'running', error: null, errorCode: null,
       model: { name: run.modelName, export: run.exportName },
       source: { file: run.file, text: run.text, sha256: sha256(run.text) },
       config: run.config, dataset: null, backend: null, machine: machineInfo(), pid: null,
@@ -164,16 +163,17 @@ export function listRuns(runsDir: string): RunListing[] {
   });
 }
 
-export type MetricRecord = Extract<TrainerMessage, { type: 'iteration' | 'epoch' | 'status' | 'done' | 'error' }>;
+/** A line of metrics.jsonl: every message the trainer sent (docs/run-folder.md). */
+export type MetricRecord = TrainerMessage;
 
-/** All complete records of a run's metrics.jsonl (a torn last line is left out). */
+/** All complete records of a run's metrics.jsonl (a torn last line, and lines of no protocol message, left out). */
 export function readMetrics(dir: string): MetricRecord[] {
-  return new JsonlReader<MetricRecord>(runPaths(dir).metrics).read();
+  return new JsonlReader<MetricRecord>(runPaths(dir).metrics, toTrainerMessage).read();
 }
 
 /** For live views: each call returns the records appended since the previous one. */
 export function watchMetrics(dir: string): JsonlReader<MetricRecord> {
-  return new JsonlReader<MetricRecord>(runPaths(dir).metrics);
+  return new JsonlReader<MetricRecord>(runPaths(dir).metrics, toTrainerMessage);
 }
 
 /** Finds a run by id (or unique id prefix) in a runs folder. */

@@ -5,9 +5,8 @@ import type { ArchitectureDiff } from './archDiff';
 import { EPOCH_METRICS, type Comparison } from './compare';
 import { flatten, formatConfigValue, runDefinition } from './configDiff';
 import type { RunMeta } from './meta';
-import type { RunRecord } from './types';
+import type { EpochRecord, RunRecord } from './types';
 import { decimal, duration, exactCount, percent, points } from '../shared/format';
-import type { EpochRecord } from '../engine/trainer/protocol';
 
 /** Columns padded to their widest cell; `right` columns (numbers) are right-aligned. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string {

@@ -1,8 +1,121 @@
-// What a run folder holds: run.json (this record) beside metrics.jsonl and checkpoints/.
-import type { ResolvedTraining } from '../engine/training/config';
-import type { EpochRecord, RunStatus } from '../engine/trainer/protocol';
+// What a run is on disk and in flight: run.json (RunRecord), the metric records the trainer
+// appends to metrics.jsonl and sends on stdout (IterationRecord, EpochRecord), the result a
+// finished run reports (TrainResult), and the training configuration it used. Plain data, no
+// behaviour: the trainer writes these, the CLI, the extension and the webviews read them.
+import type { AugmentSpec, DatasetSpec, ScheduleSpec } from '../dsl/training';
 
-export type { RunStatus };
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
+
+/**
+ * Why a run failed, as the trainer classifies its error (docs/trainer-protocol.md): the
+ * extension picks the way out from it, and run.json records it.
+ */
+export type RunErrorCode =
+  | 'dataset-missing' | 'dataset-corrupt' | 'backend-unavailable' | 'config-invalid'
+  | 'model-invalid' | 'out-of-memory' | 'internal';
+
+export const RUN_ERROR_CODES: readonly RunErrorCode[] = [
+  'dataset-missing', 'dataset-corrupt', 'backend-unavailable', 'config-invalid', 'model-invalid', 'out-of-memory', 'internal',
+];
+
+// ───────────────────────────── The training configuration ─────────────────────────────
+
+/** An image folder with one sub-folder per class. */
+export type FolderDataset = Extract<DatasetSpec, { folder: string }>;
+
+export type ResolvedDataset = 'mnist' | 'fashion-mnist' | 'cifar10' | 'synthetic' | FolderDataset;
+
+export type ResolvedOptimizer =
+  | { type: 'sgd'; lr: number; momentum: number; nesterov: boolean; weightDecay: number }
+  | { type: 'adam' | 'adamw' | 'rmsprop'; lr: number; weightDecay: number };
+
+/**
+ * The training configuration a run uses, every default filled in and every value checked
+ * (engine/training/config.ts resolves it); recorded in run.json and spec.json.
+ */
+export interface ResolvedTraining {
+  dataset: ResolvedDataset;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  optimizer: ResolvedOptimizer;
+  schedule: ScheduleSpec | null;
+  augment: AugmentSpec | null;
+  normalize: { mean: number[]; std: number[] } | 'dataset' | null;
+  validationSplit: number;
+  earlyStopping: { patience: number; monitor: 'val_loss' | 'val_accuracy' } | null;
+  permutePixels: number | null;
+  initFrom: string | null;
+  freeze: { layers: string[] | 'all-but-last'; epochs: number; lrAfter: number | null } | null;
+}
+
+// ───────────────────────────── Metric records (metrics.jsonl) ─────────────────────────────
+
+/** Loss and accuracy over a whole split. */
+export interface SplitMetrics { loss: number; accuracy: number }
+
+/** One optimisation step. `epoch` and `step` are 1-based; `iteration` counts steps over the run. */
+export interface IterationRecord {
+  type: 'iteration';
+  epoch: number;
+  step: number;
+  steps: number;
+  iteration: number;
+  loss: number;
+  accuracy: number;
+  lr: number;
+  time: number;
+}
+
+/** The end of an epoch: train (running means over its batches), validation and test metrics. */
+export interface EpochRecord {
+  type: 'epoch';
+  epoch: number;
+  epochs: number;
+  lr: number;
+  train: SplitMetrics;
+  val: SplitMetrics | null;
+  test: SplitMetrics;
+  /** Accuracy per class on the test set, in classNames order. */
+  perClassAccuracy: number[];
+  /** confusionMatrix[true][predicted], counts over the test set. */
+  confusionMatrix: number[][];
+  /** Training throughput in this epoch (augmentation and the update included, evaluation not). */
+  imagesPerSecond: number;
+  seconds: number;
+  /** Which layers were frozen during the epoch (empty when none). */
+  frozen: string[];
+  /** Whether this epoch became the best so far (and was saved to checkpoints/best). */
+  best: boolean;
+  time: number;
+}
+
+// ───────────────────────────── The result of a run ─────────────────────────────
+
+/** The result of a run, as `cnn-explorer train --json` prints it (built by runResult, result.ts). */
+export interface TrainResult {
+  runId: string;
+  runDir: string;
+  status: RunStatus;
+  backend: string | null;
+  /** Epochs completed. */
+  epochs: number;
+  bestEpoch: number | null;
+  /** Test metrics of the best epoch (the weights kept in checkpoints/best). */
+  testAccuracy: number | null;
+  testLoss: number | null;
+  perClassAccuracy: number[];
+  classNames: string[];
+  confusionMatrix: number[][];
+  trainImagesPerSecond: number | null;
+  wallSeconds: number;
+  /** What went wrong, when status is failed or interrupted (as run.json's `error`). */
+  error: string | null;
+  /** The trainer's classification of a failure; null unless status is failed. */
+  errorCode: RunErrorCode | null;
+}
+
+// ───────────────────────────── run.json ─────────────────────────────
 
 export interface MachineInfo {
   os: string;
@@ -20,6 +133,11 @@ export interface RunRecord {
   status: RunStatus;
   /** Set when status is failed (the error) or interrupted (what was seen). */
   error: string | null;
+  /**
+   * The trainer's code for the error of a failed run. Absent from run.json files written before
+   * error codes existed: read it as `errorCode ?? null`.
+   */
+  errorCode?: RunErrorCode | null;
   model: { name: string; export: string };
   source: { file: string; text: string; sha256: string };
   config: ResolvedTraining;

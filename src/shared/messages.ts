@@ -1,6 +1,6 @@
 import type { ModelAnalysis } from '../analysis/types';
 import type { ModelIR, SourceRange } from '../dsl/ir';
-import type { RunStatus } from '../engine/trainer/protocol';
+import type { RunStatus } from '../runs/types';
 import type { Comparison } from '../runs/compare';
 
 // Every message that crosses between the extension host and a webview, in one place.

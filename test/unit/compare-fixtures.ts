@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EpochRecord, IterationRecord } from '../../src/engine/trainer/protocol';
+import type { EpochRecord, IterationRecord } from '../../src/runs/types';
 import { resolveTraining } from '../../src/engine/training/config';
 import { loadModelFile } from '../../src/loader/index';
 import { JsonlWriter } from '../../src/runs/files';

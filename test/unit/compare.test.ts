@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { describeOp } from '../../src/analysis/describe';
 import { analyzeModel } from '../../src/analysis/index';
-import type { EpochRecord } from '../../src/engine/trainer/protocol';
+import type { EpochRecord } from '../../src/runs/types';
 import { loadModelFile } from '../../src/loader/index';
 import { diffArchitectures, diffLayers } from '../../src/runs/archDiff';
 import { compareRuns, comparisonContract } from '../../src/runs/compare';

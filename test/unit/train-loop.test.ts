@@ -15,7 +15,7 @@ import { trainLoop, type LoopResult } from '../../src/engine/training/loop';
 import { crossEntropy, outputKind } from '../../src/engine/training/loss';
 import { LrSchedule } from '../../src/engine/training/schedule';
 import { TrainOptimizer } from '../../src/engine/training/optimizers';
-import type { EpochRecord, IterationRecord } from '../../src/engine/trainer/protocol';
+import type { EpochRecord, IterationRecord } from '../../src/runs/types';
 import { loadModelFile, selectModel } from '../../src/loader/index';
 
 // Each training feature, observed through what it must change: on the synthetic dataset, tiny

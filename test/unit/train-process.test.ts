@@ -7,11 +7,11 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import '@tensorflow/tfjs-backend-cpu';
 import { checkpointWeights } from '../../src/engine/training/checkpoints';
-import type { TrainerMessage } from '../../src/engine/trainer/protocol';
 import { prepareRuns, startTrainer } from '../../src/engine/trainer/start';
 import { attachTrainer } from '../../src/engine/trainer/attach';
 import { parseSetArgument } from '../../src/engine/training/overrides';
 import { readMetrics, readRun, runPaths, type MetricRecord } from '../../src/runs/index';
+import { TRAINER_PROTOCOL_VERSION, type TrainerMessage } from '../../src/shared/trainerProtocol';
 
 // The trainer as a separate process, started the way the CLI and the extension start it: what it
 // leaves on disk, stopping it (message and signal), a crash, and the CLI's contract (--json,
@@ -52,8 +52,10 @@ test('train --json: the result line, run.json, metrics.jsonl and checkpoints', a
   const lines = r.stdout.trim().split('\n');
   const result = JSON.parse(lines[lines.length - 1]!);
   assert.deepEqual(Object.keys(result), ['runId', 'runDir', 'status', 'backend', 'epochs', 'bestEpoch', 'testAccuracy', 'testLoss',
-    'perClassAccuracy', 'classNames', 'confusionMatrix', 'trainImagesPerSecond', 'wallSeconds']);
+    'perClassAccuracy', 'classNames', 'confusionMatrix', 'trainImagesPerSecond', 'wallSeconds', 'error', 'errorCode']);
   assert.equal(result.status, 'completed');
+  assert.equal(result.error, null);
+  assert.equal(result.errorCode, null);
   assert.equal(result.backend, 'cpu');
   assert.equal(result.epochs, 2);
   assert.equal(result.classNames.length, 10);
@@ -80,6 +82,15 @@ test('train --json: the result line, run.json, metrics.jsonl and checkpoints', a
   assert.equal(metrics.filter((m) => m.type === 'iteration').length, 2 * 4);
   assert.deepEqual(metrics.filter((m) => m.type === 'epoch').map((m) => (m as { epoch: number }).epoch), [1, 2]);
   assert.equal(metrics[metrics.length - 1]!.type, 'done');
+  // The protocol version is announced first; the backend is a field, not only a sentence.
+  assert.deepEqual(metrics.slice(0, 2).map((m) => m.type), ['hello', 'backend']);
+  const hello = metrics[0] as Extract<TrainerMessage, { type: 'hello' }>;
+  assert.equal(hello.protocol, TRAINER_PROTOCOL_VERSION);
+  assert.equal(hello.runId, result.runId);
+  const backend = metrics[1] as Extract<TrainerMessage, { type: 'backend' }>;
+  assert.equal(backend.backend, 'cpu');
+  assert.match(backend.reason, /^requested/);
+  assert.equal(run.errorCode, null);
   const paths = runPaths(result.runDir);
   for (const cp of [paths.best, paths.last]) {
     assert.ok(fs.existsSync(path.join(cp, 'model.json')) && fs.existsSync(path.join(cp, 'weights.bin')), cp);
@@ -158,7 +169,8 @@ test('attach: a run started elsewhere is followed from its folder (all it sent s
   await new Promise<void>((resolve) => attached.onMessage(() => { if (count(followed) >= before + 2) resolve(); }));
   const its = followed.filter((m) => m.type === 'iteration').map((m) => (m as Extract<TrainerMessage, { type: 'iteration' }>).iteration);
   assert.deepEqual(its, its.map((_, i) => i + 1), 'from the first iteration, in order');
-  assert.ok(followed.some((m) => m.type === 'status' && /^backend cpu/.test(m.message)), 'the backend line is replayed');
+  assert.equal(followed[0]?.type, 'hello', 'from the first message');
+  assert.ok(followed.some((m) => m.type === 'backend' && m.backend === 'cpu' && /^backend cpu/.test(m.message)), 'the backend is replayed');
   attached.stop();
   const [mine, theirs] = await Promise.all([attached.done, handle.done]);
   assert.equal(theirs.status, 'stopped');
@@ -179,24 +191,58 @@ test('attach: a trainer that dies is seen as interrupted', async () => {
   assert.equal(readRun(run.runDir)!.status, 'interrupted');
 });
 
-test('a crash (a corrupt dataset file) leaves the run failed with the message', async () => {
+test('a crash (a corrupt dataset file) leaves the run failed with the message and its code', async () => {
   const dataDir = path.join(dir, 'data');
   fs.mkdirSync(path.join(dataDir, 'mnist'), { recursive: true });
   for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
     fs.writeFileSync(path.join(dataDir, 'mnist', f), Buffer.from('not an IDX file at all'));
   }
   const [run] = await prepareRuns({ file: modelFile, runsDir, backend: 'cpu', data: { dataDir } });
-  const handle = startTrainer(run!);
-  const errors: string[] = [];
-  handle.onMessage((m) => { if (m.type === 'error') errors.push(m.message); });
+  const stderr: string[] = [];
+  const handle = startTrainer(run!, { onStderr: (t) => stderr.push(t) });
+  const errors: Extract<TrainerMessage, { type: 'error' }>[] = [];
+  handle.onMessage((m) => { if (m.type === 'error') errors.push(m); });
   const result = await handle.done;
   assert.equal(result.status, 'failed');
   assert.equal(errors.length, 1);
-  assert.match(errors[0]!, /train-images-idx3-ubyte: /);
+  assert.match(errors[0]!.message, /train-images-idx3-ubyte: /);
+  assert.equal(errors[0]!.code, 'dataset-corrupt');
+  assert.equal(result.errorCode, 'dataset-corrupt');
+  assert.equal(result.error, errors[0]!.message);
   const record = readRun(run!.runDir)!;
   assert.equal(record.status, 'failed');
-  assert.equal(record.error, errors[0]);
+  assert.equal(record.error, errors[0]!.message);
+  assert.equal(record.errorCode, 'dataset-corrupt');
   assert.equal(handle.child.exitCode, 1);
+  assert.doesNotMatch(stderr.join(''), /DatasetError|\n {4}at /, 'a user error is its message, no stack');
+});
+
+test('a missing dataset: the code dataset-missing reaches the handle, the result and run.json', async () => {
+  const empty = fs.mkdtempSync(path.join(dir, 'empty-'));
+  const [run] = await prepareRuns({
+    file: modelFile, runsDir, backend: 'cpu', data: { dataDir: empty, cacheDir: empty },
+    overrides: ['dataset=cifar10'].map(parseSetArgument),
+  });
+  const handle = startTrainer(run!);
+  const codes: string[] = [];
+  handle.onMessage((m) => { if (m.type === 'error') codes.push(m.code); });
+  const result = await handle.done;
+  assert.deepEqual(codes, ['dataset-missing']);
+  assert.equal(result.status, 'failed');
+  assert.equal(result.errorCode, 'dataset-missing');
+  assert.match(result.error!, /cifar10: not found/);
+  assert.equal(readRun(run!.runDir)!.errorCode, 'dataset-missing');
+});
+
+test('a backend that cannot start is backend-unavailable', async () => {
+  const [run] = await prepareRuns({
+    file: modelFile, runsDir, backend: 'tensorflow', data: DATA, overrides: ['dataset=synthetic'].map(parseSetArgument),
+  });
+  const handle = startTrainer(run!);
+  const result = await handle.done;
+  if (result.status === 'completed') return; // tfjs-node is installed here: nothing to check
+  assert.equal(result.errorCode, 'backend-unavailable');
+  assert.match(result.error!, /backend 'tensorflow' is not available/);
 });
 
 test('a trainer killed outright leaves the run interrupted, its metrics intact', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { TrainResult } from '../../src/engine/trainer/protocol';
+import type { TrainResult } from '../../src/runs/types';
 import { prepareRuns, startTrainer } from '../../src/engine/trainer/start';
 import { readMetrics, readRun } from '../../src/runs/index';
 import { stepLosses, tempModelFile } from './trained-runs';

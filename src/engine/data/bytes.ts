@@ -3,7 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import { DatasetError } from './errors';
+import { DatasetError, unreadable } from './errors';
 
 export interface ByteSource {
   readonly file: string;
@@ -21,7 +21,7 @@ export function openBytes(file: string): ByteSource {
   try {
     fd = fs.openSync(file, 'r');
   } catch (err) {
-    throw new DatasetError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw unreadable(file, err);
   }
   const size = fs.fstatSync(fd).size;
   const magic = Buffer.alloc(2);

@@ -29,7 +29,7 @@ function readRecords(dir: string, files: string[], limit: number | undefined): S
   // the 50000 training images are 600 MB as floats, so no second copy.
   const plans = files.map((name) => {
     const file = path.join(dir, name);
-    if (!fs.existsSync(file)) throw new DatasetError(dir, `${name} is missing (the binary version has ${FILES_HINT})`);
+    if (!fs.existsSync(file)) throw new DatasetError(dir, `${name} is missing (the binary version has ${FILES_HINT})`, 'missing');
     const records = withBytes(file, (src) => {
       if (src.size === 0 || src.size % RECORD !== 0) {
         throw new DatasetError(file, `${src.size} bytes is not a whole number of ${RECORD}-byte records (1 label byte + 32×32×3 pixels)`);
@@ -78,7 +78,7 @@ function readClassNames(dir: string): string[] {
 
 export function loadCifarFolder(dir: string, limits: { train?: number; test?: number }): Dataset {
   const folder = findCifarFolder(dir);
-  if (!folder) throw new DatasetError(dir, `no ${TRAIN_FILES[0]} here or in cifar-10-batches-bin/ (the binary version has ${FILES_HINT})`);
+  if (!folder) throw new DatasetError(dir, `no ${TRAIN_FILES[0]} here or in cifar-10-batches-bin/ (the binary version has ${FILES_HINT})`, 'missing');
   return {
     id: 'cifar10', classNames: readClassNames(folder), imageShape: [32, 32, 3], source: folder,
     train: readRecords(folder, TRAIN_FILES, limits.train),
@@ -94,5 +94,5 @@ export function loadCifar(where: DatasetPlaces): Dataset {
   for (const dir of candidates) {
     if (fs.existsSync(dir)) return loadCifarFolder(dir, where.limits);
   }
-  throw new DatasetError(candidates[0]!, `not found: CIFAR-10 does not ship with CNN Explorer; download the binary version (https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz), extract it, put ${FILES_HINT} in this folder or its cifar-10-batches-bin/${where.dataDir ? '' : `, or in cifar10/ inside a data folder (${where.dataDirOption})`}`);
+  throw new DatasetError(candidates[0]!, `not found: CIFAR-10 does not ship with CNN Explorer; download the binary version (https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz), extract it, put ${FILES_HINT} in this folder or its cifar-10-batches-bin/${where.dataDir ? '' : `, or in cifar10/ inside a data folder (${where.dataDirOption})`}`, 'missing');
 }

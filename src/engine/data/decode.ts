@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { DatasetError } from './errors';
+import { DatasetError, unreadable } from './errors';
 
 export interface Rgba {
   width: number;
@@ -21,7 +21,7 @@ export function decodeImage(file: string): Rgba {
   try {
     bytes = fs.readFileSync(file);
   } catch (err) {
-    throw new DatasetError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw unreadable(file, err);
   }
   if (isPng(bytes)) {
     try {

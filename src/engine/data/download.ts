@@ -43,7 +43,7 @@ export async function downloadInto(dir: string, baseUrl: string, files: RemoteFi
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       content = new Uint8Array(await res.arrayBuffer());
     } catch (err) {
-      throw new DatasetError(url, `download failed (${(err as Error).message}); put the files in ${dir} yourself`);
+      throw new DatasetError(url, `download failed (${(err as Error).message}); put the files in ${dir} yourself`, 'missing');
     }
     const problem = checkFile(content, f);
     if (problem) throw new DatasetError(url, `downloaded file is not the expected one: ${problem}`);

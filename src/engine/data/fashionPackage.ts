@@ -11,7 +11,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DatasetError } from './errors';
+import { DatasetError, unreadable } from './errors';
 
 export const FASHION_PIXELS = 28 * 28;
 const PER_CLASS = 7000;
@@ -23,7 +23,7 @@ export function readFashionClassFile(file: string): { pixels: Uint8Array; count:
   try {
     text = fs.readFileSync(file);
   } catch (err) {
-    throw new DatasetError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw unreadable(file, err);
   }
   const fail = (at: number, what: string): never => {
     throw new DatasetError(file, `not in the fashion-mnist package's format: ${what} at byte ${at}`);

@@ -48,8 +48,8 @@ export function testCount(n: number, fraction: number): number {
 export function loadImageFolder(spec: FolderSpec, opts: { baseDir?: string; limits: { train?: number; test?: number } }): Dataset {
   const root = path.resolve(opts.baseDir ?? process.cwd(), spec.folder);
   checkSpec(root, spec);
-  if (!fs.existsSync(root)) throw new DatasetError(root, 'not found');
-  if (!fs.statSync(root).isDirectory()) throw new DatasetError(root, 'not a folder');
+  if (!fs.existsSync(root)) throw new DatasetError(root, 'not found', 'missing');
+  if (!fs.statSync(root).isDirectory()) throw new DatasetError(root, 'not a folder', 'missing');
   const classNames = listDir(root).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   if (classNames.length < 2) {
     throw new DatasetError(root, `${classNames.length} class sub-folder${classNames.length === 1 ? '' : 's'}, need at least 2 (one sub-folder of images per class)`);

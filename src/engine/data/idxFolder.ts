@@ -27,7 +27,7 @@ export function hasIdxFiles(dir: string): boolean {
 function requireIdxFile(dir: string, base: string): string {
   const file = findIdxFile(dir, base);
   if (!file) {
-    throw new DatasetError(dir, `no ${base} (or ${base}.gz); an MNIST-format folder holds ${IDX_FILES.join(', ')}, each optionally gzipped`);
+    throw new DatasetError(dir, `no ${base} (or ${base}.gz); an MNIST-format folder holds ${IDX_FILES.join(', ')}, each optionally gzipped`, 'missing');
   }
   return file;
 }

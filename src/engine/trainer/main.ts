@@ -1,22 +1,22 @@
 // The trainer process: `node dist/trainer.js <run>/spec.json`. Picks the backend, loads the
 // data, builds and trains the model, and keeps the run folder current: metrics.jsonl (appended
 // per record), run.json (atomically, running → completed | stopped | failed), checkpoints.
-// Progress goes to stdout as JSON lines (protocol.ts); a {"type":"stop"} line on stdin, SIGTERM
-// or SIGINT stops it after the current batch, with checkpoints/last saved.
+// Progress goes to stdout as JSON lines (shared/trainerProtocol.ts); a {"type":"stop"} line on
+// stdin, SIGTERM or SIGINT stops it after the current batch, with checkpoints/last saved.
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import { formatError, LocatedError } from '../../dsl/errors';
 import { runTrainer } from './run';
 import type { RunSpec } from './spec';
-import type { TrainerMessage } from './protocol';
-import { parseTrainerCommand } from './commands';
+import { assertNever } from '../../shared/assertNever';
+import { encodeTrainerMessage, parseTrainerCommand, type TrainerMessage } from '../../shared/trainerProtocol';
 
 // If whoever started us goes away, stdout breaks (EPIPE): keep training, keep writing the run folder.
 let stdoutBroken = false;
 process.stdout.on('error', () => { stdoutBroken = true; });
 
 function send(msg: TrainerMessage): void {
-  if (!stdoutBroken) process.stdout.write(JSON.stringify(msg) + '\n');
+  if (!stdoutBroken) process.stdout.write(encodeTrainerMessage(msg));
 }
 
 async function main(): Promise<number> {
@@ -39,7 +39,12 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   const input = readline.createInterface({ input: process.stdin });
   input.on('line', (line) => {
-    if (parseTrainerCommand(line)?.type === 'stop') requestStop();
+    const command = parseTrainerCommand(line);
+    if (!command) return; // not a command: ignored
+    switch (command.type) {
+      case 'stop': requestStop(); break;
+      default: assertNever(command.type, 'trainer stdin');
+    }
   });
   // The parent went away (stdin closed) is not a stop: the run goes on and finishes (architecture).
 

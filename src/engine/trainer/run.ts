@@ -11,9 +11,12 @@ import { copyMatchingWeights } from '../training/initFrom';
 import { trainLoop, type LoopResult } from '../training/loop';
 import { trainingConfigLocator } from '../../loader/configLocation';
 import { JsonlWriter } from '../../runs/files';
+import { runResult } from '../../runs/result';
 import { runPaths, updateRun, readRun } from '../../runs/store';
+import type { EpochRecord, RunErrorCode, TrainResult } from '../../runs/types';
+import { TRAINER_PROTOCOL_VERSION, type TrainerMessage, type TrainerPhase } from '../../shared/trainerProtocol';
 import * as pathModule from 'node:path';
-import type { EpochRecord, TrainerMessage, TrainResult } from './protocol';
+import { errorCode, isOutOfMemory, TrainerError } from './errors';
 import type { RunSpec } from './spec';
 
 export interface TrainerIO {
@@ -32,27 +35,28 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
     metrics.append(msg);
     io.send(msg);
   };
-  const status = (phase: string, message: string) => record({ type: 'status', phase, message, time: Date.now() });
+  const status = (phase: TrainerPhase, message: string) => record({ type: 'status', phase, message, time: Date.now() });
   updateRun(spec.runDir, (r) => { r.pid = process.pid; r.status = 'running'; });
+  record({ type: 'hello', protocol: TRAINER_PROTOCOL_VERSION, runId: spec.runId, pid: process.pid, time: Date.now() });
 
-  let backendName: string | null = null;
-  let classNames: string[] = [];
   let loop: LoopResult | null = null;
   try {
     // Production mode: no per-op debug checks, and no "install tfjs-node" banner on stderr
     // (we choose among the backends ourselves and say why).
     tf.enableProdMode();
     const backend = await selectBackend(spec.backend);
-    backendName = backend.name;
     updateRun(spec.runDir, (r) => { r.backend = backend; });
-    status('backend', describeBackend(backend));
+    record({
+      type: 'backend', backend: backend.name, reason: backend.reason, ...(backend.detail === undefined ? {} : { detail: backend.detail }),
+      message: describeBackend(backend), time: Date.now(),
+    });
 
     const text = readRun(spec.runDir)?.source.text ?? '';
     const reporter = makeReporter(trainingConfigLocator(spec.model.file, text), spec.overrides);
     const config = spec.config;
     status('data', `loading ${typeof config.dataset === 'string' ? config.dataset : config.dataset.folder}`);
     const dataset = await loadDataset(config.dataset, { ...spec.data });
-    classNames = dataset.classNames;
+    const classNames = dataset.classNames;
     checkAgainstModel(config, reporter, { inputShape: spec.model.ir.inputShape, paths: spec.model.ir.nodes.map((n) => n.path) }, dataset.imageShape);
     const data = prepareData(dataset, config);
     updateRun(spec.runDir, (r) => {
@@ -64,11 +68,11 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
     });
     status('data', `${dataset.id}: ${data.train.count} training, ${data.validation?.count ?? 0} validation, ${data.test.count} test images from ${dataset.source}`);
 
-    const graph = buildTfGraph(spec.model.ir, { seed: config.seed });
+    const graph = buildModel(spec, config.seed);
     const outUnits = graph.model.outputs[0]!.shape;
     if (outUnits.length !== 2 || outUnits[1] !== classNames.length) {
       const last = spec.model.ir.nodes.find((n) => n.id === spec.model.ir.output);
-      throw new LocatedError(
+      throw new TrainerError('model-invalid',
         `the model outputs [${outUnits.slice(1).join(', ')}] but the dataset has ${classNames.length} classes: end the model with dense(${classNames.length})`,
         last?.source ?? null);
     }
@@ -103,15 +107,18 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
       },
     });
     graph.model.dispose();
-    const result = finish(spec, 'completed', started, backendName, classNames, loop, null);
+    const result = finish(spec, started, loop, null);
     record({ type: 'done', result, time: Date.now() });
     return result;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const location = err instanceof LocatedError ? err.location : null;
-    record({ type: 'error', message, location, time: Date.now() });
-    if (!(err instanceof LocatedError)) process.stderr.write(`${(err as Error).stack ?? message}\n`);
-    const result = finish(spec, 'failed', started, backendName, classNames, loop, location ? `${location.file}:${location.line}:${location.column}: ${message}` : message);
+    const code = errorCode(err);
+    record({ type: 'error', code, message, location, time: Date.now() });
+    // A bug keeps its stack (on stderr, which the CLI shows); the user's errors are their message.
+    if (code === 'internal') process.stderr.write(`${(err as Error).stack ?? message}\n`);
+    const text = location ? `${location.file}:${location.line}:${location.column}: ${message}` : message;
+    const result = finish(spec, started, loop, { code, text });
     record({ type: 'done', result, time: Date.now() });
     return result;
   } finally {
@@ -119,16 +126,25 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
   }
 }
 
-function finish(
-  spec: RunSpec, fallback: 'completed' | 'failed', started: number, backend: string | null, classNames: string[],
-  loop: LoopResult | null, error: string | null,
-): TrainResult {
-  const status = fallback === 'failed' ? 'failed' : loop?.status ?? 'completed';
+/** The tfjs model; a model that cannot be built is the model's error, not the trainer's. */
+function buildModel(spec: RunSpec, seed: number): ReturnType<typeof buildTfGraph> {
+  try {
+    return buildTfGraph(spec.model.ir, { seed });
+  } catch (err) {
+    if (err instanceof LocatedError || isOutOfMemory(err)) throw err;
+    throw new TrainerError('model-invalid', `the model cannot be built: ${err instanceof Error ? err.message : String(err)}`, spec.model.ir.source ?? null);
+  }
+}
+
+/** Records how the run ended in run.json, and returns the result as the record now says. */
+function finish(spec: RunSpec, started: number, loop: LoopResult | null, error: { code: RunErrorCode; text: string } | null): TrainResult {
+  const status = error ? 'failed' : loop?.status ?? 'completed';
   const wallSeconds = (Date.now() - started) / 1000;
   const best = loop?.best ?? null;
-  updateRun(spec.runDir, (r) => {
+  const record = updateRun(spec.runDir, (r) => {
     r.status = status;
-    r.error = error;
+    r.error = error?.text ?? null;
+    r.errorCode = error?.code ?? null;
     r.endedAt = new Date().toISOString();
     r.wallSeconds = wallSeconds;
     if (loop) {
@@ -140,16 +156,5 @@ function finish(
       r.endedEarly = loop.endedEarly;
     }
   });
-  return {
-    runId: spec.runId, runDir: spec.runDir, status, backend,
-    epochs: loop?.epochsCompleted ?? 0,
-    bestEpoch: best?.epoch ?? null,
-    testAccuracy: best?.test.accuracy ?? null,
-    testLoss: best?.test.loss ?? null,
-    perClassAccuracy: best?.perClassAccuracy ?? [],
-    classNames,
-    confusionMatrix: best?.confusionMatrix ?? [],
-    trainImagesPerSecond: loop?.trainImagesPerSecond ?? null,
-    wallSeconds,
-  };
+  return runResult(record, spec.runId, spec.runDir);
 }

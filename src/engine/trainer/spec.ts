@@ -1,7 +1,7 @@
 // The resolved run spec: everything the trainer process needs, written as spec.json in the run
 // folder by whoever starts the run (CLI or extension). The trainer does not re-read the model file.
 import type { ModelIR } from '../../dsl/ir';
-import type { ResolvedTraining } from '../training/config';
+import type { ResolvedTraining } from '../../runs/types';
 import type { Override } from '../training/overrides';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';

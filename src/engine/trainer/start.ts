@@ -9,13 +9,16 @@ import * as readline from 'node:readline';
 import { analyzeModel } from '../../analysis/index';
 import { LocatedError } from '../../dsl/errors';
 import { loadModelFile, selectModel, type ExportedModel } from '../../loader/index';
-import { createRun, defaultRunsDir, readRun, runPaths, updateRun } from '../../runs/store';
 import { writeJsonAtomic } from '../../runs/files';
-import type { RunRecord } from '../../runs/types';
+import { runResult } from '../../runs/result';
+import { createRun, defaultRunsDir, readRun, runPaths, updateRun } from '../../runs/store';
+import type { TrainResult } from '../../runs/types';
+import {
+  encodeTrainerCommand, parseTrainerLine, protocolMismatch, type TrainerMessage,
+} from '../../shared/trainerProtocol';
 import { findProgram, processExecArgv } from '../programs';
 import { resolveTraining } from '../training/config';
 import type { Override } from '../training/overrides';
-import { parseTrainerLine, type TrainerMessage, type TrainResult } from './protocol';
 import type { BackendPreference, RunSpec } from './spec';
 
 export interface PrepareOptions {
@@ -107,18 +110,6 @@ export interface TrainerHandle extends RunHandle {
   child: ChildProcess;
 }
 
-/** A finished run's result as its folder records it (for a trainer that ended without saying). */
-export function resultFromRecord(record: RunRecord | null, runId: string, runDir: string): TrainResult {
-  return {
-    runId, runDir, status: record?.status ?? 'interrupted',
-    backend: record?.backend?.name ?? null, epochs: record?.epochsCompleted ?? 0, bestEpoch: record?.bestEpoch ?? null,
-    testAccuracy: record?.best?.test.accuracy ?? null, testLoss: record?.best?.test.loss ?? null,
-    perClassAccuracy: record?.best?.perClassAccuracy ?? [], classNames: record?.dataset?.classNames ?? [],
-    confusionMatrix: record?.best?.confusionMatrix ?? [], trainImagesPerSecond: record?.trainImagesPerSecond ?? null,
-    wallSeconds: record?.wallSeconds ?? 0,
-  };
-}
-
 function trainerCommand(trainerPath?: string): { file: string; execArgv: string[] } {
   const file = trainerPath ?? findProgram(__dirname, 'trainer.js', 'main.ts', 'the trainer program');
   return { file, execArgv: processExecArgv(file) };
@@ -143,9 +134,16 @@ export function startTrainer(run: PreparedRun, opts: StartOptions = {}): Trainer
     opts.onStderr?.(text);
   });
   child.stdin!.on('error', () => { /* the trainer exited: nothing to tell it */ });
+  // Set when the trainer announces a protocol version this reader does not know: it is stopped
+  // and nothing more it says is passed on (the run ends interrupted, saying why).
+  let mismatch: string | null = null;
   readline.createInterface({ input: child.stdout! }).on('line', (line) => {
     const msg = parseTrainerLine(line);
-    if (!msg) return;
+    if (!msg || mismatch) return;
+    if (msg.type === 'hello' && (mismatch = protocolMismatch(msg))) {
+      child.kill('SIGTERM');
+      return;
+    }
     if (msg.type === 'done') result = msg.result;
     for (const l of listeners) l(msg);
   });
@@ -159,11 +157,11 @@ export function startTrainer(run: PreparedRun, opts: StartOptions = {}): Trainer
       if (record?.status === 'running') {
         record = updateRun(run.runDir, (r) => {
           r.status = 'interrupted';
-          r.error = `the trainer exited (${signal ?? `code ${code}`}) without finishing the run${detail ? `: ${detail}` : ''}`;
+          r.error = mismatch ?? `the trainer exited (${signal ?? `code ${code}`}) without finishing the run${detail ? `: ${detail}` : ''}`;
           r.endedAt = new Date().toISOString();
         });
       }
-      resolve(resultFromRecord(record, run.runId, run.runDir));
+      resolve(runResult(record, run.runId, run.runDir));
     });
   });
   let stopping = false;
@@ -173,7 +171,7 @@ export function startTrainer(run: PreparedRun, opts: StartOptions = {}): Trainer
     stop(graceMs = 10_000) {
       if (stopping || child.exitCode !== null) return;
       stopping = true;
-      child.stdin!.write('{"type":"stop"}\n');
+      child.stdin!.write(encodeTrainerCommand({ type: 'stop' }));
       const term = setTimeout(() => child.kill('SIGTERM'), graceMs);
       const kill = setTimeout(() => child.kill('SIGKILL'), graceMs * 2);
       term.unref(); kill.unref();

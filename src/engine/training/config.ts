@@ -3,33 +3,10 @@
 // value is reported where it was written: in the file (file:line:column) or on the command line.
 import type { SourceRange } from '../../dsl/ir';
 import { LocatedError } from '../../dsl/errors';
-import type { AugmentSpec, ScheduleSpec } from '../../dsl/training';
-import type { FolderSpec } from '../data/types';
+import type { ResolvedTraining } from '../../runs/types';
 import { trainingConfigLocator, type ConfigLocator, type KeyPath } from '../../loader/configLocation';
 import { applyOverride, type Override } from './overrides';
 import { checkTraining } from './configCheck';
-
-export type ResolvedDataset = 'mnist' | 'fashion-mnist' | 'cifar10' | 'synthetic' | FolderSpec;
-
-export type ResolvedOptimizer =
-  | { type: 'sgd'; lr: number; momentum: number; nesterov: boolean; weightDecay: number }
-  | { type: 'adam' | 'adamw' | 'rmsprop'; lr: number; weightDecay: number };
-
-export interface ResolvedTraining {
-  dataset: ResolvedDataset;
-  epochs: number;
-  batchSize: number;
-  seed: number;
-  optimizer: ResolvedOptimizer;
-  schedule: ScheduleSpec | null;
-  augment: AugmentSpec | null;
-  normalize: { mean: number[]; std: number[] } | 'dataset' | null;
-  validationSplit: number;
-  earlyStopping: { patience: number; monitor: 'val_loss' | 'val_accuracy' } | null;
-  permutePixels: number | null;
-  initFrom: string | null;
-  freeze: { layers: string[] | 'all-but-last'; epochs: number; lrAfter: number | null } | null;
-}
 
 export { DEFAULTS } from './configCheck';
 

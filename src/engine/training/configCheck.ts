@@ -2,7 +2,8 @@
 // with a message that says what is allowed and what was given.
 import type { AugmentSpec, ScheduleSpec } from '../../dsl/training';
 import type { KeyPath } from '../../loader/configLocation';
-import type { ConfigReporter, ResolvedDataset, ResolvedOptimizer, ResolvedTraining } from './config';
+import type { ResolvedDataset, ResolvedOptimizer, ResolvedTraining } from '../../runs/types';
+import type { ConfigReporter } from './config';
 
 /** What a run uses when neither the file nor the command line says. */
 export const DEFAULTS = {

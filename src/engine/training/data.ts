@@ -2,7 +2,7 @@
 // and test, a seeded validation split, normalization statistics, and batches as tensors.
 import * as tf from '@tensorflow/tfjs-core';
 import { channelStats, deriveSeed, permutePixels, splitValidation, type Dataset, type Split } from '../data/index';
-import type { ResolvedTraining } from './config';
+import type { ResolvedTraining } from '../../runs/types';
 
 export interface PreparedData {
   classNames: string[];

@@ -3,7 +3,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ModelIR } from '../../dsl/ir';
 import type { LayerNames } from '../model/index';
-import type { ResolvedTraining } from './config';
+import type { ResolvedTraining } from '../../runs/types';
 
 export function frozenLayerNames(ir: ModelIR, names: LayerNames, model: tfl.LayersModel, freeze: NonNullable<ResolvedTraining['freeze']>): string[] {
   if (freeze.layers === 'all-but-last') {

@@ -8,9 +8,9 @@ import type { ModelIR } from '../../dsl/ir';
 import { BatchPipeline } from '../data/batchPipeline';
 import { batchCount, deriveSeed, isAugmenting } from '../data/index';
 import type { LayerNames } from '../model/index';
-import type { EpochRecord, IterationRecord } from '../trainer/protocol';
+import type { EpochRecord, IterationRecord, ResolvedTraining } from '../../runs/types';
+import type { TrainerPhase } from '../../shared/trainerProtocol';
 import { saveCheckpoint } from './checkpoints';
-import type { ResolvedTraining } from './config';
 import { batchTensor, type PreparedData } from './data';
 import { evaluateSplit, type Evaluation } from './evaluate';
 import { frozenLayerNames, setFrozen } from './freeze';
@@ -21,7 +21,7 @@ import { LrSchedule } from './schedule';
 export interface LoopHooks {
   onIteration?(record: IterationRecord): void;
   onEpoch?(record: EpochRecord): void;
-  onStatus?(phase: string, message: string): void;
+  onStatus?(phase: TrainerPhase, message: string): void;
   /** Polled between batches; true finishes the current batch, saves checkpoints/last and returns. */
   shouldStop(): boolean;
 }

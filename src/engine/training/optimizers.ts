@@ -3,7 +3,7 @@
 // PyTorch's `weight_decay`. The learning rate can be changed between steps.
 import * as tf from '@tensorflow/tfjs-core';
 import { SGD_MOMENTUM_KERNEL } from '../backends/kernelNames';
-import type { ResolvedOptimizer } from './config';
+import type { ResolvedOptimizer } from '../../runs/types';
 
 const EPSILON = 1e-8;
 

@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
-import type { EpochRecord, IterationRecord } from '../../engine/trainer/protocol';
 import type { CompareInput } from '../../runs/compare';
 import type { JsonlReader } from '../../runs/files';
 import { readRunStrict } from '../../runs/lookup';
 import { readMeta, type RunMeta } from '../../runs/meta';
 import { runPaths, watchMetrics, type MetricRecord } from '../../runs/store';
-import type { RunRecord } from '../../runs/types';
+import type { EpochRecord, IterationRecord, RunRecord } from '../../runs/types';
 
 // One compared run, kept current from disk: its metrics.jsonl is read incrementally (only the
 // records appended since the last look), run.json again only when its mtime moves, meta.json

@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
-import type { EpochRecord, IterationRecord, TrainerMessage, TrainResult } from '../../engine/trainer/protocol';
+import type { SourceRange } from '../../dsl/ir';
 import type { RunHandle } from '../../engine/trainer/start';
+import type { EpochRecord, IterationRecord, RunErrorCode, TrainResult } from '../../runs/types';
+import { assertNever } from '../../shared/assertNever';
 import type { RunProgress } from '../../shared/messages';
+import type { TrainerMessage } from '../../shared/trainerProtocol';
 
 // The run this window follows, as the rest of the extension sees it: its progress (for the
 // status bar, the notification and the sidebar) and a way to stop it. The trainer is a child
@@ -14,6 +17,8 @@ export class LiveRun implements vscode.Disposable {
   progress: RunProgress | null = null;
   lastEpoch: EpochRecord | null = null;
   backend: string | null = null;
+  /** The trainer's error, when the run failed (with where in the model file, if it knows). */
+  failure: { code: RunErrorCode; message: string; location: SourceRange | null } | null = null;
   result: TrainResult | null = null;
   constructor(readonly handle: RunHandle, readonly model: string, readonly epochs: number, private readonly startedAt = Date.now()) {
     handle.onMessage((m) => this.take(m));
@@ -36,10 +41,14 @@ export class LiveRun implements vscode.Disposable {
   }
 
   private take(m: TrainerMessage): void {
-    if (m.type === 'iteration') this.progress = this.progressAt(m);
-    else if (m.type === 'epoch') this.lastEpoch = m;
-    else if (m.type === 'status' && m.phase === 'backend') this.backend = /^backend (\w+)/.exec(m.message)?.[1] ?? null;
-    else return;
+    switch (m.type) {
+      case 'iteration': this.progress = this.progressAt(m); break;
+      case 'epoch': this.lastEpoch = m; break;
+      case 'backend': this.backend = m.backend; break;
+      case 'error': this.failure = { code: m.code, message: m.message, location: m.location }; return;
+      case 'hello': case 'status': case 'done': return; // the result comes with handle.done
+      default: assertNever(m, 'trainer'); return;
+    }
     this.changed.fire();
   }
 
