@@ -70,8 +70,9 @@ function parseArgs(argv: string[]): Options {
 
 /**
  * How long to run each measurement: the slow cases get a step or two, not seconds of them. The
- * fast ones warm up for a second as well as 3 steps: the wasm backend's first second runs ~30%
- * slower (V8 tiering up tfjs's JavaScript), which 3 steps of 5 ms do not cover.
+ * fast ones warm up for a second as well as 3 steps: the wasm backend's first second runs
+ * markedly slower (V8 tiering up tfjs's JavaScript), which 3 steps of a few milliseconds do not
+ * cover (bench/README.md).
  */
 interface Budget { warmup: number; warmupSeconds: number; minSteps: number; seconds: number }
 function budget(model: ModelName, backend: BackendName | 'torch', o: Options): Budget {
@@ -86,8 +87,8 @@ function budget(model: ModelName, backend: BackendName | 'torch', o: Options): B
 /**
  * Timed rounds per measurement (each seconds/ROUNDS long); the fastest is reported. Five, not
  * three: this machine's host load comes in bursts of seconds, and with three rounds one burst
- * over all of one side's rounds moved the small CNN's ratio from ~0.6 to 0.40 (measured); five
- * alternating rounds gave 0.58–0.65 in four runs.
+ * over all of one side's rounds moved the small CNN's ratio far from its quiet figure; five
+ * alternating rounds held it (bench/README.md).
  */
 const ROUNDS = 5;
 

@@ -7,9 +7,9 @@ import type { ViewCluster, ViewGraph, ViewNode } from './viewGraph';
 // cluster is laid out on its own (its child clusters already sized), then placed in its parent
 // as a single box. A group of the DSL has one way in (its input tensor) and one way out, so
 // edges that cross a cluster border are routed through an entry point at the top of the
-// cluster and an exit point at the bottom. Measured on ResNet-152 fully expanded, one compound
-// layout took ~1 s; the recursive one is several times faster, and a cluster's members are
-// inside its box by construction.
+// cluster and an exit point at the bottom. On ResNet-152 fully expanded the recursive layout
+// is several times faster than one compound layout (bench/README.md), and a cluster's members
+// are inside its box by construction.
 //
 // Pure: text is measured by the caller (the browser's canvas), so this runs anywhere.
 

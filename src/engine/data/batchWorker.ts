@@ -13,10 +13,10 @@ const setup = workerData as WorkerSetup;
 const { counters } = setup;
 
 // Below the training threads' priority: where the backend's threads fill every core, the worker
-// then runs in the time they leave. Measured on 2 cores with augmentation (npm run bench:input):
-// 1.01–1.19× the images/s of making batches on the loop's thread, against 0.87–1.02× at equal
-// priority. Linux only: there a thread's nice value is its own; elsewhere this call would lower
-// the whole trainer's priority.
+// then runs in the time they leave; at equal priority it made training slower than making the
+// batches on the loop's thread (npm run bench:input, figures in bench/README.md). Linux only:
+// there a thread's nice value is its own; elsewhere this call would lower the whole trainer's
+// priority.
 if (process.platform === 'linux') {
   try {
     os.setPriority(19);

@@ -1,9 +1,9 @@
 // Sum over every axis but the last, and Add of a per-channel vector: a bias's gradient and the
 // bias itself. The wasm backend's Sum transposes the channels to the front first, and its Add
-// broadcasts element by element (measured 0.42 and 0.5 ms on the small CNN's first layer,
-// [64, 24, 24, 6], for 221K additions); here both are one SIMD pass (below) over blocks of
-// floats that hold a whole number of pixels, so each lane always meets the same channel. Other
-// axes, dtypes and small tensors go to the backend's kernels.
+// broadcasts element by element, both slow for what they do on a first layer's activations
+// (bench/README.md); here both are one SIMD pass (below) over blocks of floats that hold a whole
+// number of pixels, so each lane always meets the same channel. Other axes, dtypes and small
+// tensors go to the backend's kernels.
 
 import { util, type KernelConfig, type KernelFunc, type SumAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 import { alloc, f32, free, type BackendWasm } from './heap';

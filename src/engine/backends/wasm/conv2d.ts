@@ -6,10 +6,8 @@
 // (x' [N, H, OW, KW], a SIMD copy: unfoldColumns below), which makes it a KH×1 convolution over KW channels whose
 // filter is the same memory viewed as [KH, 1, KW, CO]; the backend's own kernel (XNNPACK, with
 // bias and activation fused as before) runs that one, on every thread, with KW times fewer
-// pointers. Measured at batch 64 on 28×28 grey images, a new filter and input per call as in
-// training: 5×5 'valid' to 6 channels (the small CNN) 0.57–0.60 → 0.46–0.50 ms; 'same' to 32
-// channels 2.8–3.5 → 1.8–2.6 ms; 3×3 to 16, 0.58–0.76 → 0.50–0.57 ms. With 2 or more channels
-// the copy costs more than it saves (measured), and those go to the backend's kernel unchanged.
+// pointers: faster on first layers over grey images (bench/README.md). With 2 or more channels
+// the copy costs more than it saves, and those go to the backend's kernel unchanged.
 
 import {
   backend_util, util,

@@ -1,10 +1,10 @@
 // Conv2DBackpropFilter for the wasm backend, which ships none. A single input channel with
-// stride 1 (a first layer on grey images) runs a generated SIMD kernel (below): measured
-// 2.3 → 0.9 ms on the small CNN's first layer at batch 64, where XNNPACK's convolution has only
-// 5×5 outputs of 6 channels to split its work over. Otherwise two routes, both on XNNPACK:
+// stride 1 (a first layer on grey images) runs a generated SIMD kernel (below), faster there
+// (bench/README.md) because XNNPACK's convolution has only a filter's few outputs (5×5 of 6
+// channels on the small CNN) to split its work over. Otherwise two routes, both on XNNPACK:
 // - stride 1: the gradient is itself a convolution, of x with batch and channels swapped
-//   ([CI, H, W, N]) by dy as the filter ([OH, OW, N, CO]), giving [CI, KH, KW, CO]; measured
-//   1.5–2× faster than the matmul route on LeNet's layers (no column matrix is written);
+//   ([CI, H, W, N]) by dy as the filter ([OH, OW, N, CO]), giving [CI, KH, KW, CO]; faster than
+//   the matmul route (no column matrix is written);
 // - otherwise dW = colᵀ · dy per chunk of images (see im2col.ts). dy's rows for a chunk are
 //   contiguous, so the chunk goes to the matmul as a view, without a copy; the chunks' partial
 //   sums are added in JS (they are only KH·KW·CI × CO each).

@@ -1,5 +1,5 @@
-// Conv2DBackpropInput for the wasm backend. Its own kernel is a direct loop (26 ms for LeNet's
-// second convolution at batch 64). Two routes, both on XNNPACK:
+// Conv2DBackpropInput for the wasm backend. Its own kernel is a direct loop, slow on training's
+// shapes (bench/README.md). Two routes, both on XNNPACK:
 // - stride 1: dx is the convolution of dy by the filter turned 180° with its in/out channels
 //   swapped, padded by KH−1−top etc. (the "full" correlation): no column matrix at all;
 // - otherwise dcol = dy · Wᵀ per chunk of images, scattered into dx with col2im (see
@@ -75,7 +75,7 @@ function viaConvolution(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo
     // One input channel (a first layer on grey images: its dx is computed, and thrown away,
     // because tfjs's fused conv gradient always computes both): a convolution with a single
     // output channel wastes XNNPACK's SIMD lanes; a depthwise convolution over dy's CO
-    // channels, then their sum, is 1.7× faster (LeNet's first layer: 1.8 ms against 3.0 ms).
+    // channels, then their sum, is faster (bench/README.md).
     const perChannel = depthwiseConv2d(backend, dy, rotated, pads);
     try {
       return sumLastAxis(backend, perChannel);

@@ -1,7 +1,7 @@
 // Matrix multiply on the wasm backend. Its BatchMatMul kernel runs XNNPACK (SIMD, packed
 // weights) only for the plain case, one matrix each and no transposes; every transposed case
-// falls to a naive loop that is 10–30× slower (measured: x^T·dy for a 400×120 dense layer,
-// batch 64, 5.8 ms against 0.3 ms). Dense-layer gradients are exactly those transposed cases,
+// falls to a naive loop, many times slower (bench/README.md). Dense-layer gradients are exactly
+// those transposed cases,
 // so BatchMatMul is replaced by a version that transposes an operand in JS first and then takes
 // the fast path (for a · bᵀ, whichever of the two ways moves less data).
 
@@ -53,7 +53,7 @@ function transposed(backend: BackendWasm, t: TensorInfo): TensorInfo {
  * (the weights it expects to keep), so a dense layer's input gradient dy [M, N] · Wᵀ, with W
  * [K, N] new after each update, transposes and packs all of W; this way it packs dyᵀ [N, M] and
  * transposes the [K, M] result back. Each element is the same dot product in the same order (the
- * results are equal). Measured on LeNet-5's 400→120 layer at batch 64: 477–648 → 243–429 µs.
+ * results are equal). Faster on a dense layer's input gradient (bench/README.md).
  */
 function timesTransposeViaTranspose(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo | undefined {
   const [M, N] = a.shape.slice(-2) as [number, number];

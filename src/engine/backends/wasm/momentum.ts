@@ -1,7 +1,6 @@
 // The fused SGD-with-momentum update (kernelNames.ts) for the wasm backend: one SIMD pass per
 // variable (below) instead of tfjs's four element-wise kernels, each a dispatch through the
-// engine and XNNPACK (measured on the small CNN's 8 variables, one thread: the optimizer's step
-// 0.45–0.5 → 0.13–0.17 ms of a ~6 ms training step).
+// engine and XNNPACK, which on a small model is a noticeable part of a step (bench/README.md).
 
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { SGD_MOMENTUM_KERNEL } from '../kernelNames';

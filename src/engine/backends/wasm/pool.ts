@@ -1,10 +1,9 @@
 // 2×2/2 MaxPool and AvgPool over 4 or more channels as single-pass SIMD loops (below) on the
-// calling thread, in place of the backend's XNNPACK pooling: measured on one thread max pool
-// 110 → 29 µs on the small CNN's first pooling layer ([64, 24, 24, 6]) and average pool
-// 177 → 44 µs on LeNet's ([64, 28, 28, 6]); on two threads of a busy machine, where waking
-// XNNPACK's other thread is slow, 297 → 31 and 593 → 40 µs. Other dtypes, geometries and small
-// tensors go to the backend's kernels. (Relu the same way measured slower than the backend's:
-// it is bound by memory bandwidth, which two threads have more of.)
+// calling thread, in place of the backend's XNNPACK pooling: faster on one thread, and more so
+// on two threads of a busy machine, where waking XNNPACK's other thread is slow
+// (bench/README.md). Other dtypes, geometries and small tensors go to the backend's kernels.
+// (Relu the same way was slower than the backend's: it is bound by memory bandwidth, which two
+// threads have more of.)
 
 import { backend_util, util, type KernelConfig, type KernelFunc, type MaxPoolAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 import { alloc, type BackendWasm } from './heap';

@@ -1,11 +1,10 @@
-// MaxPoolGrad and AvgPoolGrad for the wasm backend. Its own kernels take 1.5–4.5 ms on the
-// first pooling layer of LeNet / the small CNN (batch 64), as much as a convolution gradient.
+// MaxPoolGrad and AvgPoolGrad for the wasm backend. Its own kernels take as long as a
+// convolution gradient on the first pooling layer of a small model (bench/README.md).
 // Both are one pass over the windows with the channels innermost (contiguous). MaxPoolGrad
 // handles every geometry (see below); AvgPoolGrad the common one, non-overlapping windows
 // (size = stride) without padding, where each input pixel belongs to at most one window, and
 // leaves the rest to the backend's own kernel. 2×2/2 pooling over 4 or more channels runs
-// generated SIMD kernels (below; measured max 1.1 → 0.1 ms on the small CNN's first pooling
-// layer; average 1.45 → 0.08 ms on LeNet's, [64, 28, 28, 6]).
+// generated SIMD kernels (below), faster again.
 
 import {
   backend_util, AvgPoolGrad, MaxPoolGrad,
@@ -152,7 +151,7 @@ function maxPoolGradFactory(base: KernelFunc): KernelFunc {
 
 /**
  * The common case, 2×2 windows with stride 2 and no padding, without the general loop's
- * per-window bookkeeping (measured 3–4× faster on the small CNN's first pooling layer). Same
+ * per-window bookkeeping (several times faster: bench/README.md). Same
  * rule: the first maximum in row-major order; a window of NaNs passes no gradient.
  */
 function maxPoolGrad2x2(x: Float32Array, g: Float32Array, dx: Float32Array, N: number, H: number, W: number, C: number, OH: number, OW: number): void {

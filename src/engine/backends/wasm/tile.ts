@@ -1,7 +1,7 @@
 // Tile for the wasm backend. tfjs-core's batch-norm gradient tiles the per-channel scale up to
 // the full activation ([N, H, W, C]) at every BatchNorm, and the backend's own Tile indexes one
-// element at a time (170 ms per BatchNorm of ResNet-18 at batch 64). Here each axis, innermost
-// first, is written once and then repeated by block copies inside the output.
+// element at a time, which made it a large part of a ResNet's step (bench/README.md). Here each
+// axis, innermost first, is written once and then repeated by block copies inside the output.
 
 import { Tile, util, type KernelConfig, type KernelFunc, type TensorInfo, type TileAttrs } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from './heap';
