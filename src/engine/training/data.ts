@@ -48,9 +48,9 @@ export function prepareData(ds: Dataset, config: ResolvedTraining): PreparedData
 export function batchTensor(images: Float32Array, count: number, data: PreparedData, inputShape: number[]): tf.Tensor {
   return tf.tidy(() => {
     const x = tf.tensor(images, [count, ...data.imageShape], 'float32');
-    // (x − mean) / std per channel, on the backend: two element-wise kernels there take a fifth
-    // of the time of a JS loop over the batch (wasm, 64 MNIST images: 0.06 vs 0.31 ms, on the
-    // training step's critical path), and on a GPU backend they run on the GPU.
+    // (x − mean) / std per channel, on the backend: two element-wise kernels there take much
+    // less time than a JS loop over the batch, which is on the training step's critical path
+    // (bench/README.md), and on a GPU backend they run on the GPU.
     const normalized = data.mean && data.std ? tf.div(tf.sub(x, tf.tensor1d(data.mean)), tf.tensor1d(data.std)) : x;
     return tf.reshape(normalized, [count, ...inputShape]);
   });

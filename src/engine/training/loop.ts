@@ -52,8 +52,9 @@ export interface LoopResult {
 const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * A turn of the event loop (where a stop request arrives) costs about 0.1 ms, 2% of a small
- * model's step on wasm, so the loop takes one at most this often rather than after every batch.
+ * A turn of the event loop (where a stop request arrives) costs a few percent of a small model's
+ * step on wasm (bench/README.md), so the loop takes one at most this often rather than after
+ * every batch.
  */
 const YIELD_INTERVAL_MS = 20;
 
