@@ -1,4 +1,4 @@
-import type { Pair, SourceRange } from '../dsl/ir';
+import type { ModelIR, Pair, SourceRange } from '../dsl/ir';
 
 // What analysis says about a model. Everything that shows shapes, parameters or receptive
 // fields (CLI, hovers, inlay hints, graph, compare view) reads these; none recomputes them.
@@ -48,4 +48,14 @@ export interface ModelAnalysis {
     activationBytes: number;
     outputShape: Shape | null;
   };
+}
+
+/**
+ * One exported model of a file and what analysis says about it: what the editor, the graph, the
+ * summary and the architecture diff of compared runs all work from.
+ */
+export interface AnalyzedModel {
+  exportName: string;
+  model: ModelIR;
+  analysis: ModelAnalysis;
 }

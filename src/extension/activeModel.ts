@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
+import type { AnalyzedModel } from '../analysis/types';
 import { showLocatedError } from './locatedErrorMessage';
-import { isModelDocument, type AnalyzedModel, type ModelDocuments } from './modelDocuments';
+import { isModelDocument, type ModelDocuments } from './modelDocuments';
 
 /** The model the user means: the active `.cnn.ts` editor's (asking which export when several). */
 export async function pickActiveModel(documents: ModelDocuments, uri?: vscode.Uri, exportName?: string):

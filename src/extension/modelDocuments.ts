@@ -1,18 +1,11 @@
 import * as vscode from 'vscode';
 import { analyzeModel } from '../analysis/index';
-import type { ModelAnalysis } from '../analysis/types';
+import type { AnalyzedModel } from '../analysis/types';
 import { LocatedError } from '../dsl/errors';
-import type { ModelIR } from '../dsl/ir';
 import { loadModelFile } from '../loader/index';
 
 // The one place the extension turns model documents into IR and analysis. Hovers, inlay hints,
 // diagnostics, CodeLens and the graph all subscribe here; none loads a file on its own.
-
-export interface AnalyzedModel {
-  exportName: string;
-  model: ModelIR;
-  analysis: ModelAnalysis;
-}
 
 export interface ModelState {
   uri: vscode.Uri;

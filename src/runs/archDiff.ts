@@ -4,14 +4,9 @@
 // renamed). Pure: IR + analysis in, plain data out.
 import { describeOp } from '../analysis/describe';
 import { formatSize } from '../analysis/format';
-import type { ModelAnalysis, NodeAnalysis } from '../analysis/types';
+import type { AnalyzedModel, NodeAnalysis } from '../analysis/types';
 import type { IRNode, LayerOp, ModelIR } from '../dsl/ir';
 import { exactCount } from '../shared/format';
-
-export interface AnalyzedModel {
-  ir: ModelIR;
-  analysis: ModelAnalysis;
-}
 
 /** One distinct architecture among the compared runs. */
 export interface ArchitectureSummary {
@@ -96,7 +91,7 @@ interface Side {
 }
 
 function side(m: AnalyzedModel): Side {
-  return { ir: m.ir, nodes: new Map(m.analysis.nodes.map((n) => [n.id, n])) };
+  return { ir: m.model, nodes: new Map(m.analysis.nodes.map((n) => [n.id, n])) };
 }
 
 function params(s: Side, node: IRNode): number {
@@ -203,7 +198,7 @@ function fingerprint(ir: ModelIR): string {
 }
 
 function isAnalyzed(m: RunModel): m is AnalyzedModel {
-  return m !== null && 'ir' in m;
+  return m !== null && 'model' in m;
 }
 
 export function diffArchitectures(models: readonly RunModel[]): ArchitectureDiff {
@@ -219,7 +214,7 @@ export function diffArchitectures(models: readonly RunModel[]): ArchitectureDiff
       return;
     }
     unavailable.push(null);
-    const key = fingerprint(m.ir);
+    const key = fingerprint(m.model);
     let index = keys.indexOf(key);
     if (index < 0) {
       index = keys.length;
@@ -227,8 +222,8 @@ export function diffArchitectures(models: readonly RunModel[]): ArchitectureDiff
       distinct.push(m);
       const t = m.analysis.totals;
       summaries.push({
-        runs: [], name: m.ir.name, trainableParams: t.trainableParams, nonTrainableParams: t.nonTrainableParams,
-        macs: t.macs, layers: m.ir.nodes.length, inputShape: [...m.ir.inputShape], outputShape: t.outputShape ? [...t.outputShape] : null,
+        runs: [], name: m.model.name, trainableParams: t.trainableParams, nonTrainableParams: t.nonTrainableParams,
+        macs: t.macs, layers: m.model.nodes.length, inputShape: [...m.model.inputShape], outputShape: t.outputShape ? [...t.outputShape] : null,
       });
     }
     summaries[index]!.runs.push(run);

@@ -10,8 +10,8 @@ export async function loadRunModel(record: RunRecord): Promise<RunModel> {
   try {
     // Helpers the file imports are read from disk next to the recorded path.
     const loaded = await loadModelFile(record.source.file, { text: record.source.text });
-    const { model } = selectModel(loaded, record.model.export);
-    return { ir: model, analysis: analyzeModel(model) };
+    const { exportName, model } = selectModel(loaded, record.model.export);
+    return { exportName, model, analysis: analyzeModel(model) };
   } catch (err) {
     return { error: `cannot rebuild ${record.model.export} from ${record.source.file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
   }

@@ -1,5 +1,5 @@
-import type { ModelAnalysis } from '../analysis/types';
-import type { ModelIR, SourceRange } from '../dsl/ir';
+import type { AnalyzedModel } from '../analysis/types';
+import type { SourceRange } from '../dsl/ir';
 import type { RunStatus } from '../runs/types';
 import type { Comparison } from '../runs/compare';
 
@@ -19,13 +19,6 @@ export interface GraphError {
   location: SourceRange | null;
 }
 
-/** One exported model of a file and what analysis says about it. */
-export interface GraphModel {
-  exportName: string;
-  model: ModelIR;
-  analysis: ModelAnalysis;
-}
-
 export type ExtensionToGraph =
   /**
    * The model to show, sent on open and after every re-evaluation of its document. When the
@@ -39,7 +32,7 @@ export type ExtensionToGraph =
       documentLabel: string;
       /** All models the file exports (the view offers to switch between them). */
       exports: string[];
-      graph: GraphModel | null;
+      graph: AnalyzedModel | null;
       stale: boolean;
       error: GraphError | null;
     }

@@ -144,7 +144,7 @@ export const a = model('A', [28, 28, 1], [conv2d(8, 3), relu(), maxPool2d(2), fl
 export const b = model('B', [28, 28, 1], [conv2d(16, 3, { stride: 2, name: 'stem' }), relu(), maxPool2d(2), flatten(), dropout(0.5), dense(10)]);
 `);
   const loaded = await loadModelFile(file);
-  const m = (n: string) => { const ir = loaded.models.find((x) => x.exportName === n)!.model; return { ir, analysis: analyzeModel(ir) }; };
+  const m = (n: string) => { const model = loaded.models.find((x) => x.exportName === n)!.model; return { exportName: n, model, analysis: analyzeModel(model) }; };
   assert.deepEqual(diffArchitectures([m('a'), m('a')]).pairs, []);
   const texts = diffLayers(m('a'), m('b')).map((c) => c.text);
   assert.deepEqual(texts, [
@@ -155,7 +155,7 @@ export const b = model('B', [28, 28, 1], [conv2d(16, 3, { stride: 2, name: 'stem
     '+ dropout_1 (dropout · 0.5)',
     'dense_1: params 13,530 → 5,770',
   ]);
-  assert.equal(describeOp(m('b').ir.nodes[0]!.op), 'conv 16 · 3×3 · s2');
+  assert.equal(describeOp(m('b').model.nodes[0]!.op), 'conv 16 · 3×3 · s2');
   const unavailable = diffArchitectures([m('a'), { error: 'cannot rebuild' }, null]);
   assert.deepEqual(unavailable.runModel, [0, null, null]);
   assert.deepEqual(unavailable.unavailable, [null, 'cannot rebuild', 'the model was not loaded']);

@@ -4,18 +4,19 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { analyzeModel } from '../../src/analysis/index';
+import type { AnalyzedModel } from '../../src/analysis/types';
 import { LocatedError } from '../../src/dsl/errors';
 import { exportLines } from '../../src/extension/editor/exports';
 import { hoverMarkdown, MAX_ROWS } from '../../src/extension/editor/hover';
 import { inlayLabels } from '../../src/extension/editor/inlay';
-import { contains, exportTargetAt, targetAt, type ModelResult, type Position } from '../../src/extension/editor/lookup';
+import { contains, exportTargetAt, targetAt, type Position } from '../../src/extension/editor/lookup';
 import { problemsByFile, problemsOf } from '../../src/extension/editor/problems';
 import { loadModelFile } from '../../src/loader/index';
 
 // What the editor shows, computed from real model files by the real loader and analysis:
 // hover Markdown, inlay labels, problems. The VS Code providers only convert positions.
 
-async function analysed(file: string): Promise<ModelResult[]> {
+async function analysed(file: string): Promise<AnalyzedModel[]> {
   const loaded = await loadModelFile(file);
   return loaded.models.map((m) => ({ ...m, analysis: analyzeModel(m.model) }));
 }
@@ -33,7 +34,7 @@ function writeFiles(files: Record<string, string>): string {
   return path.join(dir, Object.keys(files)[0]!);
 }
 
-function hoverAt(results: ModelResult[], file: string, pos: Position, stale = false): string | null {
+function hoverAt(results: AnalyzedModel[], file: string, pos: Position, stale = false): string | null {
   const target = targetAt(results, file, pos);
   return target && hoverMarkdown(target, { stale });
 }

@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { analyzeModel } from '../../src/analysis/index';
+import type { AnalyzedModel } from '../../src/analysis/types';
 import { graphHtml } from '../../src/extension/graph/html';
 import { loadModelFile, selectModel } from '../../src/loader/index';
-import type { ExtensionToGraph, GraphModel, GraphToExtension } from '../../src/shared/messages';
+import type { ExtensionToGraph, GraphToExtension } from '../../src/shared/messages';
 import { CHROMIUM, launchChromium, openWebviewPage, ORIGIN, type WebviewPage } from './webview-harness';
 
 export { CHROMIUM, launchChromium };
@@ -62,19 +63,19 @@ export async function openGraphPage(browser: Browser, bundle: string, opts: Page
 }
 
 /** An example model, loaded and analysed exactly as the extension does. */
-export async function analyzedExample(name: string): Promise<{ file: string; graph: GraphModel }> {
+export async function analyzedExample(name: string): Promise<{ file: string; graph: AnalyzedModel }> {
   const file = path.join(ROOT, 'examples', `${name}.cnn.ts`);
   return analyzedFile(file);
 }
 
-export async function analyzedFile(file: string, text?: string): Promise<{ file: string; graph: GraphModel }> {
+export async function analyzedFile(file: string, text?: string): Promise<{ file: string; graph: AnalyzedModel }> {
   const loaded = await loadModelFile(file, { text });
   const { exportName, model } = selectModel(loaded);
   return { file, graph: { exportName, model, analysis: analyzeModel(model) } };
 }
 
 /** The `update` message the extension posts for a model. */
-export function updateMessage(file: string, graph: GraphModel | null, extra: Partial<Extract<ExtensionToGraph, { type: 'update' }>> = {}): ExtensionToGraph {
+export function updateMessage(file: string, graph: AnalyzedModel | null, extra: Partial<Extract<ExtensionToGraph, { type: 'update' }>> = {}): ExtensionToGraph {
   return {
     type: 'update', documentUri: `file://${file}`, documentLabel: path.basename(file),
     exports: graph ? [graph.exportName] : [], graph, stale: false, error: null, ...extra,

@@ -1,13 +1,12 @@
-import type { Diagnostic, NodeAnalysis, Shape } from '../../src/analysis/types';
+import type { AnalyzedModel, Diagnostic, NodeAnalysis, Shape } from '../../src/analysis/types';
 import { INPUT_ID, type IRGroup, type IRNode, type ModelIR } from '../../src/dsl/ir';
-import type { GraphModel } from '../../src/shared/messages';
 
 // Lookups over one model and its analysis that every part of the view needs: node and group by
 // id, group nesting, which layers a group holds, the diagnostics of each node. Built once per
 // update; never mutated.
 
 export interface ModelIndex {
-  readonly graph: GraphModel;
+  readonly graph: AnalyzedModel;
   readonly model: ModelIR;
   readonly nodes: ReadonlyMap<string, IRNode>;
   readonly analysis: ReadonlyMap<string, NodeAnalysis>;
@@ -27,7 +26,7 @@ export interface ModelIndex {
   readonly consumers: ReadonlyMap<string, string[]>;
 }
 
-export function indexModel(graph: GraphModel): ModelIndex {
+export function indexModel(graph: AnalyzedModel): ModelIndex {
   const { model, analysis } = graph;
   const nodes = new Map(model.nodes.map((n) => [n.id, n]));
   const analysisById = new Map(analysis.nodes.map((a) => [a.id, a]));

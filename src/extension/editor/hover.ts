@@ -1,8 +1,8 @@
 import { describeOp, describeReceptiveField } from '../../analysis/describe';
 import { formatShape, formatSize } from '../../analysis/format';
-import type { Diagnostic } from '../../analysis/types';
+import type { AnalyzedModel, Diagnostic } from '../../analysis/types';
 import { byteSize, exactCountWithCompact, exactOrCompactCount } from '../../shared/format';
-import type { GroupInstance, ModelResult, NodeInstance, Target } from './lookup';
+import type { GroupInstance, NodeInstance, Target } from './lookup';
 
 // The Markdown of a hover over a call in a model file. Pure: the VS Code provider only wraps it.
 // One instance gets the full story (shapes, output-size arithmetic, parameters, MACs, receptive
@@ -39,11 +39,11 @@ function shapes(i: NodeInstance): string {
 }
 
 /** The instance's path, prefixed by its model's name when the call serves several models. */
-function instancePath(i: { result: ModelResult }, path: string, manyModels: boolean): string {
+function instancePath(i: { result: AnalyzedModel }, path: string, manyModels: boolean): string {
   return manyModels ? `${i.result.model.name}: ${path}` : path;
 }
 
-function spansModels(instances: readonly { result: ModelResult }[]): boolean {
+function spansModels(instances: readonly { result: AnalyzedModel }[]): boolean {
   return new Set(instances.map((i) => i.result)).size > 1;
 }
 
@@ -132,7 +132,7 @@ function groupsMarkdown(instances: GroupInstance[], opts: HoverOptions): string 
   ].join('\n\n');
 }
 
-function modelMarkdown(result: ModelResult, opts: HoverOptions): string {
+function modelMarkdown(result: AnalyzedModel, opts: HoverOptions): string {
   const { model, analysis } = result;
   const t = analysis.totals;
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;

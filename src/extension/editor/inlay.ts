@@ -1,5 +1,6 @@
 import { formatShape } from '../../analysis/format';
-import { nodeInstance, rangeKey, sameFile, type ModelResult, type NodeInstance, type Position } from './lookup';
+import type { AnalyzedModel } from '../../analysis/types';
+import { nodeInstance, rangeKey, sameFile, type NodeInstance, type Position } from './lookup';
 
 // The output shape after each layer call (`conv2d(6, 5) → 28×28×6`). Pure: a list of labels at
 // 1-based positions (the end of each call); the VS Code provider only converts positions.
@@ -26,7 +27,7 @@ export function inlayLabel(instances: readonly NodeInstance[], stale: boolean): 
 }
 
 /** One label per layer call of `file` (calls in loops and helpers once, with all their instances). */
-export function inlayLabels(results: readonly ModelResult[], file: string, stale: boolean): InlayLabel[] {
+export function inlayLabels(results: readonly AnalyzedModel[], file: string, stale: boolean): InlayLabel[] {
   const byCall = new Map<string, { position: Position; instances: NodeInstance[] }>();
   for (const result of results) {
     for (const node of result.model.nodes) {

@@ -1,29 +1,22 @@
 import * as path from 'node:path';
-import type { ModelAnalysis, NodeAnalysis } from '../../analysis/types';
-import type { IRGroup, IRNode, ModelIR, SourceRange } from '../../dsl/ir';
+import type { AnalyzedModel, NodeAnalysis } from '../../analysis/types';
+import type { IRGroup, IRNode, SourceRange } from '../../dsl/ir';
 
 // What sits at a position of a model file: the IR nodes (or group, or model) made by the
 // innermost call around it. Pure; hovers and the tests read it. Positions are 1-based, and a
 // range holds [start, end) as SourceRange does.
 
-/** One exported model of the file with its analysis (ModelDocuments' AnalyzedModel has this shape). */
-export interface ModelResult {
-  exportName: string;
-  model: ModelIR;
-  analysis: ModelAnalysis;
-}
-
 export interface Position { line: number; column: number }
 
 /** One IR node a call made (a call in a loop or helper makes several). */
 export interface NodeInstance {
-  result: ModelResult;
+  result: AnalyzedModel;
   node: IRNode;
   analysis: NodeAnalysis | undefined;
 }
 
 export interface GroupInstance {
-  result: ModelResult;
+  result: AnalyzedModel;
   group: IRGroup;
   /** The group's path prefix (`layer1/block2`), or its name where it adds none (parallel, residual). */
   path: string;
@@ -34,7 +27,7 @@ export interface GroupInstance {
 export type Target =
   | { kind: 'nodes'; range: SourceRange; instances: NodeInstance[] }
   | { kind: 'groups'; range: SourceRange; instances: GroupInstance[] }
-  | { kind: 'model'; range: SourceRange; result: ModelResult };
+  | { kind: 'model'; range: SourceRange; result: AnalyzedModel };
 
 function before(a: Position, b: Position): boolean {
   return a.line < b.line || (a.line === b.line && a.column < b.column);
@@ -65,11 +58,11 @@ function innermost(ranges: SourceRange[]): SourceRange | undefined {
   return best;
 }
 
-export function nodeInstance(result: ModelResult, node: IRNode): NodeInstance {
+export function nodeInstance(result: AnalyzedModel, node: IRNode): NodeInstance {
   return { result, node, analysis: result.analysis.nodes.find((n) => n.id === node.id) };
 }
 
-function groupInstance(result: ModelResult, group: IRGroup): GroupInstance {
+function groupInstance(result: AnalyzedModel, group: IRGroup): GroupInstance {
   const members = result.model.nodes.filter((n) => n.groups.includes(group.id)).map((n) => nodeInstance(result, n));
   const byId = new Map(result.model.groups.map((g) => [g.id, g]));
   const first = members[0]?.node;
@@ -79,7 +72,7 @@ function groupInstance(result: ModelResult, group: IRGroup): GroupInstance {
 }
 
 /** Whether any node, group or the model itself was made by a call in `file`. */
-export function madeIn(result: ModelResult, file: string): boolean {
+export function madeIn(result: AnalyzedModel, file: string): boolean {
   const m = result.model;
   const here = (r: SourceRange | null): boolean => r !== null && sameFile(r.file, file);
   return here(m.source) || m.nodes.some((n) => here(n.source)) || m.groups.some((g) => here(g.source));
@@ -89,7 +82,7 @@ export function madeIn(result: ModelResult, file: string): boolean {
  * The model whose export statement is at `pos`, when its `model(` call is in another file
  * (`export default resnet({...})`); `exports` from exportLines.
  */
-export function exportTargetAt(results: readonly ModelResult[], file: string, exports: Map<string, SourceRange>, pos: Position): Target | null {
+export function exportTargetAt(results: readonly AnalyzedModel[], file: string, exports: Map<string, SourceRange>, pos: Position): Target | null {
   for (const result of results) {
     const at = exports.get(result.exportName);
     const own = result.model.source;
@@ -99,7 +92,7 @@ export function exportTargetAt(results: readonly ModelResult[], file: string, ex
 }
 
 /** What the call around `pos` in `file` made, or null where no call of a model is. */
-export function targetAt(results: readonly ModelResult[], file: string, pos: Position): Target | null {
+export function targetAt(results: readonly AnalyzedModel[], file: string, pos: Position): Target | null {
   const inFile = (r: SourceRange | null): r is SourceRange => r !== null && sameFile(r.file, file) && contains(r, pos);
   const candidates: SourceRange[] = [];
   for (const { model } of results) {

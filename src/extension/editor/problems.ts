@@ -1,7 +1,8 @@
 import * as path from 'node:path';
+import type { AnalyzedModel } from '../../analysis/types';
 import type { LocatedError } from '../../dsl/errors';
 import type { SourceRange } from '../../dsl/ir';
-import { rangeKey, sameFile, type ModelResult } from './lookup';
+import { rangeKey, sameFile } from './lookup';
 
 // What the Problems panel shows for a model file: the reason it does not evaluate, or else the
 // analysis' errors and warnings, each at the call that causes it. Pure; the VS Code side turns
@@ -23,7 +24,7 @@ export interface PlacedProblem {
   range: SourceRange | null;
 }
 
-export function problemsOf(results: readonly ModelResult[], error: LocatedError | null): Problem[] {
+export function problemsOf(results: readonly AnalyzedModel[], error: LocatedError | null): Problem[] {
   // While the text does not evaluate, the results are an older text's: their findings may no
   // longer hold, so only the current error is reported.
   if (error) return [{ severity: 'error', message: error.message, range: error.location, exportName: null }];

@@ -1,12 +1,13 @@
 import type * as vscode from 'vscode';
+import type { AnalyzedModel } from '../../analysis/types';
 import { isModelDocument, type ModelDocuments } from '../modelDocuments';
-import { madeIn, type ModelResult } from './lookup';
+import { madeIn } from './lookup';
 
 // Which analysed models speak about a document: a model file's own models, or, for a helper
 // module (lib/resnet.ts), every open model file's models that were built by calls in it.
 
 export interface DocumentResults {
-  results: ModelResult[];
+  results: AnalyzedModel[];
   /** From an older text: the model file no longer evaluates, or the helper has unsaved edits
    *  (helpers are evaluated as saved on disk). */
   stale: boolean;

@@ -1,6 +1,6 @@
 import { formatSummaryTable } from '../../analysis/table';
+import type { AnalyzedModel } from '../../analysis/types';
 import { formatError, type LocatedError } from '../../dsl/errors';
-import type { ModelResult } from '../editor/lookup';
 
 // The text of the read-only summary document: the same table as `cnn-explorer summary`
 // (src/analysis/table.ts, one implementation), with the model's problems under it and a note
@@ -11,7 +11,7 @@ export interface SummaryStatus {
   error: LocatedError | null;
 }
 
-export function summaryText(results: readonly ModelResult[], exportName: string, status: SummaryStatus): string {
+export function summaryText(results: readonly AnalyzedModel[], exportName: string, status: SummaryStatus): string {
   const result = results.find((r) => r.exportName === exportName);
   const note = status.error ? [`${status.stale ? '(stale) ' : ''}The file does not evaluate: ${formatError(status.error)}`, ''] : [];
   if (!result) {
