@@ -6,7 +6,7 @@ import { ModelDocuments } from './modelDocuments';
 import { registerRunsView } from './sidebar/runsView';
 import { openModelOnStartup } from './startup';
 import { registerSummary } from './summary/index';
-import { Training } from './training/commands';
+import { registerTraining } from './training/commands';
 import { registerEvaluateRun } from './training/evaluateRun';
 import { registerTaskProvider } from './training/taskProvider';
 
@@ -20,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerSummary(documents));
   registerGraphView(context, documents);
   registerCompareView(context);
-  registerRunsView(context, new Training(context, documents));
+  registerRunsView(context, registerTraining(context, documents));
   registerEvaluateRun(context);
   registerTaskProvider(context);
   openModelOnStartup();

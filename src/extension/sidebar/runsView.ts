@@ -6,8 +6,9 @@ import { RUNS_VIEW_ID, type ExtensionToSidebar, type RunRow, type SidebarToExten
 import { WatchedRun } from '../compare/liveRuns';
 import { COMPARE_RUNS_COMMAND } from '../compare/register';
 import { workspaceRunsDir } from '../compare/runsDir';
-import type { Training } from '../training/commands';
-import { OPEN_RUN_FOLDER_COMMAND, TRAIN_COMMAND } from '../training/commands';
+import { assertNever } from '../../shared/assertNever';
+import { OPEN_RUN_FOLDER_COMMAND, TRAIN_COMMAND } from '../training/commandIds';
+import type { CurrentRun } from '../training/currentRun';
 import { webviewPageHtml } from '../webviewPage';
 
 // The CNN Explorer sidebar: the runs folder as a list, and the selected (or live) run in full.
@@ -37,9 +38,10 @@ export class RunsView implements vscode.WebviewViewProvider, vscode.Disposable {
   private selected: string | null = null;
   private watched: WatchedRun | null = null;
   private lastRows = '';
+  private readonly liveSubscription: vscode.Disposable;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly training: Training) {
-    training.onDidChangeLive((live) => {
+  constructor(private readonly context: vscode.ExtensionContext, private readonly training: CurrentRun) {
+    this.liveSubscription = training.onDidChangeLive((live) => {
       if (live) this.selected = live.runId;
       this.refresh(true);
     });
@@ -68,6 +70,7 @@ export class RunsView implements vscode.WebviewViewProvider, vscode.Disposable {
       case 'stop': this.training.stop(); break;
       case 'openFolder': void vscode.commands.executeCommand(OPEN_RUN_FOLDER_COMMAND, m.runId); break;
       case 'train': void vscode.commands.executeCommand(TRAIN_COMMAND); break;
+      default: assertNever(m, 'runs sidebar');
     }
   }
 
@@ -119,10 +122,11 @@ export class RunsView implements vscode.WebviewViewProvider, vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
+    this.liveSubscription.dispose();
   }
 }
 
-export function registerRunsView(context: vscode.ExtensionContext, training: Training): void {
+export function registerRunsView(context: vscode.ExtensionContext, training: CurrentRun): void {
   const view = new RunsView(context, training);
   context.subscriptions.push(view, vscode.window.registerWebviewViewProvider(RUNS_VIEW_ID, view));
 }

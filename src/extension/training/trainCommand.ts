@@ -1,0 +1,59 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { prepareRuns, startTrainer, type PreparedRun } from '../../engine/trainer/start';
+import type { BackendPreference } from '../../engine/trainer/spec';
+import { pickActiveModel } from '../activeModel';
+import { workspaceRunsDir } from '../compare/runsDir';
+import type { ModelDocuments } from '../modelDocuments';
+import type { CurrentRun } from './currentRun';
+import { explainStartFailure } from './failureActions';
+import { LiveRun } from './liveRun';
+import { askOverrides } from './overridesWizard';
+
+// Train Model: the model (the active editor's, or the one a CodeLens names), its overrides, the
+// editor's settings (data folder, limits, backend); then the same trainer process the CLI
+// starts, in its own process group at a lower priority. Training never runs in the extension host.
+
+export interface TrainDeps {
+  documents: ModelDocuments;
+  /** Where the overrides are remembered. */
+  state: vscode.Memento;
+  current: CurrentRun;
+  /** Follows a started run (status bar, progress, its end). */
+  follow(live: LiveRun): void;
+}
+
+export async function trainModel(deps: TrainDeps, uri?: vscode.Uri, exportName?: string): Promise<void> {
+  const live = deps.current.live;
+  if (live?.running) {
+    const choice = await vscode.window.showWarningMessage(`A run is still training (${live.runId}).`, 'Stop It', 'Keep It');
+    if (choice !== 'Stop It') return;
+    live.stop();
+  }
+  const picked = await pickActiveModel(deps.documents, uri, exportName);
+  if (!picked) return;
+  const runsDir = workspaceRunsDir() ?? path.join(path.dirname(picked.doc.fileName), '.cnn-runs');
+  const overrides = await askOverrides(deps.state, picked.doc.uri);
+  if (overrides === undefined) return;
+  const config = vscode.workspace.getConfiguration('cnnExplorer');
+  const positive = (key: string) => { const v = config.get<number>(key) ?? 0; return v > 0 ? v : undefined; };
+  let run: PreparedRun;
+  try {
+    [run] = await prepareRuns({
+      file: picked.doc.fileName,
+      exportName: picked.model.exportName,
+      text: picked.doc.getText(),
+      overrides,
+      runsDir,
+      data: {
+        dataDir: config.get<string>('dataDir') || undefined, dataDirOption: 'the setting cnnExplorer.dataDir: Set Data Folder',
+        limitTrain: positive('limitTrain'), limitTest: positive('limitTest'),
+      },
+      backend: config.get<BackendPreference>('backend') ?? 'auto',
+    }) as [PreparedRun];
+  } catch (err) {
+    return explainStartFailure(err);
+  }
+  const handle = startTrainer(run, { detached: true, niceness: 10 });
+  deps.follow(new LiveRun(handle, picked.model.model.name, run.spec.config.epochs));
+}
