@@ -2,6 +2,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import { assertNever } from '../../src/shared/assertNever';
 import type { CompareToExtension, ComparePersistedState, ExtensionToCompare } from '../../src/shared/messages';
 import type { VsCodeApi } from '../shared/vscodeApi';
 import { el } from './dom';
@@ -28,15 +29,20 @@ export class CompareView {
   constructor(private readonly root: HTMLElement, private readonly api: VsCodeApi<CompareToExtension, ComparePersistedState>) {}
 
   receive(message: ExtensionToCompare): void {
-    if (message.type === 'empty') {
-      this.last = null;
-      this.api.setState({ runIds: [], runsDir: message.runsDir });
-      this.root.replaceChildren(el('p', { class: 'empty' }, message.message));
-      return;
+    switch (message.type) {
+      case 'empty':
+        this.last = null;
+        this.api.setState({ runIds: [], runsDir: message.runsDir });
+        this.root.replaceChildren(el('p', { class: 'empty' }, message.message));
+        break;
+      case 'comparison':
+        this.last = message;
+        this.api.setState({ runIds: message.comparison.runs.map((r) => r.id), runsDir: message.runsDir });
+        this.render();
+        break;
+      default:
+        assertNever(message, 'compare view');
     }
-    this.last = message;
-    this.api.setState({ runIds: message.comparison.runs.map((r) => r.id), runsDir: message.runsDir });
-    this.render();
   }
 
   private render(): void {

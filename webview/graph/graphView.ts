@@ -1,4 +1,5 @@
 import { compactCount, exactCount } from '../../src/shared/format';
+import { assertNever } from '../../src/shared/assertNever';
 import type { ExtensionToGraph, GraphToExtension } from '../../src/shared/messages';
 import type { VsCodeApi } from '../shared/vscodeApi';
 import { Banner } from './banner';
@@ -108,6 +109,8 @@ export class GraphView {
       case 'exported':
         if (message.error) this.banner.show({ stale: false, error: { message: `Export failed: ${message.error}`, location: null }, hasGraph: true, diagnostics: [] });
         break;
+      default:
+        assertNever(message, 'graph view');
     }
   }
 

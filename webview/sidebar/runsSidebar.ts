@@ -1,3 +1,4 @@
+import { assertNever } from '../../src/shared/assertNever';
 import type { ExtensionToSidebar, RunProgress, RunRow, SidebarToExtension } from '../../src/shared/messages';
 import type { Comparison } from '../../src/runs/compare';
 import { decimal, duration, percent } from '../../src/shared/format';
@@ -32,18 +33,24 @@ export class RunsSidebar {
   }
 
   receive(m: ExtensionToSidebar): void {
-    if (m.type === 'runs') {
-      this.runs = m.runs;
-      this.live = m.liveRunId;
-      for (const id of [...this.checked]) if (!m.runs.some((r) => r.id === id)) this.checked.delete(id);
-      this.renderList();
-    } else if (m.type === 'detail') {
-      this.detail = m;
-      this.renderList();
-      this.renderDetail();
-    } else {
-      this.detail = null;
-      this.renderDetail();
+    switch (m.type) {
+      case 'runs':
+        this.runs = m.runs;
+        this.live = m.liveRunId;
+        for (const id of [...this.checked]) if (!m.runs.some((r) => r.id === id)) this.checked.delete(id);
+        this.renderList();
+        break;
+      case 'detail':
+        this.detail = m;
+        this.renderList();
+        this.renderDetail();
+        break;
+      case 'noDetail':
+        this.detail = null;
+        this.renderDetail();
+        break;
+      default:
+        assertNever(m, 'runs sidebar');
     }
   }
 

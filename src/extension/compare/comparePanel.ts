@@ -7,6 +7,7 @@ import { loadRunModel } from '../../runs/runModels';
 import {
   COMPARE_VIEW_TYPE, type CompareArchitectureState, type CompareToExtension, type ExtensionToCompare,
 } from '../../shared/messages';
+import { assertNever } from '../../shared/assertNever';
 import { compareHtml } from './html';
 import { WatchedRun } from './liveRuns';
 import { pickRuns } from './pickRuns';
@@ -206,6 +207,8 @@ export class ComparePanel implements vscode.Disposable {
         if (more) this.setRuns(this.runsDir, [...this.runIds, ...more]);
         break;
       }
+      default:
+        assertNever(message, 'compare view');
     }
   }
 

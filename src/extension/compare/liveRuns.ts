@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { CompareInput } from '../../runs/compare';
+import { assertNever } from '../../shared/assertNever';
 import type { JsonlReader } from '../../runs/files';
 import { readRunStrict } from '../../runs/lookup';
 import { readMeta, type RunMeta } from '../../runs/meta';
@@ -40,8 +41,12 @@ export class WatchedRun {
   private take(): boolean {
     const fresh = this.reader.read();
     for (const m of fresh) {
-      if (m.type === 'epoch') this.epochs.push(m);
-      else if (m.type === 'iteration') this.iterations.push(m);
+      switch (m.type) {
+        case 'epoch': this.epochs.push(m); break;
+        case 'iteration': this.iterations.push(m); break;
+        case 'hello': case 'backend': case 'status': case 'error': case 'done': break; // run.json says these
+        default: assertNever(m, 'metrics.jsonl');
+      }
     }
     return fresh.length > 0;
   }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sampleImageFor } from './sampleImage';
+import { assertNever } from '../../shared/assertNever';
 import type { SourceRange } from '../../dsl/ir';
 import {
   GRAPH_VIEW_TYPE, type ExtensionToGraph, type GraphExportFormat, type GraphToExtension,
@@ -192,6 +193,8 @@ export class GraphPanel implements vscode.Disposable {
       case 'export':
         await this.save(message.format, message.data, message.suggestedName);
         break;
+      default:
+        assertNever(message, 'graph view');
     }
   }
 
