@@ -2,9 +2,9 @@
 // same pixel permutation and normalization as in training). Short, so it runs in this process.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeBackend, selectBackend } from '../engine/backends/index';
+import { BACKEND_PREFERENCES, describeBackend, isBackendPreference, selectBackend } from '../engine/backends/index';
 import { loadDataset } from '../engine/data/index';
-import type { BackendPreference, RunSpec } from '../engine/trainer/spec';
+import type { RunSpec } from '../engine/trainer/spec';
 import { loadCheckpoint, readCheckpointMeta } from '../engine/training/checkpoints';
 import { prepareData } from '../engine/training/data';
 import { evaluateSplit } from '../engine/training/evaluate';
@@ -14,7 +14,7 @@ import { defaultRunsDir, findRun, runPaths } from '../runs/store';
 import { decimal, exactCount, percent } from '../shared/format';
 import { parseCommandArgs, UsageError } from './args';
 
-const USAGE = 'evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend auto|tensorflow|webgpu|wasm|cpu] [--json]';
+const USAGE = `evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend ${BACKEND_PREFERENCES.join('|')}] [--json]`;
 
 export interface EvaluateResult {
   runId: string;
@@ -39,6 +39,10 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   if (positionals.length !== 1) throw new UsageError(`expected one run id\nusage: cnn-explorer ${USAGE}`);
   const which = (v.checkpoint ?? 'best') as 'best' | 'last';
   if (which !== 'best' && which !== 'last') throw new UsageError(`--checkpoint must be best or last\nusage: cnn-explorer ${USAGE}`);
+  const preference = v.backend ?? 'auto';
+  if (!isBackendPreference(preference)) {
+    throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got '${preference}'\nusage: cnn-explorer ${USAGE}`);
+  }
   const runsDir = path.resolve(v['runs-dir'] ?? defaultRunsDir());
   const found = findRun(runsDir, positionals[0]!);
   if (!found) throw new Error(`no run '${positionals[0]}' in ${runsDir}`);
@@ -48,7 +52,7 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   const dir = which === 'best' ? paths.best : paths.last;
   if (!fs.existsSync(path.join(dir, 'model.json'))) throw new Error(`run ${found.id} has no ${which} checkpoint`);
 
-  const backend = await selectBackend((v.backend ?? 'auto') as BackendPreference);
+  const backend = await selectBackend(preference);
   process.stderr.write(`${describeBackend(backend)}\n`);
   const dataset = await loadDataset(spec.config.dataset, { ...spec.data, dataDir: v['data-dir'] ?? spec.data.dataDir });
   const data = prepareData(dataset, spec.config);

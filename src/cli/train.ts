@@ -3,7 +3,7 @@
 // last stdout line. Ctrl-C stops cleanly: the run ends `stopped` with checkpoints/last saved.
 import * as path from 'node:path';
 import { LocatedError } from '../dsl/errors';
-import type { BackendPreference } from '../engine/trainer/spec';
+import { BACKEND_PREFERENCES, isBackendPreference } from '../engine/backends/types';
 import { prepareRuns, startTrainer, type PrepareOptions, type TrainerHandle } from '../engine/trainer/start';
 import { parseSetArgument, parseValue, type Override } from '../engine/training/overrides';
 import type { TrainResult } from '../runs/types';
@@ -14,9 +14,7 @@ import { parseCommandArgs, UsageError } from './args';
 
 const USAGE = 'train FILE [--model EXPORT|all] [--dataset ID] [--data-dir DIR] [--epochs N] [--batch-size N] '
   + '[--set key.path=value]… [--sweep key.path=[v1,v2,…]]… [--limit-train N] [--limit-test N] '
-  + '[--backend auto|tensorflow|webgpu|wasm|cpu] [--runs-dir DIR] [--json]';
-
-const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+  + `[--backend ${BACKEND_PREFERENCES.join('|')}] [--runs-dir DIR] [--json]`;
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -57,9 +55,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
     json: { type: 'boolean' },
   }, USAGE);
   if (positionals.length !== 1) throw new UsageError(`expected one model file\nusage: cnn-explorer ${USAGE}`);
-  const backend = (v.backend ?? 'auto') as BackendPreference;
-  if (!(BACKENDS as readonly string[]).includes(backend)) {
-    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${backend}'\nusage: cnn-explorer ${USAGE}`);
+  const backend = v.backend ?? 'auto';
+  if (!isBackendPreference(backend)) {
+    throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got '${backend}'\nusage: cnn-explorer ${USAGE}`);
   }
   const overrides: Override[] = [
     ...flagOverride('--dataset', 'dataset', v.dataset, parseValue),

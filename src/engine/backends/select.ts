@@ -8,7 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 // package.json marks the node entry free of side effects), and with it the backend.
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { probeTensorflow } from './tensorflow';
-import { BackendError, BACKEND_NAMES, type BackendChoice, type BackendName, type ProbeResult } from './types';
+import {
+  BackendError, BACKEND_NAMES, BACKEND_PREFERENCES, type BackendChoice, type BackendName, type BackendPreference, type ProbeResult,
+} from './types';
 import { probeWasm } from './wasm/probe';
 import { probeWebgpu } from './webgpu';
 
@@ -40,10 +42,10 @@ const WHY: Record<BackendName, string> = {
  * @throws BackendError when a forced backend cannot be used (with an install hint) or, for
  *   'auto', when none can.
  */
-export async function selectBackend(preference: 'auto' | BackendName, log?: (line: string) => void): Promise<BackendChoice> {
+export async function selectBackend(preference: BackendPreference, log?: (line: string) => void): Promise<BackendChoice> {
   if (preference !== 'auto') {
     if (!BACKEND_NAMES.includes(preference)) {
-      throw new BackendError(`unknown backend '${String(preference)}': use auto, ${BACKEND_NAMES.join(', ')}`);
+      throw new BackendError(`unknown backend '${String(preference)}': use ${BACKEND_PREFERENCES.join(', ')}`);
     }
     const r = await probe(preference, true);
     if (!r.ok) throw new BackendError(`backend '${preference}' is not available: ${r.reason}. To use it, ${r.hint}.`, preference);

@@ -1,10 +1,22 @@
 // The public vocabulary of backend selection, shared by the selector and its callers
-// (the training loop, the CLI's --backend flag, run.json).
+// (the training loop, the CLI's --backend flag, run.json, the cnnExplorer.backend setting).
 
-/** The tfjs backends CNN Explorer can train on, fastest family first. */
-export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+/**
+ * The backends CNN Explorer can train on, fastest family first: the one list. The types, the
+ * CLI's usage and check derive from it; a unit test holds package.json's setting enum to it.
+ */
+export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 
-export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** What a user may ask for: a backend by name, or `auto` (the fastest that works here). */
+export const BACKEND_PREFERENCES = ['auto', ...BACKEND_NAMES] as const;
+
+export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
+
+export function isBackendPreference(value: string): value is BackendPreference {
+  return (BACKEND_PREFERENCES as readonly string[]).includes(value);
+}
 
 /** What was chosen and why; shown to the user and recorded in run.json. */
 export interface BackendChoice {
