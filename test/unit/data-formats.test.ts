@@ -120,6 +120,26 @@ test('CIFAR-10 that is nowhere says where to get it and where to put it', async 
     `${path.join(dataDir, 'cifar10')}: not found: CIFAR-10 does not ship with CNN Explorer; download the binary version (https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz), extract it, put data_batch_1.bin … data_batch_5.bin and test_batch.bin in this folder or its cifar-10-batches-bin/`);
 });
 
+test('nowhere to be found is a missing dataset; a folder that is there but wrong is a corrupt one', async () => {
+  const kind = async (load: () => Promise<unknown>) => {
+    try {
+      await load();
+    } catch (err) {
+      assert.ok(err instanceof DatasetError);
+      return err.kind;
+    }
+    assert.fail('expected the dataset not to load');
+  };
+  assert.equal(await kind(() => loadDataset('cifar10', { dataDir: freshDir(), cacheDir: freshDir() })), 'missing');
+  const dataDir = freshDir();
+  fs.mkdirSync(path.join(dataDir, 'cifar10'));
+  assert.equal(await kind(() => loadDataset('cifar10', { dataDir })), 'missing', 'a folder without the batches');
+  fs.writeFileSync(path.join(dataDir, 'cifar10', 'data_batch_1.bin'), Buffer.alloc(5));
+  assert.equal(await kind(() => loadDataset('cifar10', { dataDir })), 'corrupt', 'a batch that is not whole records');
+  const base = freshDir();
+  assert.equal(await kind(() => loadDataset({ folder: 'nope', imageSize: [8, 8] }, { baseDir: base })), 'missing');
+});
+
 test('CIFAR-10 with no data folder set says how to set one, the way the run was started', async () => {
   const cacheDir = freshDir();
   const message = (dataDirOption?: string) => loadError(() => loadDataset('cifar10', { cacheDir, dataDirOption }));

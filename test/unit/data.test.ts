@@ -193,6 +193,23 @@ test('every corruption of an IDX folder is one DatasetError naming the file and 
   }
 });
 
+test('a DatasetError says whether the data is missing or corrupt (the trainer\'s dataset-missing / dataset-corrupt)', async () => {
+  const kind = async (breakIt: (folder: string) => void) => {
+    const { dataDir, folder } = writeIdxFolder('mnist');
+    breakIt(folder);
+    try {
+      await loadDataset('mnist', { dataDir });
+    } catch (err) {
+      assert.ok(err instanceof DatasetError);
+      return err.kind;
+    }
+    assert.fail('expected the dataset not to load');
+  };
+  assert.equal(await kind((f) => fs.rmSync(path.join(f, 't10k-labels-idx1-ubyte'))), 'missing');
+  assert.equal(await kind((f) => fs.writeFileSync(path.join(f, 'train-images-idx3-ubyte'), Buffer.alloc(10))), 'corrupt');
+  assert.equal(await kind((f) => fs.writeFileSync(path.join(f, 'train-labels-idx1-ubyte'), idxImages(12))), 'corrupt');
+});
+
 test('Fashion-MNIST from the fashion-mnist package: 6000/1000 per class, the known mean, a fixed mixed order', async () => {
   const ds = await loadDataset('fashion-mnist', { cacheDir: freshDir() });
   assert.equal(ds.id, 'fashion-mnist');

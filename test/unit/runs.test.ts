@@ -8,6 +8,7 @@ import { resolveTraining } from '../../src/engine/training/config';
 import {
   createRun, findRun, JsonlReader, listRuns, markInterruptedIfDead, readMetrics, readRun, updateRun, writeJsonAtomic,
 } from '../../src/runs/index';
+import { runResult } from '../../src/runs/result';
 
 // The run store as the trainer, the CLI and the sidebar use it, including what a crash leaves.
 
@@ -84,4 +85,27 @@ test('a run whose trainer died is marked interrupted; a live one is left running
   const done = newRun(runsDir);
   updateRun(done.paths.dir, (r) => { r.status = 'completed'; r.pid = Number(gone.stdout); });
   assert.equal(markInterruptedIfDead(done.paths.dir)!.status, 'completed');
+});
+
+test('runResult: the result a run folder records, error code included; an older run.json without one reads as null', () => {
+  const runsDir = path.join(root, 'result');
+  const failed = newRun(runsDir);
+  const record = updateRun(failed.paths.dir, (r) => {
+    r.status = 'failed'; r.error = '/data/cifar10: not found'; r.errorCode = 'dataset-missing'; r.wallSeconds = 1.5;
+  });
+  const result = runResult(record, failed.id, failed.paths.dir);
+  assert.equal(result.status, 'failed');
+  assert.equal(result.errorCode, 'dataset-missing');
+  assert.equal(result.error, '/data/cifar10: not found');
+  assert.equal(result.wallSeconds, 1.5);
+  assert.equal(result.epochs, 0);
+  // run.json files written before error codes existed have no errorCode key.
+  const old = { ...record } as Partial<typeof record>;
+  delete old.errorCode;
+  fs.writeFileSync(failed.paths.runJson, JSON.stringify(old));
+  assert.equal(runResult(readRun(failed.paths.dir), failed.id, failed.paths.dir).errorCode, null);
+  // No run.json at all: interrupted, and says so.
+  const none = runResult(null, 'x', '/nowhere');
+  assert.equal(none.status, 'interrupted');
+  assert.match(none.error!, /no readable run.json/);
 });
