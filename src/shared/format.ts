@@ -51,6 +51,11 @@ export function points(delta: number, digits = 2): string {
   return delta > 0 ? `+${s}` : `−${s}`;
 }
 
+/** A learning rate, to two significant digits: `0.001`, `0.00025`, `1.5e-7`; `—` when unknown. */
+export function learningRate(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '—' : String(Number(v.toPrecision(2)));
+}
+
 /** A loss or the like with fixed decimals: `0.0123`; `—` when unknown. */
 export function decimal(v: number | null | undefined, digits = 4): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);

@@ -1,7 +1,7 @@
 // Numbers as the compare view writes them: the project's notations (src/shared/format.ts), and
 // the charts' axis ticks, which only the compare view draws. Accuracies are fractions in the records.
 
-export { decimal, duration, exactCount, percent, points } from '../../src/shared/format';
+export { decimal, duration, exactCount, learningRate, percent, points } from '../../src/shared/format';
 
 /** Short number for axis ticks: `0.5`, `1.2e-4`, `12k`. */
 export function tick(v: number): string {

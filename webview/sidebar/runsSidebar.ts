@@ -1,7 +1,7 @@
 import { assertNever } from '../../src/shared/assertNever';
 import type { ExtensionToSidebar, RunProgress, RunRow, SidebarToExtension } from '../../src/shared/messages';
 import type { Comparison } from '../../src/runs/compare';
-import { decimal, duration, percent } from '../../src/shared/format';
+import { decimal, duration, learningRate, percent } from '../../src/shared/format';
 import type { VsCodeApi } from '../shared/vscodeApi';
 import { custom, el } from '../compare/dom';
 import { heatmap } from '../compare/charts/heatmap';
@@ -148,7 +148,7 @@ export class RunsSidebar {
 function progressLine(p: RunProgress): HTMLElement {
   const parts = [
     `epoch ${p.epoch}/${p.epochs}`, `step ${p.step}/${p.steps}`, `loss ${decimal(p.loss, 3)}`,
-    p.lr === null ? '' : `lr ${p.lr.toPrecision(2)}`,
+    p.lr === null ? '' : `lr ${learningRate(p.lr)}`,
     p.imagesPerSecond === null ? '' : `${Math.round(p.imagesPerSecond)} img/s`,
     p.etaSeconds === null ? '' : `ETA ${duration(p.etaSeconds)}`,
   ].filter(Boolean);

@@ -9,6 +9,7 @@ import { BatchPipeline } from '../data/batchPipeline';
 import { batchCount, deriveSeed, isAugmenting } from '../data/index';
 import type { LayerNames } from '../model/index';
 import type { EpochRecord, IterationRecord, ResolvedTraining } from '../../runs/types';
+import { learningRate } from '../../shared/format';
 import type { TrainerPhase } from '../../shared/trainerProtocol';
 import { saveCheckpoint } from './checkpoints';
 import { batchTensor, type PreparedData } from './data';
@@ -111,7 +112,7 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
       }
       trainedSet = set;
       optimizer.setLearningRate(lr);
-      hooks.onStatus?.('training', `epoch ${e + 1}/${config.epochs}${frozen.length ? ` (${frozen.length} layers frozen)` : ''}, lr ${lr.toPrecision(3)}`);
+      hooks.onStatus?.('training', `epoch ${e + 1}/${config.epochs}${frozen.length ? ` (${frozen.length} layers frozen)` : ''}, lr ${learningRate(lr)}`);
 
       let lossSum = 0, correctSum = 0, seen = 0, step = 0;
       const epochStart = performance.now();

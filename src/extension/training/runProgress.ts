@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { percent } from '../../shared/format';
+import { decimal, percent } from '../../shared/format';
 import type { LiveRun } from './liveRun';
 
 // The progress notification of a run: epoch, step, loss and test accuracy, a bar over the whole
@@ -19,7 +19,7 @@ export async function showRunProgress(live: LiveRun): Promise<void> {
       const increment = Math.max(0, fraction * 100 - reported);
       reported += increment;
       const acc = live.lastEpoch ? ` · test ${percent(live.lastEpoch.test.accuracy)}` : '';
-      progress.report({ increment, message: `epoch ${p.epoch}/${p.epochs} · step ${p.step}/${p.steps} · loss ${p.loss?.toFixed(3)}${acc}` });
+      progress.report({ increment, message: `epoch ${p.epoch}/${p.epochs} · step ${p.step}/${p.steps} · loss ${decimal(p.loss)}${acc}` });
     });
   }));
 }

@@ -1,7 +1,7 @@
 import type { Comparison, Curve } from '../../../src/runs/compare';
 import { lineChart, type Dash, type LineSeries } from '../charts/lineChart';
 import { custom, el } from '../dom';
-import { decimal, percent } from '../format';
+import { decimal, learningRate, percent } from '../format';
 import { runClass, runTitle } from '../runs';
 
 // Overlaid training curves: one chart for loss, one for accuracy (and the learning rate when it
@@ -45,7 +45,7 @@ function lrChart(c: Comparison): HTMLElement | null {
   if (values.size <= 1) return null; // one constant rate for everyone: nothing to see
   return el('figure', { class: 'chart-box lr' }, el('figcaption', {}, 'Learning rate'),
     lineChart({
-      title: 'Learning rate per epoch', xLabel: 'epoch', yLabel: 'lr', yFormat: (v) => String(Number(v.toPrecision(2))),
+      title: 'Learning rate per epoch', xLabel: 'epoch', yLabel: 'lr', yFormat: learningRate,
       series: seriesFor(c, 'lr', 'solid', 'learning rate', (v) => String(v)),
     }));
 }
