@@ -1,7 +1,7 @@
 // The models the benches train: the examples users train, through the product's own loader and
 // builder (bench/train.py defines the same architectures in PyTorch), and one training step.
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadModelFile, selectModel } from '../src/loader/index';
 import { buildTfModel } from '../src/engine/model/index';

@@ -133,7 +133,7 @@ async function tfjsSession(name: ModelName, backend: BackendName, o: Options): P
     async round() {
       let steps = 0;
       const t0 = performance.now();
-      let elapsed = 0;
+      let elapsed: number;
       do {
         await step();
         steps++;

@@ -5,7 +5,7 @@
 // at a time, so the chunk's inputs and its column matrix stay in cache and the temporary
 // memory is bounded whatever the batch size.
 
-import { backend_util } from '@tensorflow/tfjs-core';
+import type { backend_util } from '@tensorflow/tfjs-core';
 
 /** The numbers of one NHWC convolution that the transforms need. */
 export interface ConvGeometry {

@@ -10,9 +10,10 @@
 // route when a kernel comes back undefined (no SIMD in this runtime, no memory to share, or the
 // assembler not loaded: loadSimdAssembler).
 
+import type loadWabt from 'wabt';
 import type { BackendWasm } from './heap';
 
-type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
+type Wabt = Awaited<ReturnType<typeof loadWabt>>;
 
 const bitsView = new Int32Array(1);
 const floatView = new Float32Array(bitsView.buffer);

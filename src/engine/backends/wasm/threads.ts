@@ -9,6 +9,7 @@
 // summed by one thread in one order: results do not depend on the thread count.
 
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -23,6 +24,9 @@ type Factory = (config: Record<string, unknown>) => Promise<ThreadedWasmModule>;
 
 const BUILD = 'tfjs-backend-wasm-threaded-simd';
 
+/** Loads the build's scripts, found by path at run time (the bundle keeps them outside). */
+const load = createRequire(__filename);
+
 /** The threads training uses by default: every core the process may run on. */
 export function defaultThreads(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -30,7 +34,7 @@ export function defaultThreads(): number {
 
 /** Writes the pthread worker script once per content (several trainers may share the file). */
 function workerScript(dir: string): string {
-  const { wasmWorkerContents } = require(path.join(dir, `${BUILD}.worker.js`)) as { wasmWorkerContents: string };
+  const { wasmWorkerContents } = load(path.join(dir, `${BUILD}.worker.js`)) as { wasmWorkerContents: string };
   // The shipped text was written for a Blob: its string literals hold raw newlines.
   const text = wasmWorkerContents.replace(/\n/g, '\\n');
   let hash = 0;
@@ -46,8 +50,8 @@ function workerScript(dir: string): string {
 
 /** Starts the threaded SIMD build with a pool of `threads` XNNPACK threads. */
 export async function createThreadedModule(threads: number): Promise<ThreadedWasmModule> {
-  const dir = path.dirname(require.resolve(`@tensorflow/tfjs-backend-wasm/wasm-out/${BUILD}.js`));
-  const factory = require(path.join(dir, `${BUILD}.js`)) as Factory;
+  const dir = path.dirname(load.resolve(`@tensorflow/tfjs-backend-wasm/wasm-out/${BUILD}.js`));
+  const factory = load(path.join(dir, `${BUILD}.js`)) as Factory;
   const worker = workerScript(dir);
   const binary = fs.readFileSync(path.join(dir, `${BUILD}.wasm`));
   const module = await factory({
@@ -55,7 +59,7 @@ export async function createThreadedModule(threads: number): Promise<ThreadedWas
     mainScriptUrlOrBlob: path.join(dir, `${BUILD}.js`),
     instantiateWasm: (imports: { env: Record<string, unknown> }, receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) => {
       imports.env.emscripten_num_logical_cores = () => 2 * threads;
-      WebAssembly.instantiate(binary, imports as WebAssembly.Imports).then((r) => receive(r.instance, r.module));
+      void WebAssembly.instantiate(binary, imports as WebAssembly.Imports).then((r) => receive(r.instance, r.module));
       return {};
     },
   });
