@@ -13,7 +13,7 @@ type Typed = Float32Array | Int32Array | Uint8Array;
  * index is laid out (recursively), then the whole block of `shape[a]` indices is copied reps[a]−1
  * more times after itself with copyWithin.
  */
-export function tileInto(x: Typed, out: Typed, shape: readonly number[], reps: readonly number[]): void {
+function tileInto(x: Typed, out: Typed, shape: readonly number[], reps: readonly number[]): void {
   const rank = shape.length;
   if (rank === 0) {
     out[0] = x[0]!;
