@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-layers registers tfjs-core's gradient functions (the training loop imports it too).
 import '@tensorflow/tfjs-layers';
-import { BackendError, selectBackend, WASM_TRAINING_KERNELS, type BackendName } from '../../src/engine/backends/index';
-import { isSoftwareAdapter } from '../../src/engine/backends/webgpu';
+import { BackendError, selectBackend, WASM_TRAINING_KERNELS, type BackendName } from '../../../../src/engine/backends/index';
+import { isSoftwareAdapter } from '../../../../src/engine/backends/webgpu';
 
 // Backend selection on whatever this machine has: tfjs-node cannot be installed here, a GPU
 // may or may not be present, wasm and cpu always are. Assertions that depend on what is
