@@ -39,7 +39,7 @@ export interface AxisResult extends AxisGeometry {
 }
 
 /** Kernel extent once dilated: d(k − 1) + 1. */
-export function effectiveKernel(kernel: number, dilation: number): number {
+function effectiveKernel(kernel: number, dilation: number): number {
   return dilation * (kernel - 1) + 1;
 }
 

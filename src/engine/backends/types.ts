@@ -1,5 +1,6 @@
-// The public vocabulary of backend selection, shared by the selector and its callers
-// (the training loop, the CLI's --backend flag, run.json, the cnnExplorer.backend setting).
+// The public vocabulary of backend selection, shared by the selector and its callers (the
+// training loop, the CLI's --backend flag, run.json, the cnnExplorer.backend setting). No tfjs
+// here, so that the CLI and the extension can name backends without loading one.
 
 /**
  * The backends CNN Explorer can train on, fastest family first: the one list. The types, the
