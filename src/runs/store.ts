@@ -153,7 +153,7 @@ export function listRuns(runsDir: string): RunListing[] {
   }
   return names.sort().reverse().map((id) => {
     const dir = path.join(runsDir, id);
-    let record: RunRecord | null = null;
+    let record: RunRecord | null;
     try {
       record = markInterruptedIfDead(dir);
     } catch {

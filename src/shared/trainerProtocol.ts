@@ -29,7 +29,7 @@ export type TrainerPhase =
   /** A stop was requested: checkpoints/last is being saved. */
   | 'stopping';
 
-export const TRAINER_PHASES: readonly TrainerPhase[] = ['data', 'init', 'training', 'evaluating', 'stopping'];
+const TRAINER_PHASES: readonly TrainerPhase[] = ['data', 'init', 'training', 'evaluating', 'stopping'];
 
 export type TrainerMessage =
   /** The first message of every run: who is speaking, in which protocol version. */

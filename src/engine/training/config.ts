@@ -6,7 +6,7 @@ import { LocatedError } from '../../dsl/errors';
 import type { ResolvedTraining } from '../../runs/types';
 import { trainingConfigLocator, type ConfigLocator, type KeyPath } from '../../loader/configLocation';
 import { applyOverride, type Override } from './overrides';
-import { checkTraining } from './configCheck';
+import { checkTraining, type ConfigReporter } from './configCheck';
 
 export { DEFAULTS } from './configCheck';
 
@@ -15,10 +15,6 @@ export class ConfigError extends LocatedError {
   override name = 'ConfigError';
 }
 
-/** Turns a problem at a key path into an error at the right place. */
-export interface ConfigReporter {
-  fail(path: KeyPath, message: string, part?: 'key' | 'value'): never;
-}
 
 export function makeReporter(locator: ConfigLocator, overrides: Override[]): ConfigReporter {
   return {

@@ -3,7 +3,14 @@
 import type { AugmentSpec, ScheduleSpec } from '../../dsl/training';
 import type { KeyPath } from '../../loader/configLocation';
 import type { ResolvedDataset, ResolvedOptimizer, ResolvedTraining } from '../../runs/types';
-import type { ConfigReporter } from './config';
+
+/**
+ * Turns a problem at a key path into an error at the right place (config.ts makes one for a
+ * model file and its overrides).
+ */
+export interface ConfigReporter {
+  fail(path: KeyPath, message: string, part?: 'key' | 'value'): never;
+}
 
 /** What a run uses when neither the file nor the command line says. */
 export const DEFAULTS = {
