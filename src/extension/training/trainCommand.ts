@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { BackendPreference } from '../../engine/backends/types';
 import { prepareRuns, startTrainer, type PreparedRun } from '../../engine/trainer/start';
-import type { BackendPreference } from '../../engine/trainer/spec';
 import { pickActiveModel } from '../activeModel';
 import { workspaceRunsDir } from '../compare/runsDir';
 import type { ModelDocuments } from '../modelDocuments';
