@@ -60,7 +60,7 @@ test('the message is the run\'s error, and each button does its job', async () =
   await explainRunFailure({ result: result('failed', 'out-of-memory', 'out of memory'), location: null, model });
   const [train] = vscode.commands.executed;
   assert.equal(train!.command, 'cnnExplorer.train');
-  assert.equal((train!.args[0] as vscode.Uri).fsPath, '/m/lenet.cnn.ts');
+  assert.equal((train!.args[0] as unknown as vscode.Uri).fsPath, '/m/lenet.cnn.ts');
   assert.equal(train!.args[1], 'default');
 
   vscode.resetFakeVscode();
