@@ -25,7 +25,12 @@ export class JsonlWriter {
   }
 
   append(record: unknown): void {
-    fs.writeSync(this.fd, JSON.stringify(record) + '\n');
+    this.appendLine(JSON.stringify(record) + '\n');
+  }
+
+  /** Appends one line already encoded (it must end with a newline and hold no other). */
+  appendLine(line: string): void {
+    fs.writeSync(this.fd, line);
   }
 
   close(): void {

@@ -9,14 +9,14 @@ import { formatError, LocatedError } from '../../dsl/errors';
 import { runTrainer } from './run';
 import type { RunSpec } from './spec';
 import { assertNever } from '../../shared/assertNever';
-import { encodeTrainerMessage, parseTrainerCommand, type TrainerMessage } from '../../shared/trainerProtocol';
+import { parseTrainerCommand } from '../../shared/trainerProtocol';
 
 // If whoever started us goes away, stdout breaks (EPIPE): keep training, keep writing the run folder.
 let stdoutBroken = false;
 process.stdout.on('error', () => { stdoutBroken = true; });
 
-function send(msg: TrainerMessage): void {
-  if (!stdoutBroken) process.stdout.write(encodeTrainerMessage(msg));
+function send(line: string): void {
+  if (!stdoutBroken) process.stdout.write(line);
 }
 
 async function main(): Promise<number> {

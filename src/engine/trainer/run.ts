@@ -14,13 +14,14 @@ import { JsonlWriter } from '../../runs/files';
 import { runResult } from '../../runs/result';
 import { runPaths, updateRun, readRun } from '../../runs/store';
 import type { EpochRecord, RunErrorCode, TrainResult } from '../../runs/types';
-import { TRAINER_PROTOCOL_VERSION, type TrainerMessage, type TrainerPhase } from '../../shared/trainerProtocol';
+import { encodeTrainerMessage, TRAINER_PROTOCOL_VERSION, type TrainerMessage, type TrainerPhase } from '../../shared/trainerProtocol';
 import * as pathModule from 'node:path';
 import { errorCode, isOutOfMemory, TrainerError } from './errors';
 import type { RunSpec } from './spec';
 
 export interface TrainerIO {
-  send(msg: TrainerMessage): void;
+  /** One encoded message (encodeTrainerMessage), for stdout: the same bytes metrics.jsonl gets. */
+  send(line: string): void;
   shouldStop(): boolean;
 }
 
@@ -32,8 +33,9 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
   const paths = runPaths(spec.runDir);
   const metrics = new JsonlWriter(paths.metrics);
   const record = (msg: TrainerMessage) => {
-    metrics.append(msg);
-    io.send(msg);
+    const line = encodeTrainerMessage(msg);
+    metrics.appendLine(line);
+    io.send(line);
   };
   const status = (phase: TrainerPhase, message: string) => record({ type: 'status', phase, message, time: Date.now() });
   updateRun(spec.runDir, (r) => { r.pid = process.pid; r.status = 'running'; });
@@ -90,11 +92,12 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
         shouldStop: io.shouldStop,
         onStatus: status,
         onIteration: (it) => {
-          metrics.append(it);
+          const line = encodeTrainerMessage(it);
+          metrics.appendLine(line);
           const now = Date.now();
           if (now - lastIterationMessage >= ITERATION_MESSAGE_INTERVAL_MS || it.step === it.steps) {
             lastIterationMessage = now;
-            io.send(it);
+            io.send(line);
           }
         },
         onEpoch: (ep: EpochRecord) => {
