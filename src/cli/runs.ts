@@ -71,8 +71,8 @@ function list(runsDir: string, json: boolean): string {
     permutePixels: r.config.permutePixels,
     bestEpoch: r.bestEpoch, bestTestAccuracy: r.best?.test.accuracy ?? null,
     epochsCompleted: r.epochsCompleted, epochs: r.config.epochs,
-    seconds: runSeconds(r), backend: r.backend?.name ?? null, startedAt: r.startedAt, error: r.error,
-  } : { id, name: meta.name, tags: meta.tags, status: null, error: problem }))) + '\n';
+    seconds: runSeconds(r), backend: r.backend?.name ?? null, startedAt: r.startedAt, error: r.error, errorCode: r.errorCode ?? null,
+  } : { id, name: meta.name, tags: meta.tags, status: null, error: problem, errorCode: null }))) + '\n';
 }
 
 function show(runsDir: string, id: string, json: boolean): string {
