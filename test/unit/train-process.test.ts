@@ -9,8 +9,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { checkpointWeights } from '../../src/engine/training/checkpoints';
 import { prepareRuns, startTrainer } from '../../src/engine/trainer/start';
 import { attachTrainer } from '../../src/engine/trainer/attach';
+import { resolveTraining } from '../../src/engine/training/config';
 import { parseSetArgument } from '../../src/engine/training/overrides';
-import { readMetrics, readRun, runPaths, type MetricRecord } from '../../src/runs/index';
+import { createRun, readMetrics, readRun, runPaths, updateRun, type MetricRecord } from '../../src/runs/index';
 import { TRAINER_PROTOCOL_VERSION, type TrainerMessage } from '../../src/shared/trainerProtocol';
 
 // The trainer as a separate process, started the way the CLI and the extension start it: what it
@@ -178,6 +179,15 @@ test('attach: a run started elsewhere is followed from its folder (all it sent s
   assert.equal(mine.runId, run.runId);
   assert.equal(followed.at(-1)?.type, 'done');
   assert.equal(attachTrainer(run.runDir, run.runId), null, 'a finished run is not attached to');
+});
+
+test('attach: a run whose trainer announced another protocol version is not followed', () => {
+  const { id, paths } = createRun(path.join(dir, 'versions'), {
+    modelName: 'Tiny', exportName: 'default', file: modelFile, text: '', config: resolveTraining({ training: {}, file: modelFile, text: '' }).config,
+  });
+  updateRun(paths.dir, (r) => { r.pid = process.pid; }); // alive: only the version stands in the way
+  fs.writeFileSync(paths.metrics, `${JSON.stringify({ type: 'hello', protocol: TRAINER_PROTOCOL_VERSION + 1, runId: id, pid: process.pid, time: 0 })}\n`);
+  assert.equal(attachTrainer(paths.dir, id), null);
 });
 
 test('attach: a trainer that dies is seen as interrupted', async () => {

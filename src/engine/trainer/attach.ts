@@ -14,24 +14,28 @@ export interface AttachOptions {
   pollMs?: number;
 }
 
-/** A handle on the run in `runDir` if its trainer is alive on this machine; null otherwise. */
+/**
+ * A handle on the run in `runDir` if its trainer is alive on this machine and speaks this
+ * protocol version (a folder written before versions existed has no hello: version 1); null otherwise.
+ */
 export function attachTrainer(runDir: string, runId: string, opts: AttachOptions = {}): RunHandle | null {
   const first = markInterruptedIfDead(runDir);
   if (first?.status !== 'running' || first.pid === null) return null;
   const pid = first.pid;
   const reader = watchMetrics(runDir);
+  // What the run wrote so far, replayed to the listeners on the first poll.
+  let backlog = reader.read();
+  const hello = backlog[0];
+  if (hello?.type === 'hello' && protocolMismatch(hello)) return null;
   const listeners: ((msg: TrainerMessage) => void)[] = [];
   let finished: TrainResult | null = null;
   let resolveDone!: (r: TrainResult) => void;
   const done = new Promise<TrainResult>((resolve) => { resolveDone = resolve; });
 
-  // A run whose trainer announced another protocol version is not followed (a folder written
-  // before versions existed has no hello, and is read as version 1).
-  let mismatch: string | null = null;
   const take = () => {
-    for (const msg of reader.read()) {
-      if (mismatch) return;
-      if (msg.type === 'hello' && (mismatch = protocolMismatch(msg))) return;
+    const fresh = [...backlog, ...reader.read()];
+    backlog = [];
+    for (const msg of fresh) {
       if (msg.type === 'done') finished = msg.result;
       for (const l of listeners) l(msg);
     }
@@ -43,9 +47,9 @@ export function attachTrainer(runDir: string, runId: string, opts: AttachOptions
     const record = finished ? null : markInterruptedIfDead(runDir);
     const gone = record !== null && record.status !== 'running' && !processAlive(pid);
     if (!finished && gone) take();
-    if (finished || gone || mismatch) {
+    if (finished || gone) {
       clearInterval(timer);
-      resolveDone(finished ?? runResult(record ?? readRun(runDir), runId, runDir));
+      resolveDone(finished ?? runResult(record, runId, runDir));
     }
   };
   const timer = setInterval(poll, opts.pollMs ?? 500);

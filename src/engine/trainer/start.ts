@@ -140,9 +140,12 @@ export function startTrainer(run: PreparedRun, opts: StartOptions = {}): Trainer
   readline.createInterface({ input: child.stdout! }).on('line', (line) => {
     const msg = parseTrainerLine(line);
     if (!msg || mismatch) return;
-    if (msg.type === 'hello' && (mismatch = protocolMismatch(msg))) {
-      child.kill('SIGTERM');
-      return;
+    if (msg.type === 'hello') {
+      mismatch = protocolMismatch(msg);
+      if (mismatch) {
+        child.kill('SIGTERM');
+        return;
+      }
     }
     if (msg.type === 'done') result = msg.result;
     for (const l of listeners) l(msg);
