@@ -79,6 +79,22 @@ test('every relative link in README.md, docs/ and bench/ reaches a file and head
   assert.deepEqual(broken, []);
 });
 
+/** Repository paths named in code spans (`src/engine/data/`, `test/unit/docs.test.ts`), globs left out. */
+function mentionedPaths(markdown: string): string[] {
+  const spans = [...markdown.replace(FENCED, '').matchAll(/`([^`\s]+)`/g)].map((m) => m[1]!);
+  return spans.filter((s) => /^(src|test|webview|bench|scripts|examples|docs|media)\//.test(s) && !/[*{}<>]/.test(s));
+}
+
+test('every repository path a document names in code exists (files move; the docs must follow)', () => {
+  const stale: string[] = [];
+  for (const doc of documents()) {
+    for (const mentioned of mentionedPaths(fs.readFileSync(doc, 'utf8'))) {
+      if (!fs.existsSync(path.join(ROOT, mentioned.split('#')[0]!))) stale.push(`${path.relative(ROOT, doc)}: ${mentioned}`);
+    }
+  }
+  assert.deepEqual(stale, []);
+});
+
 test('no document sends readers to the workspace around the repository', () => {
   const offenders = documents().filter((doc) => fs.readFileSync(doc, 'utf8').includes('../shared/'));
   assert.deepEqual(offenders.map((d) => path.relative(ROOT, d)), []);
@@ -94,4 +110,5 @@ test('the link checker finds links, skips code, and knows broken ones', () => {
   assert.equal(problem(readme, 'docs/none.md'), 'no such file');
   assert.match(problem(readme, 'docs/dsl.md#no-such-heading') ?? '', /no heading/);
   assert.deepEqual([...anchors('# A `b` (c)\n## A b c\n### Résumé — two')], ['a-b-c', 'a-b-c-1', 'résumé--two']);
+  assert.deepEqual(mentionedPaths('`src/dsl/` and `dist/cli.js`, `webview/*.js`, `a b`\n```\n`test/x.ts`\n```'), ['src/dsl/']);
 });
