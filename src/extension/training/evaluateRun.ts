@@ -9,7 +9,7 @@ import { workspaceRunsDir } from '../compare/runsDir';
 // Evaluate Run: re-evaluates a run's best checkpoint on its test set with the CLI's `evaluate`
 // (a child process: tfjs never loads in the extension host).
 
-export const EVALUATE_RUN_COMMAND = 'cnnExplorer.evaluateRun';
+const EVALUATE_RUN_COMMAND = 'cnnExplorer.evaluateRun';
 
 interface EvaluateResult { runId: string; epoch: number; testAccuracy: number; testLoss: number; count: number }
 

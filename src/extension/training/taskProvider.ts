@@ -6,7 +6,7 @@ import { workspaceRunsDir } from '../compare/runsDir';
 // CLI in a terminal (its human progress: epoch, step, loss, accuracy, images/s, ETA). The run
 // lands in the workspace's runs folder, so the sidebar shows it like any other.
 
-export const TASK_TYPE = 'cnn-explorer';
+const TASK_TYPE = 'cnn-explorer';
 
 interface TrainTaskDefinition extends vscode.TaskDefinition {
   file: string;
