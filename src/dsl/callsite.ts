@@ -1,7 +1,7 @@
 import type { SourceRange } from './ir';
 
 // The DSL cannot know where it is called from; the loader can (it owns the source maps).
-// While a model file is evaluated, the loader installs a locator that every DSL call asks.
+// The loader's evaluation realm installs a locator that every DSL call asks.
 type Locator = () => SourceRange | null;
 let locator: Locator | null = null;
 
@@ -9,12 +9,7 @@ export function callSite(): SourceRange | null {
   return locator ? locator() : null;
 }
 
-export function withLocator<T>(next: Locator, body: () => T): T {
-  const previous = locator;
+/** Installs the locator for this copy of the DSL (one per evaluation realm); null removes it. */
+export function setLocator(next: Locator | null): void {
   locator = next;
-  try {
-    return body();
-  } finally {
-    locator = previous;
-  }
 }

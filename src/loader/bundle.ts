@@ -2,13 +2,11 @@ import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocatedError } from '../dsl/errors';
+import { DSL_GLOBAL, EXPORTS_GLOBAL } from './realmApi';
 
 // Model files are TypeScript with imports: esbuild resolves and transpiles them into one script.
 // Only `cnn-explorer` and relative TypeScript files may be imported; everything else (node:fs,
 // packages, process tricks through require) is refused here, before any code runs.
-
-export const DSL_GLOBAL = '__cnnExplorerDsl';
-export const EXPORTS_GLOBAL = '__cnnExplorerExports';
 
 export interface Bundle {
   code: string;

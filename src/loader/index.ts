@@ -3,7 +3,7 @@ import * as dsl from '../dsl/index';
 import { LocatedError } from '../dsl/errors';
 import { isModelIR, type ModelIR, type SourceRange } from '../dsl/ir';
 import { bundleModelFile } from './bundle';
-import { evaluateBundle } from './evaluate';
+import { evaluateInSandbox } from './sandbox';
 
 export interface ExportedModel {
   /** The export's name; `default` only when the model has no named export too. */
@@ -26,23 +26,30 @@ export interface LoadOptions {
   text?: string;
   /** Evaluation time limit; ends endless loops. */
   timeoutMs?: number;
+  /** Receives the model's console output, line by line, once the evaluation has ended. */
   log?: (line: string) => void;
 }
 
 const DSL_EXPORTS = Object.keys(dsl);
 
-/** file → IR: transpile, evaluate in a sandbox, collect the exported models. */
+/**
+ * file → IR: transpile, evaluate in a sandbox (a realm of its own on the evaluation thread, see
+ * sandbox.ts), collect the exported models.
+ */
 export async function loadModelFile(file: string, opts: LoadOptions = {}): Promise<LoadedModelFile> {
   const entry = path.resolve(file);
   const bundle = await bundleModelFile(entry, { text: opts.text, dslExports: DSL_EXPORTS });
-  const exports = evaluateBundle(bundle, { entry, dsl, timeoutMs: opts.timeoutMs ?? 2000, log: opts.log });
-  return { file: entry, models: exportedModels(exports), training: toHostRealm(exports.training) };
+  const outcome = await evaluateInSandbox(bundle, entry, opts.timeoutMs ?? 2000);
+  if (opts.log) for (const line of outcome.log) opts.log(line);
+  if (!outcome.ok) throw new LocatedError(outcome.message, outcome.location);
+  const training = outcome.exports.find(([name]) => name === 'training')?.[1];
+  return { file: entry, models: exportedModels(outcome.exports), training };
 }
 
 /** `export default cnn` beside `export const cnn` is one model: it is listed once, by its name. */
-function exportedModels(exports: Record<string, unknown>): ExportedModel[] {
+function exportedModels(exports: [string, unknown][]): ExportedModel[] {
   const byModel = new Map<ModelIR, ExportedModel>();
-  for (const [name, value] of Object.entries(exports)) {
+  for (const [name, value] of exports) {
     if (!isModelIR(value)) continue;
     const known = byModel.get(value);
     const isDefault = name === 'default' || (known?.isDefault ?? false);
@@ -52,15 +59,6 @@ function exportedModels(exports: Record<string, unknown>): ExportedModel[] {
   // esbuild lists exports alphabetically; users think in file order.
   const position = (m: ExportedModel) => (m.model.source ? m.model.source.line * 1e6 + m.model.source.column : 0);
   return [...byModel.values()].sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || position(a) - position(b));
-}
-
-/** Plain data from the sandbox, rebuilt in this realm so that it behaves like any other object. */
-function toHostRealm(value: unknown): unknown {
-  try {
-    return structuredClone(value);
-  } catch {
-    return value; // holds functions or the like: the engine's validation says what is wrong
-  }
 }
 
 /** Picks one model of a loaded file: by export name, or the default / only one. */
