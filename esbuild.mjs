@@ -26,9 +26,9 @@ const programs = [
   { ...node, entryPoints: ['src/engine/trainer/main.ts'], outfile: 'dist/trainer.js' },
   // The trainer's input pipeline thread, started by path beside the trainer's bundle.
   { ...node, entryPoints: ['src/engine/data/batchWorker.ts'], outfile: 'dist/batchWorker.js' },
-  // The model evaluation thread, started by path beside the extension's and the CLI's bundles,
+  // The model evaluation process, started by path beside the extension's and the CLI's bundles,
   // and the program it runs first in each model's realm.
-  { ...node, entryPoints: ['src/loader/worker.ts'], outfile: 'dist/modelWorker.js' },
+  { ...node, entryPoints: ['src/loader/evaluator.ts'], outfile: 'dist/modelEvaluator.js' },
   { ...browser, entryPoints: ['src/loader/realm.ts'], outfile: 'dist/modelRealm.js' },
   { ...browser, entryPoints: ['webview/graph/main.ts'], outfile: 'dist/webview/graph.js' },
   { ...browser, entryPoints: ['webview/sidebar/main.ts'], outfile: 'dist/webview/sidebar.js' },

@@ -1,6 +1,6 @@
 // Runs a model's bundle in a fresh evaluation realm: a node:vm context whose global object has no
 // prototype and holds nothing of the host, where realm.ts builds the DSL first. Runs on the
-// evaluation thread (worker.ts); what it returns is plain data.
+// evaluation process (evaluator.ts); what it returns is plain data.
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import type { SourceRange } from '../dsl/ir';
@@ -32,13 +32,13 @@ type ImportHook = (specifier: string) => never;
 /**
  * A script whose `import()` calls are refused with an error `refuse` makes. Without this hook
  * Node rejects them with an error of its own realm (a way out of the sandbox); with it, only on
- * a thread started with --experimental-vm-modules (`checkImportsRefused`).
+ * a process started with --experimental-vm-modules (`checkImportsRefused`).
  */
 function compile(code: string, filename: string, refuse: ImportHook): vm.Script {
   return new vm.Script(code, { filename, importModuleDynamically: refuse } as vm.ScriptOptions);
 }
 
-/** Throws unless this thread calls the import hook (see `compile`). */
+/** Throws unless this process calls the import hook (see `compile`). */
 export function checkImportsRefused(): void {
   let called = false;
   const context = vm.createContext(Object.create(null), { codeGeneration: { strings: false, wasm: false } });
@@ -47,14 +47,14 @@ export function checkImportsRefused(): void {
     throw 'refused';
   });
   probe.runInContext(context);
-  if (!called) throw new Error('import() in model files cannot be refused on this thread (start it with --experimental-vm-modules)');
+  if (!called) throw new Error('import() in model files cannot be refused in this process (start it with --experimental-vm-modules)');
 }
 
 function timedOut(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
 }
 
-/** Evaluates one bundle; `realmScript` is realm.ts's program, compiled once per thread. */
+/** Evaluates one bundle; `realmScript` is realm.ts's program, compiled once per process. */
 export function evaluateBundle(realmScript: vm.Script, job: EvaluationJob): RealmOutcome {
   const fileStart: SourceRange = { file: job.entry, line: 1, column: 1, endLine: 1, endColumn: 1 };
   const fail = (message: string): RealmOutcome => ({ ok: false, message, location: fileStart, log: [] });
@@ -64,10 +64,9 @@ export function evaluateBundle(realmScript: vm.Script, job: EvaluationJob): Real
   const global = Object.create(null) as Record<string, unknown>;
   global[SOURCE_MAP_GLOBAL] = job.bundle.sourceMap;
   global[FILES_GLOBAL] = JSON.stringify(sourceFiles(job.bundle, path.dirname(job.entry)));
-  // Promise callbacks run right after each script, inside its time limit (an option Node has
-  // had since v14.6 that @types/node does not list).
-  const options = { codeGeneration: { strings: false, wasm: false }, microtaskQueue: 'afterEvaluate' };
-  const context = vm.createContext(global, options as vm.CreateContextOptions);
+  // Promise callbacks run right after each script, inside its time limit (by default they would
+  // run after it, on this process's own queue, with no limit).
+  const context = vm.createContext(global, { codeGeneration: { strings: false, wasm: false }, microtaskMode: 'afterEvaluate' });
   realmScript.runInContext(context, { timeout: job.timeoutMs });
   const realm = global[REALM_GLOBAL] as RealmApi;
   let script: vm.Script;

@@ -33,13 +33,13 @@ export interface LoadOptions {
 const DSL_EXPORTS = Object.keys(dsl);
 
 /**
- * file → IR: transpile, evaluate in a sandbox (a realm of its own on the evaluation thread, see
+ * file → IR: transpile, evaluate in a sandbox (a realm of its own in the evaluation process, see
  * sandbox.ts), collect the exported models.
  */
 export async function loadModelFile(file: string, opts: LoadOptions = {}): Promise<LoadedModelFile> {
   const entry = path.resolve(file);
   const bundle = await bundleModelFile(entry, { text: opts.text, dslExports: DSL_EXPORTS });
-  const outcome = await evaluateInSandbox(bundle, entry, opts.timeoutMs ?? 2000);
+  const outcome = await evaluateInSandbox({ bundle, entry, timeoutMs: opts.timeoutMs ?? 2000 });
   if (opts.log) for (const line of outcome.log) opts.log(line);
   if (!outcome.ok) throw new LocatedError(outcome.message, outcome.location);
   const training = outcome.exports.find(([name]) => name === 'training')?.[1];

@@ -1,77 +1,103 @@
-// The evaluation thread as its callers see it: one long-lived worker (started on first use and
-// replaced when it dies) that evaluates bundles one at a time, off the caller's thread, with a
-// memory limit. A model that loops past every limit, or runs out of memory, ends its own
-// evaluation with a located error; the caller's thread (the extension host, the CLI) goes on.
-import type { Worker } from 'node:worker_threads';
-import { findProgram, startThread } from '../engine/programs';
+// The evaluation process as its callers see it: one long-lived child process (started on first
+// use, replaced when it dies) that evaluates bundles one at a time with a heap limit. A process,
+// not a worker thread: a worker's heap limit does not hold against one large allocation (V8
+// then ends the whole process, the extension host with it), while a child that runs out of
+// memory dies alone. So a model that loops past every limit, or runs out of memory, ends its own
+// evaluation with a located error, and the caller (the extension host, the CLI) goes on.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { findProgram, processExecArgv } from '../engine/programs';
 import { LocatedError } from '../dsl/errors';
 import type { SourceRange } from '../dsl/ir';
-import type { Bundle } from './bundle';
+import type { FromEvaluator, ToEvaluator } from './evaluator';
 import type { RealmOutcome } from './realmApi';
-import type { FromEvaluationThread, ToEvaluationThread } from './worker';
 
-/** The evaluation thread's heap limit. */
+/** The evaluation process's heap limit. */
 export const MEMORY_LIMIT_MB = 512;
-/** How long past its time limits an evaluation may take before the thread is ended. */
+/** How long past its time limits an evaluation may take before the process is killed. */
 const KILL_GRACE_MS = 1000;
-/** How long a new thread may take to start (it compiles the realm's program). */
+/** How long a new process may take to start (it compiles the realm's program). */
 const START_LIMIT_MS = 30_000;
 
+type Message = Omit<ToEvaluator, 'id'>;
+
 interface Job {
-  message: Omit<ToEvaluationThread, 'id'>;
+  message: Message;
   resolve: (outcome: RealmOutcome) => void;
   reject: (err: Error) => void;
 }
 
-class EvaluationThread {
-  private readonly worker: Worker;
+class Evaluator {
+  private readonly child: ChildProcess;
   private ready = false;
   private current: { id: number; job: Job; timer: NodeJS.Timeout } | null = null;
   private readonly queue: Job[] = [];
   private nextId = 1;
   private startTimer: NodeJS.Timeout | null;
-  /** Set once the thread is ended or has died: it takes no more jobs. */
+  private stderrTail = '';
+  /** Set once the process is ended or has died: it takes no more jobs. */
   dead = false;
 
-  constructor(private readonly onDeath: (thread: EvaluationThread) => void) {
-    const file = findProgram(__dirname, 'modelWorker.js', 'worker.ts', 'the model evaluation thread');
-    // --experimental-vm-modules lets the thread answer model code's import() itself (evaluate.ts).
-    this.worker = startThread(file, {
-      resourceLimits: { maxOldGenerationSizeMb: MEMORY_LIMIT_MB },
-      execArgv: ['--experimental-vm-modules'],
+  constructor() {
+    const file = findProgram(__dirname, 'modelEvaluator.js', 'evaluator.ts', 'the model evaluation program');
+    this.child = spawn(process.execPath, [
+      ...processExecArgv(file),
+      `--max-old-space-size=${MEMORY_LIMIT_MB}`,
+      // Lets the process answer model code's import() itself (evaluate.ts).
+      '--experimental-vm-modules',
+      // Nothing in this process compiles strings: if model code ever reached one of its
+      // functions, their constructors would still compile nothing.
+      '--disallow-code-generation-from-strings',
+      file,
+    ], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      // In desktop VS Code the extension host's executable is Electron: run it as plain Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
-    this.startTimer = setTimeout(() => this.end(new Error('the model evaluation thread did not start')), START_LIMIT_MS);
-    this.startTimer.unref();
-    this.worker.on('message', (m: FromEvaluationThread) => this.receive(m));
-    this.worker.on('error', (err: Error & { code?: string }) => {
-      this.end(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : new Error(`the model evaluation thread failed: ${err.message}`));
+    // V8's report when the heap is exhausted goes here, not to the user.
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-4000);
     });
-    this.worker.on('exit', (code) => this.end(new Error(`the model evaluation thread stopped (exit code ${code})`)));
+    this.startTimer = setTimeout(() => this.end(new Error('the model evaluation process did not start')), START_LIMIT_MS);
+    this.child.on('message', (m: FromEvaluator) => this.receive(m));
+    this.child.on('error', (err) => this.end(new Error(`the model evaluation process failed: ${err.message}`)));
+    this.child.on('exit', (code, signal) => {
+      const outOfMemory = /heap out of memory|allocation failed/i.test(this.stderrTail);
+      this.end(outOfMemory ? 'memory' : new Error(`the model evaluation process stopped (${signal ?? `exit code ${code}`}): ${this.stderrTail.trim().split('\n').slice(-3).join(' ')}`));
+    });
   }
 
-  evaluate(message: Job['message']): Promise<RealmOutcome> {
+  evaluate(message: Message): Promise<RealmOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
-      this.worker.ref();
+      this.hold(true);
       this.next();
     });
+  }
+
+  /** Whether this process keeps the caller's event loop alive: only while it has work. */
+  private hold(busy: boolean): void {
+    const handles = [this.child, this.child.channel, this.child.stderr, this.startTimer] as ({ ref?(): unknown; unref?(): unknown } | null | undefined)[];
+    for (const handle of handles) {
+      if (busy) handle?.ref?.(); else handle?.unref?.();
+    }
   }
 
   private next(): void {
     if (!this.ready || this.current || this.dead) return;
     const job = this.queue.shift();
     if (!job) {
-      this.worker.unref(); // idle: the caller's process may end
+      this.hold(false);
       return;
     }
     const id = this.nextId++;
     // Two timed runs (the model's script, then reading its exports back), then a margin.
     const limit = 2 * job.message.timeoutMs + KILL_GRACE_MS;
     this.current = { id, job, timer: setTimeout(() => this.end('time'), limit) };
-    this.worker.postMessage({ ...job.message, id } satisfies ToEvaluationThread);
+    this.child.send({ ...job.message, id } satisfies ToEvaluator);
   }
 
-  private receive(m: FromEvaluationThread): void {
+  private receive(m: FromEvaluator): void {
     if (m.type === 'ready') {
       this.ready = true;
       if (this.startTimer) clearTimeout(this.startTimer);
@@ -87,14 +113,14 @@ class EvaluationThread {
   }
 
   /**
-   * Ends the thread. For `time` and `memory` the job in flight fails at its file's start and the
-   * queued ones move to a new thread; a thread that failed by itself fails them all.
+   * Ends the process. For `time` and `memory` the job in flight fails at its file's start and
+   * the queued ones move to a new process; a process that failed by itself fails them all.
    */
   private end(reason: 'time' | 'memory' | Error): void {
     if (this.dead) return;
     this.dead = true;
     if (this.startTimer) clearTimeout(this.startTimer);
-    void this.worker.terminate();
+    this.child.kill('SIGKILL');
     const current = this.current;
     this.current = null;
     if (current) {
@@ -109,26 +135,17 @@ class EvaluationThread {
         current.job.reject(reason);
       }
     }
-    this.onDeath(this);
     for (const job of this.queue.splice(0)) {
       if (reason instanceof Error) job.reject(reason);
-      else void evaluateOnThread(job.message).then(job.resolve, job.reject);
+      else evaluateInSandbox(job.message).then(job.resolve, job.reject);
     }
   }
 }
 
-let thread: EvaluationThread | null = null;
+let evaluator: Evaluator | null = null;
 
-function evaluateOnThread(message: Job['message']): Promise<RealmOutcome> {
-  if (!thread || thread.dead) {
-    thread = new EvaluationThread((dead) => {
-      if (thread === dead) thread = null;
-    });
-  }
-  return thread.evaluate(message);
-}
-
-/** Evaluates a bundle on the evaluation thread; a time or memory overrun is a LocatedError. */
-export function evaluateInSandbox(bundle: Bundle, entry: string, timeoutMs: number): Promise<RealmOutcome> {
-  return evaluateOnThread({ bundle, entry, timeoutMs });
+/** Evaluates a bundle in the evaluation process; a time or memory overrun is a LocatedError. */
+export function evaluateInSandbox(message: Message): Promise<RealmOutcome> {
+  if (!evaluator || evaluator.dead) evaluator = new Evaluator();
+  return evaluator.evaluate(message);
 }

@@ -1,20 +1,20 @@
-// The evaluation thread (bundled as dist/modelWorker.js): evaluates model bundles one at a time,
-// each in a fresh realm, under the memory limit the loader starts it with. Its replies are data.
+// The evaluation process (bundled as dist/modelEvaluator.js): evaluates model bundles one at a
+// time, each in a fresh realm, under the memory limit the loader starts it with. Its messages
+// are data.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as vm from 'node:vm';
-import { parentPort } from 'node:worker_threads';
 import { findProgram } from '../engine/programs';
 import { checkImportsRefused, evaluateBundle, type EvaluationJob } from './evaluate';
 import { REALM_SCRIPT, type RealmOutcome } from './realmApi';
 
-export type ToEvaluationThread = EvaluationJob & { id: number };
-export type FromEvaluationThread =
+export type ToEvaluator = EvaluationJob & { id: number };
+export type FromEvaluator =
   | { type: 'ready' }
   | { type: 'done'; id: number; outcome: RealmOutcome }
   | { type: 'failed'; id: number; message: string };
 
-/** realm.ts as one script: its bundle beside this thread's, or built from the sources (tests). */
+/** realm.ts as one script: its bundle beside this program's, or built from the sources (tests). */
 function realmProgram(): string {
   const file = findProgram(__dirname, 'modelRealm.js', 'realm.ts', 'the model realm');
   if (!file.endsWith('.ts')) return fs.readFileSync(file, 'utf8');
@@ -22,29 +22,31 @@ function realmProgram(): string {
     .outputFiles[0]!.text;
 }
 
-const port = parentPort!;
+const send = (m: FromEvaluator) => process.send!(m);
 checkImportsRefused();
 const realmScript = new vm.Script(realmProgram(), { filename: REALM_SCRIPT });
 
-// Model code cannot reach this thread's objects, but a rejection it leaves unhandled would be
+// Model code cannot reach this process's objects, but a rejection it leaves unhandled would be
 // described here (util.inspect runs hooks the value carries): such rejections are dropped.
 process.on('unhandledRejection', () => {});
 
-port.on('message', (job: ToEvaluationThread) => {
-  let reply: FromEvaluationThread;
+process.on('message', (job: ToEvaluator) => {
+  let reply: FromEvaluator;
   try {
     reply = { type: 'done', id: job.id, outcome: evaluateBundle(realmScript, job) };
   } catch (err) {
     reply = { type: 'failed', id: job.id, message: err instanceof Error ? err.stack ?? err.message : 'unknown failure' };
   }
   try {
-    port.postMessage(reply);
+    send(reply);
   } catch {
     // The outcome held something that is not data (a realm's program tampered with by model code).
-    port.postMessage({ type: 'done', id: job.id, outcome: {
+    send({ type: 'done', id: job.id, outcome: {
       ok: false, message: "the model file's exports are not plain data", log: [],
       location: { file: job.entry, line: 1, column: 1, endLine: 1, endColumn: 1 },
-    } } satisfies FromEvaluationThread);
+    } });
   }
 });
-port.postMessage({ type: 'ready' } satisfies FromEvaluationThread);
+// The loader ending (or dying) ends this process too.
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready' });
