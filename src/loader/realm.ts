@@ -9,7 +9,7 @@ import { setLocator } from '../dsl/callsite';
 import { LocatedError } from '../dsl/errors';
 import type { SourceRange } from '../dsl/ir';
 import {
-  DSL_GLOBAL, EXPORTS_GLOBAL, FILES_GLOBAL, REALM_GLOBAL, SOURCE_MAP_GLOBAL, THROWN_GLOBAL, type RealmApi, type RealmOutcome,
+  DSL_GLOBAL, EXPORTS_GLOBAL, FILES_GLOBAL, MODEL_SCRIPT, REALM_GLOBAL, SOURCE_MAP_GLOBAL, THROWN_GLOBAL, type RealmApi, type RealmOutcome,
 } from './realmApi';
 import { SourceMapper } from './sourceMap';
 
@@ -29,18 +29,40 @@ delete realm[FILES_GLOBAL];
 let mapper: SourceMapper | null = null;
 const mapped = () => (mapper ??= new SourceMapper(sourceMap, files));
 
-function stackHere(): string {
-  const limit = RealmError.stackTraceLimit;
-  RealmError.stackTraceLimit = 64;
-  try {
-    const stack = new RealmError().stack;
-    return typeof stack === 'string' ? stack : '';
-  } finally {
-    RealmError.stackTraceLimit = limit;
+// Stacks are formatted by the engine's default, never by a function model code installs (the
+// host would call it with its own objects), except while the locator reads one: then by its
+// own formatter, which keeps only the model's frames' positions (cheaper than text).
+interface Frame { getFileName(): string | null | undefined; getLineNumber(): number | null; getColumnNumber(): number | null }
+let formatter: ((error: unknown, frames: Frame[]) => number[]) | undefined;
+defineProperty(RealmError, 'prepareStackTrace', { get: () => formatter, set: () => {}, configurable: false });
+defineProperty(realm, 'Error', { value: RealmError, writable: false, configurable: false });
+
+function modelFrames(_error: unknown, frames: Frame[]): number[] {
+  const out: number[] = [];
+  for (const f of frames) {
+    if (f.getFileName() !== MODEL_SCRIPT) continue;
+    const line = f.getLineNumber(), column = f.getColumnNumber();
+    if (line != null && column != null) out.push(line, column);
   }
+  return out;
 }
 
-setLocator(() => mapped().innermost(stackHere()));
+/** Where model code called the DSL: its innermost frame that maps to a file of the user's. */
+function here(): SourceRange | null {
+  const limit = RealmError.stackTraceLimit;
+  RealmError.stackTraceLimit = 64;
+  formatter = modelFrames;
+  let positions: unknown;
+  try {
+    positions = new RealmError().stack;
+  } finally {
+    formatter = undefined;
+    RealmError.stackTraceLimit = limit;
+  }
+  return isArray(positions) ? mapped().innermostOf(positions as number[]) : null;
+}
+
+setLocator(here);
 
 // Memory outside the JavaScript heap is beyond the thread's memory limit, and callbacks the
 // engine runs later are beyond the time limit: neither is offered.
@@ -49,11 +71,6 @@ for (const name of [
   'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
   'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
 ]) delete realm[name];
-
-// Stacks are formatted by the engine's default, never by a function model code installs (the
-// host would call it with its own objects).
-defineProperty(RealmError, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
-defineProperty(realm, 'Error', { value: RealmError, writable: false, configurable: false });
 
 const LOG_LIMIT = 1 << 20;
 const log: string[] = [];
@@ -73,7 +90,7 @@ let refused: LocatedError | null = null;
 function refuseImport(specifier: string): LocatedError {
   const err = new LocatedError(
     `import of '${specifier}' is not allowed in a model file: only 'cnn-explorer' and relative .ts files can be imported`,
-    mapped().innermost(stackHere()),
+    here(),
   );
   refused ??= err;
   return err;
@@ -87,13 +104,15 @@ function plain(value: unknown, seen: Map<object, unknown>): unknown {
   if (isArray(value)) {
     const out: unknown[] = [];
     seen.set(value, out);
-    for (let i = 0; i < value.length; i++) defineProperty(out, i, { value: plain(value[i], seen), enumerable: true, writable: true, configurable: true });
+    for (let i = 0; i < value.length; i++) out[i] = plain(value[i], seen);
     return out;
   }
   const out: Bag = {};
   seen.set(value, out);
   for (const key of keys(value)) {
-    defineProperty(out, key, { value: plain((value as Bag)[key], seen), enumerable: true, writable: true, configurable: true });
+    const v = plain((value as Bag)[key], seen);
+    if (key === '__proto__') defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
   }
   return out;
 }

@@ -23,8 +23,18 @@ export class SourceMapper {
     });
   }
 
+  /** Ranges by bundle position: a call in a loop or a helper is located once. */
+  private readonly ranges = new Map<string, SourceRange | null>();
+
   /** A range starting at the original position of bundle line/column (1-based), or null. */
   range(line: number, column: number): SourceRange | null {
+    const key = `${line}:${column}`;
+    let r = this.ranges.get(key);
+    if (r === undefined) this.ranges.set(key, r = this.locate(line, column));
+    return r && { ...r };
+  }
+
+  private locate(line: number, column: number): SourceRange | null {
     const pos = originalPositionFor(this.map, { line, column: column - 1 });
     if (pos.source == null || pos.line == null || pos.column == null) return null;
     const src = this.sources.get(pos.source);
@@ -32,6 +42,15 @@ export class SourceMapper {
     const start = { line: pos.line, column: pos.column + 1 };
     const end = src.text !== undefined ? callEnd(src.text, src.starts!, start) : start;
     return { file: src.file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+  }
+
+  /** The first of bundle positions (line, column, line, column, …) that maps to a user's file. */
+  innermostOf(positions: readonly number[]): SourceRange | null {
+    for (let i = 0; i + 1 < positions.length; i += 2) {
+      const r = this.range(positions[i]!, positions[i + 1]!);
+      if (r) return r;
+    }
+    return null;
   }
 
   /** The innermost frame of the model's code in a stack formatted as text. */
