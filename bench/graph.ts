@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { allChoices } from '../webview/graph/groups';
 import { indexModel } from '../webview/graph/modelIndex';
-import { analyzedExample, buildGraphBundle, launchChromium, openGraphPage, updateMessage } from '../test/unit/graph-harness';
+import { analyzedExample, buildGraphBundle, launchChromium, openGraphPage, updateMessage } from '../test/support/graphHarness';
 
 const RUNS = 5;
 const ZOOM_FRAMES = 20;

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { REPO_ROOT } from '../support/paths';
 
 // The repository's Markdown documents are read by people who cloned it and nothing else: every
 // relative link must reach a file (and heading) inside the repository. A link into the
 // workspace around it (../shared/…) works on the machine that wrote it and nowhere else.
 
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = REPO_ROOT;
 
 /** README.md, docs/*.md and bench/*.md: the documents a newcomer reads. */
 function documents(): string[] {

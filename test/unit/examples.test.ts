@@ -6,12 +6,13 @@ import { analyzeModel, formatShape } from '../../src/analysis/index';
 import type { ModelAnalysis, NodeAnalysis } from '../../src/analysis/types';
 import type { ModelIR } from '../../src/dsl/ir';
 import { loadModelFile, selectModel } from '../../src/loader/index';
+import { EXAMPLES_DIR } from '../support/paths';
 
 // The example files as users open them (real loader, real files), checked against the
 // reference figures (../shared/reference/figures.md: PyTorch/torchvision counts). MACs were
 // derived independently (per-layer arithmetic) and agree with torchvision's published GFLOPS.
 
-const EXAMPLES = path.resolve(__dirname, '../../examples');
+const EXAMPLES = EXAMPLES_DIR;
 
 interface Analyzed { ir: ModelIR; a: ModelAnalysis; training: unknown; exports: string[] }
 async function load(file: string, exportName?: string): Promise<Analyzed> {

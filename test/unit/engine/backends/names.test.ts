@@ -3,12 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { BACKEND_NAMES, BACKEND_PREFERENCES, isBackendPreference } from '../../../../src/engine/backends/types';
+import { REPO_ROOT } from '../../../support/paths';
 
 // BACKEND_NAMES is the one list of backends: the types, the CLI's usage and its --backend check
 // derive from it. package.json's cnnExplorer.backend setting cannot import it, so this test holds
 // the setting to it: a new backend added to the list and not to the setting fails here.
 
-const root = path.resolve(__dirname, '../../../..');
+const root = REPO_ROOT;
 
 test("package.json's cnnExplorer.backend enum is auto followed by BACKEND_NAMES", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {

@@ -9,7 +9,7 @@ import * as vscode from '../../../support/fakeVscode';
 import { RunsView } from '../../../../src/extension/sidebar/runsView';
 import type { ExtensionToSidebar, SidebarToExtension } from '../../../../src/shared/messages';
 import { updateRun } from '../../../../src/runs/store';
-import { writeFixtureRun } from '../../compare-fixtures';
+import { writeFixtureRun } from '../../../support/runFixtures';
 
 // The sidebar's rows come from the run folders on disk: what each row says, which comes first,
 // and what the view's buttons ask the editor to do.
