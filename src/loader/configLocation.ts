@@ -50,7 +50,7 @@ function members(text: string, open: number): Map<string, Entry> {
       i = end;
     } else {
       const keyStart = i;
-      let key: string | null = null;
+      let key: string | null;
       if (text[i] === '"' || text[i] === "'") {
         i = skipNonCode(text, i);
         key = text.slice(keyStart + 1, i - 1);
