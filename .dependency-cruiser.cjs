@@ -63,6 +63,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    exclude: { path: ['^(dist|node_modules)/', '^esbuild\.mjs$'] },
+    exclude: { path: ['^(dist|node_modules)/', /^esbuild[.]mjs$/.source] },
   },
 };

@@ -9,7 +9,7 @@ import type { Diagnostic, ModelAnalysis, NodeAnalysis, ReceptiveField, Shape } f
 // (they are in topological order). Pure: no Node, VS Code or tfjs, so the extension, the CLI
 // and the webviews all get the same answers.
 
-export type { Diagnostic, ModelAnalysis, NodeAnalysis, ReceptiveField, Shape } from './types';
+export type { ModelAnalysis } from './types';
 export { formatField, formatShape } from './format';
 
 interface Known {

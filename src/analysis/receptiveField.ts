@@ -10,7 +10,7 @@ import type { ReceptiveField, Shape } from './types';
 
 export const INPUT_FIELD: ReceptiveField = { size: [1, 1], jump: [1, 1], start: [0, 0] };
 
-export function windowField(rf: ReceptiveField, g: WindowGeometry): ReceptiveField {
+function windowField(rf: ReceptiveField, g: WindowGeometry): ReceptiveField {
   const axis = (i: 0 | 1) => ({
     size: rf.size[i] + (g.kernel[i] - 1) * rf.jump[i],
     jump: rf.jump[i] * g.stride[i],
@@ -26,7 +26,7 @@ export function windowField(rf: ReceptiveField, g: WindowGeometry): ReceptiveFie
  * differ in size and spacing, no single (size, jump, start) describes them, and we say null
  * rather than something plausible but wrong.
  */
-export function adaptiveField(rf: ReceptiveField, input: Shape, size: [number, number]): ReceptiveField | null {
+function adaptiveField(rf: ReceptiveField, input: Shape, size: [number, number]): ReceptiveField | null {
   const h = input[0]!, w = input[1]!;
   if (h % size[0] !== 0 || w % size[1] !== 0) return null;
   const k: [number, number] = [h / size[0], w / size[1]];

@@ -21,7 +21,7 @@ export type LayerItem = LayerDesc | GroupDesc | LayerList;
 /** A sequence of layers; nested lists are flattened. */
 export type LayerList = readonly LayerItem[];
 
-export function isDesc(value: unknown): value is LayerDesc | GroupDesc {
+function isDesc(value: unknown): value is LayerDesc | GroupDesc {
   if (typeof value !== 'object' || value === null) return false;
   const tag = (value as { __cnn?: unknown }).__cnn;
   return tag === 'layer' || tag === 'group';

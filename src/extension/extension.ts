@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { registerCompareView } from './compare/register';
 import { registerEditorFeatures } from './editor/index';
 import { registerGraphView } from './graph/register';

@@ -89,7 +89,7 @@ export interface Comparison extends ComparisonContract {
 }
 
 /** The most points a per-step curve keeps per run (bucket means beyond that). */
-export const MAX_STEP_POINTS = 400;
+const MAX_STEP_POINTS = 400;
 
 function splitValue(s: SplitMetrics | null, key: 'loss' | 'accuracy'): number | null {
   return s ? s[key] : null;
@@ -151,7 +151,7 @@ function metricsOf(inputs: readonly CompareInput[]): ComparisonMetrics {
 }
 
 /** Bucket means, so that a long run's per-step curve stays a few hundred points. */
-export function downsample(points: [number, number][], max = MAX_STEP_POINTS): [number, number][] {
+function downsample(points: [number, number][], max = MAX_STEP_POINTS): [number, number][] {
   if (points.length <= max) return points;
   const out: [number, number][] = [];
   const size = points.length / max;

@@ -1,4 +1,4 @@
 // Runs on disk: create, read, list, watch. Used by the trainer, the CLI and the extension.
 export * from './store';
 export * from './types';
-export { JsonlReader, JsonlWriter, writeJsonAtomic, readJson } from './files';
+export { JsonlReader, writeJsonAtomic } from './files';

@@ -12,7 +12,7 @@ export interface RunMeta {
   tags: string[];
 }
 
-export const EMPTY_META: RunMeta = { name: null, tags: [] };
+const EMPTY_META: RunMeta = { name: null, tags: [] };
 
 export function metaPath(runDir: string): string {
   return path.join(runDir, 'meta.json');
@@ -28,7 +28,7 @@ export function readMeta(runDir: string): RunMeta {
 }
 
 /** Trimmed, non-empty, each once, in the order given. */
-export function normalizeTags(tags: readonly string[]): string[] {
+function normalizeTags(tags: readonly string[]): string[] {
   const out: string[] = [];
   for (const t of tags.map((s) => s.trim())) if (t && !out.includes(t)) out.push(t);
   return out;

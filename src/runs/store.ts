@@ -36,7 +36,7 @@ export function runPaths(dir: string): RunPaths {
   };
 }
 
-export function machineInfo(): MachineInfo {
+function machineInfo(): MachineInfo {
   const cpus = os.cpus();
   return {
     os: `${os.type()} ${os.release()}`, arch: os.arch(), cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown',
@@ -44,7 +44,7 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-export function sha256(text: string): string {
+function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 

@@ -9,7 +9,7 @@ import type { EpochRecord, RunRecord } from './types';
 import { decimal, duration, exactCount, percent, points } from '../shared/format';
 
 /** Columns padded to their widest cell; `right` columns (numbers) are right-aligned. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string {
+function table(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells.map((cell, c) => (right.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
@@ -30,12 +30,12 @@ export function datasetLabel(r: RunRecord): string {
   return r.config.permutePixels !== null ? `${base} (permuted)` : base;
 }
 
-export function modelLabel(r: RunRecord): string {
+function modelLabel(r: RunRecord): string {
   return `${r.model.name} (${path.basename(r.source.file)}${r.model.export === 'default' ? '' : `#${r.model.export}`})`;
 }
 
 /** `name #tag #tag`; empty when the run has neither. */
-export function metaLabel(meta: RunMeta): string {
+function metaLabel(meta: RunMeta): string {
   return [meta.name ?? '', ...meta.tags.map((t) => `#${t}`)].filter(Boolean).join(' ');
 }
 
@@ -118,7 +118,7 @@ function runHeading(c: Comparison, k: number): string {
   return `  #${k + 1}  ${label}${tags}: ${run.model.name} on ${run.dataset ?? '—'}, ${run.status}, ${run.epochsCompleted}/${run.epochsPlanned} epochs`;
 }
 
-export function formatArchitecture(a: ArchitectureDiff, runCount: number): string[] {
+function formatArchitecture(a: ArchitectureDiff, runCount: number): string[] {
   const out: string[] = [];
   const runs = (idx: number[]) => idx.map((i) => `#${i + 1}`).join(',');
   out.push(table(['  runs', 'model', 'params', 'MACs', 'layers'], a.models.map((m) => [

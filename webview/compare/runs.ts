@@ -3,7 +3,7 @@ import type { ComparedRun } from '../../src/runs/compare';
 // One colour per run, the same in every chart and table: the run's position picks a class
 // (`run-0` … `run-7`, cycling) whose colour is a theme variable in compare.css.
 
-export const RUN_COLOURS = 8;
+const RUN_COLOURS = 8;
 
 export function runClass(index: number): string {
   return `run-${index % RUN_COLOURS}`;

@@ -4,9 +4,9 @@ import type { ModelIndex } from './modelIndex';
 // edits); every other group follows the default policy for the model's size.
 
 /** Models with more layers than this open with groups collapsed. */
-export const LARGE_MODEL_LAYERS = 60;
+const LARGE_MODEL_LAYERS = 60;
 /** How many nodes a large model shows at first, at most (unless even its top level has more). */
-export const VISIBLE_BUDGET = 120;
+const VISIBLE_BUDGET = 120;
 
 /**
  * The default collapsed set: nothing for small models. For large ones, every group at and below

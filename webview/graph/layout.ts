@@ -53,7 +53,7 @@ const MARGIN = 16;
 const ENTRY = '\u0000entry';
 const EXIT = '\u0000exit';
 
-export function nodeWidth(node: ViewNode, measure: TextMeasure): number {
+function nodeWidth(node: ViewNode, measure: TextMeasure): number {
   const text = Math.max(measure.title(node.title), measure.subtitle(node.subtitle));
   const toggle = node.kind === 'group' ? NODE.groupToggleWidth : 0;
   return Math.max(NODE.minWidth, Math.ceil(text) + 2 * NODE.paddingX + toggle);

@@ -3,7 +3,7 @@ import type { TextMeasure } from './layout';
 // Text widths for layout, from a canvas in the fonts the stylesheet gives node text
 // (VS Code's UI font). Cached: a ResNet repeats the same few labels hundreds of times.
 
-export const FONT_SIZE = { title: 12, subtitle: 11, label: 10 } as const;
+const FONT_SIZE = { title: 12, subtitle: 11, label: 10 } as const;
 
 export function canvasTextMeasure(fontFamily: string): TextMeasure {
   const ctx = document.createElement('canvas').getContext('2d');

@@ -58,8 +58,8 @@ export interface ViewGraph {
 }
 
 export const INPUT_KEY = 'input';
-export const nodeKey = (id: string): string => `n:${id}`;
-export const groupNodeKey = (id: string): string => `g:${id}`;
+const nodeKey = (id: string): string => `n:${id}`;
+const groupNodeKey = (id: string): string => `g:${id}`;
 export const clusterKey = (id: string): string => `c:${id}`;
 
 export function buildViewGraph(index: ModelIndex, collapsed: ReadonlySet<string>): ViewGraph {
@@ -135,7 +135,7 @@ export function buildViewGraph(index: ModelIndex, collapsed: ReadonlySet<string>
 }
 
 /** The group and its ancestors, outermost first. */
-export function ancestry(index: ModelIndex, groupId: string): string[] {
+function ancestry(index: ModelIndex, groupId: string): string[] {
   const chain: string[] = [];
   for (let g = index.groups.get(groupId); g; g = g.parent ? index.groups.get(g.parent) : undefined) chain.unshift(g.id);
   return chain;

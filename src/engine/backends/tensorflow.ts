@@ -35,7 +35,7 @@ function resolvePackage(name: string): { req: NodeJS.Require; version: string } 
   return undefined;
 }
 
-export function installHint(): string {
+function installHint(): string {
   return `install it next to CNN Explorer with \`npm install @tensorflow/tfjs-node@${tf.version_core}\` ` +
     `(CPU) or \`npm install @tensorflow/tfjs-node-gpu@${tf.version_core}\` (CUDA 11.2 + cuDNN 8.1); ` +
     'the version must equal the tfjs-core version CNN Explorer uses so that both share one tfjs-core';

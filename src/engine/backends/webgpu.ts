@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { firstLine } from './tensorflow';
 import type { ProbeResult } from './types';
 
-export const WEBGPU_HINT =
+const WEBGPU_HINT =
   'WebGPU needs a GPU driver Dawn can use: Vulkan on Linux (e.g. Debian/Ubuntu `libvulkan1` and ' +
   '`mesa-vulkan-drivers`, or the NVIDIA driver), Metal on macOS, D3D12 on Windows';
 

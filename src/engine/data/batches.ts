@@ -24,7 +24,7 @@ export interface BatchOptions {
 }
 
 /** The order in which a split is visited: 0…n−1, or a seeded permutation. */
-export function batchOrder(count: number, opts: BatchOptions): Int32Array {
+function batchOrder(count: number, opts: BatchOptions): Int32Array {
   if (!opts.shuffle) return Int32Array.from({ length: count }, (_, i) => i);
   const seed = opts.epoch === undefined ? (opts.seed ?? 0) : deriveSeed(opts.seed ?? 0, 'epoch', opts.epoch);
   return permutation(count, seed);

@@ -16,7 +16,7 @@ export interface ByteSource {
 }
 
 /** Opens `file`; a gzip file is decompressed whole (zlib has no random access). */
-export function openBytes(file: string): ByteSource {
+function openBytes(file: string): ByteSource {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');

@@ -16,7 +16,7 @@ const TEST_FILE = 'test_batch.bin';
 const FILES_HINT = 'data_batch_1.bin … data_batch_5.bin and test_batch.bin';
 
 /** The folder holding the batches: DIR itself or its cifar-10-batches-bin/ (as the archive extracts). */
-export function findCifarFolder(dir: string): string | undefined {
+function findCifarFolder(dir: string): string | undefined {
   for (const candidate of [path.join(dir, 'cifar-10-batches-bin'), dir]) {
     if (fs.existsSync(path.join(candidate, TRAIN_FILES[0]!))) return candidate;
   }
@@ -76,7 +76,7 @@ function readClassNames(dir: string): string[] {
   return names;
 }
 
-export function loadCifarFolder(dir: string, limits: { train?: number; test?: number }): Dataset {
+function loadCifarFolder(dir: string, limits: { train?: number; test?: number }): Dataset {
   const folder = findCifarFolder(dir);
   if (!folder) throw new DatasetError(dir, `no ${TRAIN_FILES[0]} here or in cifar-10-batches-bin/ (the binary version has ${FILES_HINT})`, 'missing');
   return {

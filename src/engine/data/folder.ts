@@ -13,7 +13,7 @@ import { resizeImage } from './resize';
 import { imageValues, type Dataset, type FolderSpec, type Split } from './types';
 
 const IMAGE_FILE = /\.(png|jpe?g)$/i;
-export const DEFAULT_TEST_SPLIT = 0.2;
+const DEFAULT_TEST_SPLIT = 0.2;
 
 interface Item {
   file: string;
@@ -40,7 +40,7 @@ function listDir(dir: string): fs.Dirent[] {
 }
 
 /** How many of a class's n images go to the test split: at least one of each side when n ≥ 2. */
-export function testCount(n: number, fraction: number): number {
+function testCount(n: number, fraction: number): number {
   if (fraction <= 0 || n < 2) return 0;
   return Math.min(n - 1, Math.max(1, Math.round(n * fraction)));
 }

@@ -10,7 +10,7 @@ import type { Dataset, Split } from './types';
 export const IDX_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] as const;
 
 /** The file for an IDX base name: as is, .gz, or the "train-images.idx3-ubyte" spelling some mirrors use. */
-export function findIdxFile(dir: string, base: string): string | undefined {
+function findIdxFile(dir: string, base: string): string | undefined {
   const dotted = base.replace(/-(idx\d-ubyte)$/, '.$1');
   for (const name of [base, `${base}.gz`, dotted, `${dotted}.gz`]) {
     const file = path.join(dir, name);

@@ -13,20 +13,19 @@ import { takeFirst } from './split';
 import { loadSynthetic } from './synthetic';
 import type { Dataset, DatasetSpec, LoadDatasetOptions } from './types';
 
-export type { Dataset, DatasetSpec, FolderSpec, LoadDatasetOptions, Split } from './types';
-export { imageSize } from './types';
+export type { Dataset, DatasetSpec, LoadDatasetOptions, Split } from './types';
 export { DatasetError } from './errors';
-export { Rng, deriveSeed, type RandomSource } from './random';
-export { splitValidation, gather, takeFirst, valuesPerImage } from './split';
+export { Rng, deriveSeed } from './random';
+export { splitValidation } from './split';
 export { permutation, pixelPermutation, permutePixels } from './permute';
 export { channelStats } from './normalize';
 export { augmentBatch, flipHorizontal, isAugmenting, type AugmentSpec } from './augment';
-export { batches, batchCount, batchOrder, type Batch, type BatchOptions } from './batches';
+export { batches, batchCount, type Batch } from './batches';
 export { MNIST_CLASSES, FASHION_CLASSES } from './mnist';
 export { CIFAR_CLASSES } from './cifar';
 
 /** Where downloads are kept when no cacheDir is given: $XDG_CACHE_HOME or ~/.cache, then cnn-explorer. */
-export function defaultCacheDir(): string {
+function defaultCacheDir(): string {
   return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cnn-explorer');
 }
 

@@ -53,7 +53,7 @@ export async function loadFashionMnist(where: DatasetPlaces): Promise<Dataset> {
 }
 
 /** The package's per-class images as two splits in a fixed shuffled order (any prefix is a fair sample). */
-export function loadFashionPackage(dir: string, limits: { train?: number; test?: number }): Dataset {
+function loadFashionPackage(dir: string, limits: { train?: number; test?: number }): Dataset {
   const classes = fashionClassFiles(dir).map((file) => readFashionClassFile(file).pixels);
   const build = (part: 'train' | 'test', limit: number | undefined): Split => {
     const perClass = part === 'test' ? FASHION_TEST_PER_CLASS : 7000 - FASHION_TEST_PER_CLASS;

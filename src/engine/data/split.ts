@@ -17,7 +17,7 @@ export function valuesPerImage(split: Split): number {
 }
 
 /** The images at `indices`, in that order. */
-export function gather(split: Split, indices: ArrayLike<number>): Split {
+function gather(split: Split, indices: ArrayLike<number>): Split {
   const size = valuesPerImage(split);
   const count = indices.length;
   const images = imageValues(count * size);

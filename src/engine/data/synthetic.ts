@@ -8,7 +8,7 @@ import { imageValues, type Dataset, type Split } from './types';
 
 const SIZE = 28;
 const PATCH = 5;
-export const SYNTHETIC_DEFAULT_COUNTS = { train: 5000, test: 1000 };
+const SYNTHETIC_DEFAULT_COUNTS = { train: 5000, test: 1000 };
 
 function generate(count: number, seed: number): Split {
   const rng = new Rng(seed);

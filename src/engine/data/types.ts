@@ -54,11 +54,6 @@ export interface DatasetPlaces {
   dataDirOption: string;
 }
 
-/** Number of values in one image. */
-export function imageSize(shape: readonly [number, number, number]): number {
-  return shape[0] * shape[1] * shape[2];
-}
-
 /**
  * A split's image values, in shared memory: the thread that prepares training batches
  * (batchPipeline.ts) reads the images where they are, without a copy of the whole set.

@@ -23,7 +23,7 @@ function tempSibling(dir: string, tag: string): string {
 }
 
 /** A tfjs save handler that writes model.json and weights.bin into `dir` (replacing it whole). */
-export function fileSaveHandler(dir: string, meta?: CheckpointMeta): tf.io.IOHandler {
+function fileSaveHandler(dir: string, meta?: CheckpointMeta): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       const tmp = tempSibling(dir, 'tmp');
@@ -51,7 +51,7 @@ export function fileSaveHandler(dir: string, meta?: CheckpointMeta): tf.io.IOHan
 }
 
 /** A tfjs load handler for a folder written by fileSaveHandler. */
-export function fileLoadHandler(dir: string): tf.io.IOHandler {
+function fileLoadHandler(dir: string): tf.io.IOHandler {
   return {
     async load(): Promise<tf.io.ModelArtifacts> {
       return readArtifacts(dir);
@@ -59,7 +59,7 @@ export function fileLoadHandler(dir: string): tf.io.IOHandler {
   };
 }
 
-export function readArtifacts(dir: string): tf.io.ModelArtifacts {
+function readArtifacts(dir: string): tf.io.ModelArtifacts {
   const modelPath = path.join(dir, MODEL);
   if (!fs.existsSync(modelPath)) throw new Error(`no checkpoint in ${dir} (${MODEL} is missing)`);
   const json = JSON.parse(fs.readFileSync(modelPath, 'utf8')) as tf.io.ModelJSON;

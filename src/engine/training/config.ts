@@ -8,7 +8,6 @@ import { trainingConfigLocator, type ConfigLocator, type KeyPath } from '../../l
 import { applyOverride, type Override } from './overrides';
 import { checkTraining, type ConfigReporter } from './configCheck';
 
-export { DEFAULTS } from './configCheck';
 
 /** A training value that cannot be used; `location` is where it was written, if in the file. */
 export class ConfigError extends LocatedError {

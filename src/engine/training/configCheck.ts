@@ -13,7 +13,7 @@ export interface ConfigReporter {
 }
 
 /** What a run uses when neither the file nor the command line says. */
-export const DEFAULTS = {
+const DEFAULTS = {
   dataset: 'mnist',
   epochs: 10,
   batchSize: 64,
@@ -23,7 +23,7 @@ export const DEFAULTS = {
 
 type Obj = Record<string, unknown>;
 
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
   if (value === null || typeof value !== 'object') return String(value);

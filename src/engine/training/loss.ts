@@ -23,7 +23,7 @@ export function outputKind(ir: ModelIR): OutputKind {
 }
 
 /** Log-probabilities [n, classes] from the model's output. */
-export function logProbabilities(output: tf.Tensor, kind: OutputKind): tf.Tensor2D {
+function logProbabilities(output: tf.Tensor, kind: OutputKind): tf.Tensor2D {
   const y = output as tf.Tensor2D;
   if (kind === 'logits') return tf.logSoftmax(y, -1);
   if (kind === 'probabilities') return tf.log(tf.clipByValue(y, 1e-7, 1));

@@ -15,7 +15,7 @@ export interface InlayLabel {
 const MAX_SHAPES = 3;
 
 /** The label of one call: its output shape, or its instances' shapes when it made several. */
-export function inlayLabel(instances: readonly NodeInstance[], stale: boolean): string {
+function inlayLabel(instances: readonly NodeInstance[], stale: boolean): string {
   const shapes = instances.map((i) => formatShape(i.analysis?.outputShape));
   const distinct = [...new Set(shapes)];
   let text: string;

@@ -232,7 +232,7 @@ export class GraphPanel implements vscode.Disposable {
 }
 
 /** Shows a call in its editor, selected (the editor beside the graph when one shows it). */
-export async function revealSource(source: SourceRange): Promise<void> {
+async function revealSource(source: SourceRange): Promise<void> {
   const uri = vscode.Uri.file(source.file);
   const range = new vscode.Range(source.line - 1, source.column - 1, source.endLine - 1, source.endColumn - 1);
   const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());

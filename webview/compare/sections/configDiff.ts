@@ -5,7 +5,7 @@ import { runClass, runTag } from '../runs';
 // The config diff: only the keys whose values differ, one column per run, cells that differ
 // from run #1 marked; everything the runs share is folded away below (vscode-collapsible).
 
-export function formatValue(v: ConfigValue | undefined): string {
+function formatValue(v: ConfigValue | undefined): string {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
