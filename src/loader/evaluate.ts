@@ -29,6 +29,18 @@ function sourceFiles(bundle: Bundle, bundleDir: string): (string | null)[] {
 
 type ImportHook = (specifier: string) => never;
 
+/** The realm whose scripts are running (evaluations take turns). */
+let running: RealmApi | null = null;
+
+/**
+ * Node keeps a script's import hook for as long as the process lives: the hook must not hold
+ * the realm, or every realm would be kept. So all scripts share this one.
+ */
+const refuseImport: ImportHook = (specifier) => {
+  if (!running) throw 'import() is not allowed in a model file';
+  throw running.refuseImport(String(specifier));
+};
+
 /**
  * A script whose `import()` calls are refused with an error `refuse` makes. Without this hook
  * Node rejects them with an error of its own realm (a way out of the sandbox); with it, only on
@@ -68,12 +80,18 @@ export function evaluateBundle(realmScript: vm.Script, job: EvaluationJob): Real
   // run after it, on this process's own queue, with no limit).
   const context = vm.createContext(global, { codeGeneration: { strings: false, wasm: false }, microtaskMode: 'afterEvaluate' });
   realmScript.runInContext(context, { timeout: job.timeoutMs });
-  const realm = global[REALM_GLOBAL] as RealmApi;
+  running = global[REALM_GLOBAL] as RealmApi;
+  try {
+    return run(job, global, context, fail, tooLong);
+  } finally {
+    running = null;
+  }
+}
+
+function run(job: EvaluationJob, global: Record<string, unknown>, context: vm.Context, fail: (message: string) => RealmOutcome, tooLong: () => RealmOutcome): RealmOutcome {
   let script: vm.Script;
   try {
-    script = compile(job.bundle.code, MODEL_SCRIPT, (specifier) => {
-      throw realm.refuseImport(String(specifier));
-    });
+    script = compile(job.bundle.code, MODEL_SCRIPT, refuseImport);
   } catch (err) {
     return fail(`cannot compile the model file: ${(err as Error).message}`);
   }

@@ -11,7 +11,8 @@ import { REALM_SCRIPT, type RealmOutcome } from './realmApi';
 export type ToEvaluator = EvaluationJob & { id: number };
 export type FromEvaluator =
   | { type: 'ready' }
-  | { type: 'done'; id: number; outcome: RealmOutcome }
+  /** `heapUsed`: this process's heap after the evaluation, in bytes. */
+  | { type: 'done'; id: number; outcome: RealmOutcome; heapUsed: number }
   | { type: 'failed'; id: number; message: string };
 
 /** realm.ts as one script: its bundle beside this program's, or built from the sources (tests). */
@@ -33,7 +34,8 @@ process.on('unhandledRejection', () => {});
 process.on('message', (job: ToEvaluator) => {
   let reply: FromEvaluator;
   try {
-    reply = { type: 'done', id: job.id, outcome: evaluateBundle(realmScript, job) };
+    const outcome = evaluateBundle(realmScript, job);
+    reply = { type: 'done', id: job.id, outcome, heapUsed: process.memoryUsage().heapUsed };
   } catch (err) {
     reply = { type: 'failed', id: job.id, message: err instanceof Error ? err.stack ?? err.message : 'unknown failure' };
   }
@@ -44,7 +46,7 @@ process.on('message', (job: ToEvaluator) => {
     send({ type: 'done', id: job.id, outcome: {
       ok: false, message: "the model file's exports are not plain data", log: [],
       location: { file: job.entry, line: 1, column: 1, endLine: 1, endColumn: 1 },
-    } });
+    }, heapUsed: process.memoryUsage().heapUsed });
   }
 });
 // The loader ending (or dying) ends this process too.

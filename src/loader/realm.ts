@@ -64,8 +64,8 @@ function here(): SourceRange | null {
 
 setLocator(here);
 
-// Memory outside the JavaScript heap is beyond the thread's memory limit, and callbacks the
-// engine runs later are beyond the time limit: neither is offered.
+// Memory outside the JavaScript heap is beyond the evaluation process's heap limit, and callbacks
+// the engine runs later are beyond the time limit: neither is offered.
 for (const name of [
   'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'WebAssembly', 'FinalizationRegistry', 'WeakRef',
   'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
@@ -83,8 +83,8 @@ function print(...args: unknown[]): void {
 }
 realm.console = { log: print, info: print, warn: print, error: print, debug: print };
 
-// `import(x)` with a computed name (a literal one is refused by the bundler): the loader's
-// thread asks here for the error to reject it with, so that it is the realm's own, located at
+// `import(x)` with a computed name (a literal one is refused by the bundler): the evaluation
+// process asks here for the error to reject it with, so that it is the realm's own, located at
 // the call; the evaluation fails even if model code catches it.
 let refused: LocatedError | null = null;
 function refuseImport(specifier: string): LocatedError {

@@ -24,7 +24,7 @@ export type RealmOutcome =
   | { ok: true; exports: [string, unknown][]; log: string[] }
   | { ok: false; message: string; location: SourceRange | null; log: string[] };
 
-/** What the realm's program offers the loader's thread (its functions run in the realm). */
+/** What the realm's program offers the evaluation process (its functions run in the realm). */
 export interface RealmApi {
   /** The run as data: the exports, or the error that ended it, and the console output. */
   finish(): RealmOutcome;

@@ -15,6 +15,11 @@ import type { RealmOutcome } from './realmApi';
 export const MEMORY_LIMIT_MB = 512;
 /** How long past its time limits an evaluation may take before the process is killed. */
 const KILL_GRACE_MS = 1000;
+/**
+ * Past this much heap after an evaluation, the process is replaced before the next one: what
+ * realms leave behind must never add up to the limit (and fail a model that fits in it).
+ */
+const RETIRE_HEAP_BYTES = (MEMORY_LIMIT_MB / 2) * 2 ** 20;
 /** How long a new process may take to start (it compiles the realm's program). */
 const START_LIMIT_MS = 30_000;
 
@@ -47,6 +52,9 @@ class Evaluator {
       // Nothing in this process compiles strings: if model code ever reached one of its
       // functions, their constructors would still compile nothing.
       '--disallow-code-generation-from-strings',
+      // V8's optimized code keeps the realm it was optimized in alive (Node 20): without it, each
+      // evaluation of a large model left about half a megabyte behind. Realms start cold anyway.
+      '--no-opt',
       file,
     ], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -61,7 +69,8 @@ class Evaluator {
     this.startTimer = setTimeout(() => this.end(new Error('the model evaluation process did not start')), START_LIMIT_MS);
     this.child.on('message', (m: FromEvaluator) => this.receive(m));
     this.child.on('error', (err) => this.end(new Error(`the model evaluation process failed: ${err.message}`)));
-    this.child.on('exit', (code, signal) => {
+    // 'close' comes after the last of stderr, which says whether the heap ran out.
+    this.child.on('close', (code, signal) => {
       const outOfMemory = /heap out of memory|allocation failed/i.test(this.stderrTail);
       this.end(outOfMemory ? 'memory' : new Error(`the model evaluation process stopped (${signal ?? `exit code ${code}`}): ${this.stderrTail.trim().split('\n').slice(-3).join(' ')}`));
     });
@@ -108,15 +117,17 @@ class Evaluator {
       this.current = null;
       if (m.type === 'done') job.resolve(m.outcome);
       else job.reject(new Error(`evaluating the model file failed: ${m.message}`));
+      if (m.type === 'done' && m.heapUsed > RETIRE_HEAP_BYTES) this.end('retire');
     }
     this.next();
   }
 
   /**
-   * Ends the process. For `time` and `memory` the job in flight fails at its file's start and
-   * the queued ones move to a new process; a process that failed by itself fails them all.
+   * Ends the process. For `time` and `memory` the job in flight fails at its file's start; for
+   * those and `retire` the queued ones move to a new process; a process that failed by itself
+   * fails them all.
    */
-  private end(reason: 'time' | 'memory' | Error): void {
+  private end(reason: 'time' | 'memory' | 'retire' | Error): void {
     if (this.dead) return;
     this.dead = true;
     if (this.startTimer) clearTimeout(this.startTimer);
@@ -131,7 +142,7 @@ class Evaluator {
         current.job.reject(new LocatedError(`evaluating the model file took longer than ${message.timeoutMs / 1000} s and was stopped (an endless loop?)`, at));
       } else if (reason === 'memory') {
         current.job.reject(new LocatedError(`evaluating the model file ran out of memory (limit ${MEMORY_LIMIT_MB} MB) and was stopped`, at));
-      } else {
+      } else if (reason instanceof Error) {
         current.job.reject(reason);
       }
     }

@@ -127,9 +127,14 @@ test('memory outside the heap is not offered; a memory bomb ends in a located er
     `array-10gb.cnn.ts:1:1: ${oom}`);
   assert.equal(await attempt('grow', 'const all: unknown[] = [];\nfor (;;) all.push({ n: all.length });\n', 30_000),
     `grow.cnn.ts:1:1: ${oom}`);
-  // The thread that ran out of memory is replaced.
+  // The process that ran out of memory is replaced; a model that uses much memory but fits
+  // evaluates, and so does the next one.
   const after = write('after-oom', "export default model('After', [4], [dense(2)]);\n");
   assert.equal(selectModel(await loadModelFile(after)).model.name, 'After');
+  const large = write('large', "const kept: unknown[] = [];\nfor (let i = 0; i < 3e6; i++) kept.push({ i });\nexport default model(String(kept.length), [4], [dense(2)]);\n");
+  const [first, second] = await Promise.all([loadModelFile(large, { timeoutMs: 30_000 }), loadModelFile(after)]);
+  assert.equal(selectModel(first).model.name, '3000000');
+  assert.equal(selectModel(second).model.name, 'After');
 });
 
 test('endless loops end at the time limit wherever they are', async () => {
