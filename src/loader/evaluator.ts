@@ -1,8 +1,9 @@
 // The evaluation process (bundled as dist/modelEvaluator.js): evaluates model bundles one at a
 // time, each in a fresh realm, under the memory limit the loader starts it with. Its messages
 // are data.
-import * as esbuild from 'esbuild';
+import type * as Esbuild from 'esbuild';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as vm from 'node:vm';
 import { findProgram } from '../engine/programs';
 import { checkImportsRefused, evaluateBundle, type EvaluationJob } from './evaluate';
@@ -19,6 +20,8 @@ export type FromEvaluator =
 function realmProgram(): string {
   const file = findProgram(__dirname, 'modelRealm.js', 'realm.ts', 'the model realm');
   if (!file.endsWith('.ts')) return fs.readFileSync(file, 'utf8');
+  // Only from sources: a bundled evaluator does not load esbuild (it starts sooner).
+  const esbuild = createRequire(__filename)('esbuild') as typeof Esbuild;
   return esbuild.buildSync({ entryPoints: [file], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022', logLevel: 'silent' })
     .outputFiles[0]!.text;
 }

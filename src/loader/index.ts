@@ -3,7 +3,7 @@ import * as dsl from '../dsl/index';
 import { LocatedError } from '../dsl/errors';
 import { isModelIR, type ModelIR, type SourceRange } from '../dsl/ir';
 import { bundleModelFile } from './bundle';
-import { evaluateInSandbox } from './sandbox';
+import { evaluateInSandbox, warmSandbox } from './sandbox';
 
 export interface ExportedModel {
   /** The export's name; `default` only when the model has no named export too. */
@@ -38,6 +38,7 @@ const DSL_EXPORTS = Object.keys(dsl);
  */
 export async function loadModelFile(file: string, opts: LoadOptions = {}): Promise<LoadedModelFile> {
   const entry = path.resolve(file);
+  warmSandbox(); // the first time, the evaluation process starts while esbuild bundles
   const bundle = await bundleModelFile(entry, { text: opts.text, dslExports: DSL_EXPORTS });
   const outcome = await evaluateInSandbox({ bundle, entry, timeoutMs: opts.timeoutMs ?? 2000 });
   if (opts.log) for (const line of outcome.log) opts.log(line);

@@ -74,6 +74,7 @@ class Evaluator {
       const outOfMemory = /heap out of memory|allocation failed/i.test(this.stderrTail);
       this.end(outOfMemory ? 'memory' : new Error(`the model evaluation process stopped (${signal ?? `exit code ${code}`}): ${this.stderrTail.trim().split('\n').slice(-3).join(' ')}`));
     });
+    this.hold(false);
   }
 
   evaluate(message: Message): Promise<RealmOutcome> {
@@ -155,8 +156,17 @@ class Evaluator {
 
 let evaluator: Evaluator | null = null;
 
+function current(): Evaluator {
+  if (!evaluator || evaluator.dead) evaluator = new Evaluator();
+  return evaluator;
+}
+
+/** Starts the evaluation process if none runs, so that it is ready sooner (it starts in the background). */
+export function warmSandbox(): void {
+  current();
+}
+
 /** Evaluates a bundle in the evaluation process; a time or memory overrun is a LocatedError. */
 export function evaluateInSandbox(message: Message): Promise<RealmOutcome> {
-  if (!evaluator || evaluator.dead) evaluator = new Evaluator();
-  return evaluator.evaluate(message);
+  return current().evaluate(message);
 }
