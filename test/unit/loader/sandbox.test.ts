@@ -145,7 +145,15 @@ test('endless loops end at the time limit wherever they are', async () => {
     ['export-getter', "export const training = { get epochs() { for (;;) {} } };\nexport default model('M', [4], [dense(2)]);\n"],
     ['throw-getter', 'throw { get message() { for (;;) {} } };\n'],
   ];
-  for (const [name, body] of loops) assert.equal(await attempt(name, body, 500), tooLong(name), name);
+  // The caller's thread goes on meanwhile: the loops run in the evaluation process.
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 20);
+  try {
+    for (const [name, body] of loops) assert.equal(await attempt(name, body, 500), tooLong(name), name);
+  } finally {
+    clearInterval(ticker);
+  }
+  assert.ok(ticks >= 40, `the caller's timers fired ${ticks} times during 2 s of endless loops`);
 });
 
 test('console output comes back as lines once the evaluation has ended', async () => {
