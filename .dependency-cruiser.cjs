@@ -25,6 +25,13 @@ module.exports = {
       to: { pathNot: '^src/(dsl|analysis|shared)/' },
     },
     {
+      name: 'shared-below-everything',
+      comment: 'src/shared holds the contracts (webview messages, the trainer protocol, backend names) and notations everyone reads: it may lean on the pure rooms and the run records only, never on the engine, the loader, the CLI or the extension.',
+      severity: 'error',
+      from: { path: '^src/shared/' },
+      to: { path: '^src/', pathNot: '^src/(shared|dsl|analysis|runs)/' },
+    },
+    {
       name: 'shared-is-pure',
       severity: 'error',
       comment: 'src/shared holds notations and message contracts read by the host, the CLI and the webviews alike.',

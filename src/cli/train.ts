@@ -3,7 +3,7 @@
 // last stdout line. Ctrl-C stops cleanly: the run ends `stopped` with checkpoints/last saved.
 import * as path from 'node:path';
 import { LocatedError } from '../dsl/errors';
-import { BACKEND_PREFERENCES, isBackendPreference } from '../engine/backends/types';
+import { BACKEND_PREFERENCES, isBackendPreference } from '../shared/backends';
 import { prepareRuns, startTrainer, type PrepareOptions, type TrainerHandle } from '../engine/trainer/start';
 import { parseSetArgument, parseValue, type Override } from '../engine/training/overrides';
 import type { TrainResult } from '../runs/types';

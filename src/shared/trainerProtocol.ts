@@ -8,7 +8,7 @@
 // run's metrics.jsonl, so a watcher that joins late reads the file instead. It reads
 // TrainerCommands on stdin. Pure: no Node, no DOM.
 import type { SourceRange } from '../dsl/ir';
-import type { BackendName } from '../engine/backends/types';
+import type { BackendName } from './backends';
 import {
   RUN_ERROR_CODES, type EpochRecord, type IterationRecord, type RunErrorCode, type TrainResult,
 } from '../runs/types';

@@ -1,6 +1,5 @@
 // Backend selection for training; see select.ts. The wasm backend (its probe and training kernels) lives in ./wasm.
 export { selectBackend, describe as describeBackend } from './select';
-export {
-  BackendError, BACKEND_NAMES, BACKEND_PREFERENCES, isBackendPreference,  type BackendName,
-} from './types';
+export { BackendError } from './types';
+export { BACKEND_NAMES, BACKEND_PREFERENCES, isBackendPreference, type BackendName } from '../../shared/backends';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm/register';

@@ -8,9 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // package.json marks the node entry free of side effects), and with it the backend.
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { probeTensorflow } from './tensorflow';
-import {
-  BackendError, BACKEND_NAMES, BACKEND_PREFERENCES, type BackendChoice, type BackendName, type BackendPreference, type ProbeResult,
-} from './types';
+import { BACKEND_NAMES, BACKEND_PREFERENCES, type BackendName, type BackendPreference } from '../../shared/backends';
+import { BackendError, type BackendChoice, type ProbeResult } from './types';
 import { probeWasm } from './wasm/probe';
 import { probeWebgpu } from './webgpu';
 

@@ -1,23 +1,6 @@
-// The public vocabulary of backend selection, shared by the selector and its callers (the
-// training loop, the CLI's --backend flag, run.json, the cnnExplorer.backend setting). No tfjs
-// here, so that the CLI and the extension can name backends without loading one.
-
-/**
- * The backends CNN Explorer can train on, fastest family first: the one list. The types, the
- * CLI's usage and check derive from it; a unit test holds package.json's setting enum to it.
- */
-export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
-
-export type BackendName = (typeof BACKEND_NAMES)[number];
-
-/** What a user may ask for: a backend by name, or `auto` (the fastest that works here). */
-export const BACKEND_PREFERENCES = ['auto', ...BACKEND_NAMES] as const;
-
-export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
-
-export function isBackendPreference(value: string): value is BackendPreference {
-  return (BACKEND_PREFERENCES as readonly string[]).includes(value);
-}
+// What backend selection tells its callers: the choice and why, a refusal, a probe's outcome.
+// No tfjs here. The backends' names are src/shared/backends.ts.
+import type { BackendName } from '../../shared/backends';
 
 /** What was chosen and why; shown to the user and recorded in run.json. */
 export interface BackendChoice {

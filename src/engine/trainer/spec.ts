@@ -2,7 +2,7 @@
 // folder by whoever starts the run (CLI or extension). The trainer does not re-read the model file.
 import type { ModelIR } from '../../dsl/ir';
 import type { ResolvedTraining } from '../../runs/types';
-import type { BackendPreference } from '../backends/types';
+import type { BackendPreference } from '../../shared/backends';
 import type { Override } from '../training/overrides';
 
 export type { BackendPreference };

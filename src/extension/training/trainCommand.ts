@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BackendPreference } from '../../engine/backends/types';
+import type { BackendPreference } from '../../shared/backends';
 import { prepareRuns, startTrainer, type PreparedRun } from '../../engine/trainer/start';
 import { pickActiveModel } from '../activeModel';
 import { workspaceRunsDir } from '../compare/runsDir';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { BACKEND_NAMES, BACKEND_PREFERENCES, isBackendPreference } from '../../../../src/engine/backends/types';
-import { REPO_ROOT } from '../../../support/paths';
+import { BACKEND_NAMES, BACKEND_PREFERENCES, isBackendPreference } from '../../../src/shared/backends';
+import { REPO_ROOT } from '../../support/paths';
 
 // BACKEND_NAMES is the one list of backends: the types, the CLI's usage and its --backend check
 // derive from it. package.json's cnnExplorer.backend setting cannot import it, so this test holds
