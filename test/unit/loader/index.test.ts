@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { formatError, LocatedError } from '../../src/dsl/errors';
-import { loadModelFile, selectModel } from '../../src/loader/index';
+import { formatError, LocatedError } from '../../../src/dsl/errors';
+import { loadModelFile, selectModel } from '../../../src/loader/index';
 
 // The loader as users meet it: real files in a folder with no node_modules, real esbuild,
 // real sandbox. Messages are asserted exactly because users read them.
