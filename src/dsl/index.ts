@@ -3,7 +3,7 @@ export { model } from './model';
 export {
   conv2d, depthwiseConv2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, globalAvgPool, globalMaxPool,
   batchNorm, lrn, dropout, flatten, dense, zeroPad2d,
-  relu, relu6, leakyRelu, elu, selu, sigmoid, tanh, softmax, logSoftmax,
+  relu, relu6, hardswish, leakyRelu, elu, selu, sigmoid, tanh, softmax, logSoftmax,
 } from './layers';
 export type {
   Size, Padding, LayerDesc as Layer, Conv2dOptions, DepthwiseConv2dOptions, Pool2dOptions, BatchNormOptions,

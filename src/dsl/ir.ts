@@ -15,7 +15,7 @@ export type Pair = [number, number];
 export type PaddingSpec = Pair | 'same' | 'valid';
 
 export const ACTIVATIONS = [
-  'relu', 'relu6', 'leakyRelu', 'elu', 'selu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax',
+  'relu', 'relu6', 'hardswish', 'leakyRelu', 'elu', 'selu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax',
 ] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
 

@@ -309,6 +309,8 @@ function activation(type: ActivationName, args: IArguments, opts: unknown): Laye
 export function relu(opts?: NameOptions): LayerDesc { return activation('relu', arguments, opts); }
 /** ReLU6 activation: min(max(0, x), 6). */
 export function relu6(opts?: NameOptions): LayerDesc { return activation('relu6', arguments, opts); }
+/** Hard swish (MobileNetV3, PyTorch's nn.Hardswish): x · relu6(x + 3) / 6. */
+export function hardswish(opts?: NameOptions): LayerDesc { return activation('hardswish', arguments, opts); }
 /** ELU activation. */
 export function elu(opts?: NameOptions): LayerDesc { return activation('elu', arguments, opts); }
 /** SELU activation. */

@@ -132,7 +132,7 @@ test('DSL misuse points at the call that caused it', async () => {
     ['conv2d(6, [3, 3, 3] as any)', 'conv2d: kernel must be a number or an [h, w] pair, got [3, 3, 3]'],
     ["conv2d(6, 3, { padding: 'full' as any })", "conv2d: padding must be a number, an [h, w] pair, 'same' or 'valid', got \"full\""],
     ['conv2d(6, 3, { groups: 4 })', 'conv2d: filters (6) must be divisible by groups (4)'],
-    ["conv2d(6, 3, { activation: 'gelu' as any })", "conv2d: activation must be one of 'relu', 'relu6', 'leakyRelu', 'elu', 'selu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax', got \"gelu\""],
+    ["conv2d(6, 3, { activation: 'gelu' as any })", "conv2d: activation must be one of 'relu', 'relu6', 'hardswish', 'leakyRelu', 'elu', 'selu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax', got \"gelu\""],
     ['(dense as any)(10, {}, 3)', 'dense: takes at most 2 arguments (units, options), got 3'],
     ['dense(-1)', 'dense: units must be a positive integer, got -1'],
     ["dense(10, { bias: 'no' as any })", 'dense: bias must be true or false, got "no"'],

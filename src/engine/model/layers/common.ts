@@ -48,6 +48,7 @@ export function activate(x: tf.Tensor, fn: ActivationName | null, alpha = 0.01):
     case null: return x;
     case 'relu': return tf.relu(x);
     case 'relu6': return tf.relu6(x);
+    case 'hardswish': return tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6));
     case 'leakyRelu': return tf.leakyRelu(x, alpha);
     case 'elu': return tf.elu(x);
     case 'selu': return tf.selu(x);

@@ -10,6 +10,7 @@ import { analyzeModel } from '../../../../src/analysis/index';
 import type { ModelIR } from '../../../../src/dsl/ir';
 import { loadModelFile } from '../../../../src/loader/index';
 import { buildTfGraph, CnnAdaptiveAvgPool2D, CnnConv2D, CnnLRN, CnnPool2D } from '../../../../src/engine/model/index';
+import { activate } from '../../../../src/engine/model/layers/common';
 import { REPO_ROOT } from '../../../support/paths';
 
 // The tfjs model must be the model the analysis describes: every node's output shape and
@@ -79,12 +80,13 @@ test('every example builds with the analysis\'s shapes and parameter counts', as
 });
 
 const TRICKY = `import { model, conv2d, depthwiseConv2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, batchNorm, relu,
-  leakyRelu, relu6, selu, logSoftmax, lrn, dropout, flatten, dense, zeroPad2d, parallel, residual, globalAvgPool } from 'cnn-explorer';
+  leakyRelu, relu6, hardswish, selu, logSoftmax, lrn, dropout, flatten, dense, zeroPad2d, parallel, residual, globalAvgPool } from 'cnn-explorer';
 export const ceil = model('Ceil', [11, 11, 3], [maxPool2d(3, { stride: 2, ceilMode: true }), avgPool2d(2, { ceilMode: true }),
   avgPool2d(3, { stride: 2, padding: 1, ceilMode: true })]);
 // A last window that would start in the right padding is dropped (PyTorch's ceil-mode rule).
 export const ceilEdge = model('CeilEdge', [5, 5, 1], [maxPool2d(2, { padding: 1, ceilMode: true }), avgPool2d(2, { padding: 1, ceilMode: true })]);
-export const same = model('Same', [13, 12, 3], [conv2d(4, 3, { stride: 2, padding: 'same' }), conv2d(4, [2, 5], { stride: [2, 3], padding: 'same' }), relu6()]);
+export const same = model('Same', [13, 12, 3], [conv2d(4, 3, { stride: 2, padding: 'same' }), conv2d(4, [2, 5], { stride: [2, 3], padding: 'same' }), relu6(),
+  hardswish()]);
 export const padMax = model('PadMax', [7, 7, 2], [maxPool2d(3, { stride: 2, padding: 1 }), maxPool2d(2, { padding: 1 })]);
 export const groups = model('Groups', [9, 9, 8], [conv2d(12, 3, { groups: 4, padding: 1 }), conv2d(12, 3, { groups: 12 }), batchNorm(), leakyRelu(0.2)]);
 export const dilation = model('Dilation', [15, 15, 2], [conv2d(3, 3, { dilation: 2 }), conv2d(3, 3, { dilation: [2, 3], stride: 2, padding: 2 }),
@@ -93,7 +95,8 @@ export const adaptive = model('Adaptive', [7, 5, 3], [parallel([[adaptiveAvgPool
   adaptiveAvgPool2d(1), flatten()]);
 export const multiplier = model('Multiplier', [8, 8, 3], [depthwiseConv2d(3, { multiplier: 2, stride: 2, padding: 1 }), batchNorm(), lrn({ size: 4 }),
   residual([conv2d(6, 1)]), zeroPad2d([1, 2]), globalAvgPool(), dropout(0.3), dense(5, { activation: 'logSoftmax' })]);
-export const flat = model('Flat', [20], [dense(8, { activation: 'leakyRelu' }), batchNorm(), dropout(0.5), dense(3), logSoftmax()]);
+export const flat = model('Flat', [20], [dense(8, { activation: 'leakyRelu' }), batchNorm(), dropout(0.5),
+  dense(4, { activation: 'hardswish' }), dense(3), logSoftmax()]);
 `;
 
 test('tricky small models: shapes and counts equal the analysis, also through a real forward pass', async () => {
@@ -194,4 +197,14 @@ test('a padded convolution computes the same values and kernel and bias gradient
     assert.deepEqual(Array.from(grads[kernel!.name]!.dataSync()), [28, 39, 24, 33, 45, 27, 16, 21, 12], `inputNeedsGradient ${inputNeedsGradient}`);
     assert.deepEqual(Array.from(grads[bias!.name]!.dataSync()), [45], `inputNeedsGradient ${inputNeedsGradient}`);
   }
+});
+
+test('hardswish is PyTorch\'s nn.Hardswish: x · relu6(x + 3) / 6, with its gradient', () => {
+  const x = tf.tensor1d([-4, -3, -1, 0, 1, 3, 4]);
+  // `+ 0`: x · 0 is −0 for negative x, here as in PyTorch; deepEqual tells −0 from 0.
+  const y = Array.from(activate(x, 'hardswish').dataSync()).map((v) => Math.round(v * 1e4) / 1e4 + 0);
+  assert.deepEqual(y, [0, 0, -0.3333, 0, 0.6667, 3, 4]);
+  // d/dx: 0 below −3, (2x + 3)/6 between, 1 above 3 (PyTorch's values away from the kinks).
+  const dy = tf.grad((t: tf.Tensor) => activate(t, 'hardswish'))(tf.tensor1d([-4, -1, 0, 1, 4]));
+  assert.deepEqual(Array.from(dy.dataSync()).map((v) => Math.round(v * 1e4) / 1e4 + 0), [0, 0.1667, 0.5, 0.8333, 1]);
 });
