@@ -69,3 +69,12 @@ export function duration(seconds: number | null | undefined): string {
   if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
+
+/** A chart's axis tick, short: `0.5`, `1.2e-4`, `12k`. */
+export function axisTick(v: number): string {
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a >= 1e4) return `${Math.round(v / 1e3)}k`;
+  if (a < 1e-3) return v.toExponential(0);
+  return String(Number(v.toPrecision(3)));
+}

@@ -5,13 +5,13 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import { assertNever } from '../../src/shared/assertNever';
 import type { CompareToExtension, ComparePersistedState, ExtensionToCompare } from '../../src/shared/messages';
 import type { VsCodeApi } from '../shared/vscodeApi';
-import { el } from './dom';
+import { el } from '../shared/dom';
 import { architectureSection } from './sections/architecture';
 import { configSection } from './sections/configDiff';
 import { confusionSection } from './sections/confusion';
-import { curvesSection } from './sections/curves';
+import { curvesSection } from '../shared/sections/curves';
 import { metricsSection } from './sections/metrics';
-import { perClassSection } from './sections/perClass';
+import { perClassSection } from '../shared/sections/perClass';
 import { runsHeader } from './sections/runsHeader';
 
 // The compare view: every section is a function of the last comparison the extension sent, and

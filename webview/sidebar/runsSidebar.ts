@@ -3,10 +3,10 @@ import type { ExtensionToSidebar, RunProgress, RunRow, SidebarToExtension } from
 import type { Comparison } from '../../src/runs/compare';
 import { decimal, duration, learningRate, percent } from '../../src/shared/format';
 import type { VsCodeApi } from '../shared/vscodeApi';
-import { custom, el } from '../compare/dom';
-import { heatmap } from '../compare/charts/heatmap';
-import { curvesSection } from '../compare/sections/curves';
-import { perClassSection } from '../compare/sections/perClass';
+import { custom, el } from '../shared/dom';
+import { heatmap } from '../shared/charts/heatmap';
+import { curvesSection } from '../shared/sections/curves';
+import { perClassSection } from '../shared/sections/perClass';
 
 // The sidebar: the runs list (click selects, checkboxes pick runs to compare) above the selected
 // or live run's curves, per-class accuracy and confusion matrix — the compare view's own

@@ -9,7 +9,7 @@ import {
 } from '../../shared/messages';
 import { assertNever } from '../../shared/assertNever';
 import { compareHtml } from './html';
-import { WatchedRun } from './liveRuns';
+import { WatchedRun } from '../runs/watchedRun';
 import { pickRuns } from './pickRuns';
 import { deleteRun, editRunTags, renameRun } from './runActions';
 

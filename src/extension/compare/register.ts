@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { COMPARE_VIEW_TYPE, type ComparePersistedState } from '../../shared/messages';
 import { ComparePanel } from './comparePanel';
 import { pickRuns } from './pickRuns';
-import { workspaceRunsDir } from './runsDir';
+import { workspaceRunsDir } from '../runs/runsDir';
 
 // The compare feature's registration: the "CNN: Compare Runs" command and the serializer that
 // brings the panel back after a reload. The command is also how other parts open the view:

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { workspaceRunsDir } from '../compare/runsDir';
+import { workspaceRunsDir } from '../runs/runsDir';
 import type { ModelDocuments } from '../modelDocuments';
 import { OPEN_RUN_FOLDER_COMMAND, STOP_COMMAND, TRAIN_COMMAND } from './commandIds';
 import { CurrentRun } from './currentRun';

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { listRuns } from '../../runs/store';
 import { datasetLabel } from '../../runs/text';
 import { decimal, exactCount, percent } from '../../shared/format';
-import { workspaceRunsDir } from '../compare/runsDir';
+import { workspaceRunsDir } from '../runs/runsDir';
 
 // Evaluate Run: re-evaluates a run's best checkpoint on its test set with the CLI's `evaluate`
 // (a child process: tfjs never loads in the extension host).

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { workspaceRunsDir } from '../compare/runsDir';
+import { workspaceRunsDir } from '../runs/runsDir';
 
 // Open Run Folder: the run's folder in the OS's file manager, or in the Explorer where there is
 // none (a browser VS Code).

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { workspaceRunsDir } from '../compare/runsDir';
+import { workspaceRunsDir } from '../runs/runsDir';
 
 // "Tasks: Run Task" → cnn-explorer: the same trainer the Train Model command starts, through the
 // CLI in a terminal (its human progress: epoch, step, loss, accuracy, images/s, ETA). The run

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { BackendPreference } from '../../shared/backends';
 import { prepareRuns, startTrainer, type PreparedRun } from '../../engine/trainer/start';
 import { pickActiveModel } from '../activeModel';
-import { workspaceRunsDir } from '../compare/runsDir';
+import { workspaceRunsDir } from '../runs/runsDir';
 import type { ModelDocuments } from '../modelDocuments';
 import type { CurrentRun } from './currentRun';
 import { explainStartFailure } from './failureActions';

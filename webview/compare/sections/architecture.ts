@@ -1,8 +1,8 @@
 import type { Comparison } from '../../../src/runs/compare';
 import type { CompareArchitectureState } from '../../../src/shared/messages';
-import { el } from '../dom';
-import { exactCount } from '../format';
-import { runClass, runTag } from '../runs';
+import { el } from '../../shared/dom';
+import { exactCount } from '../../../src/shared/format';
+import { runClass, runTag } from '../../shared/runs';
 
 // The architecture diff: each distinct network with its parameters and MACs (and which runs
 // trained it), then the layers added, removed or changed from the first network to each other.

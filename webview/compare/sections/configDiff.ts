@@ -1,6 +1,6 @@
 import type { Comparison, ConfigValue } from '../../../src/runs/compare';
-import { custom, el } from '../dom';
-import { runClass, runTag } from '../runs';
+import { custom, el } from '../../shared/dom';
+import { runHeaderCells } from '../../shared/runs';
 
 // The config diff: only the keys whose values differ, one column per run, cells that differ
 // from run #1 marked; everything the runs share is folded away below (vscode-collapsible).
@@ -9,10 +9,6 @@ function formatValue(v: ConfigValue | undefined): string {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
-}
-
-export function runHeaderCells(c: Comparison): HTMLElement[] {
-  return c.runs.map((_, k) => el('th', { scope: 'col', class: `run-col ${runClass(k)}` }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), runTag(k)));
 }
 
 export function configSection(c: Comparison, sameOpen: boolean, onToggle: (open: boolean) => void): HTMLElement {

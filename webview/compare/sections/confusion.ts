@@ -1,10 +1,10 @@
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { Comparison } from '../../../src/runs/compare';
-import { heatmap } from '../charts/heatmap';
-import { custom, el } from '../dom';
-import { points } from '../format';
-import { runTag, runTitle } from '../runs';
+import { heatmap } from '../../shared/charts/heatmap';
+import { custom, el } from '../../shared/dom';
+import { points } from '../../../src/shared/format';
+import { runTag, runTitle } from '../../shared/runs';
 
 // The confusion-matrix difference: one run's row-normalised matrix minus run #1's, as a
 // diverging heatmap. On the diagonal, positive is better (more of that class right); off it,

@@ -1,7 +1,7 @@
 import { EPOCH_METRICS, type Comparison } from '../../../src/runs/compare';
-import { el } from '../dom';
-import { decimal, duration, percent } from '../format';
-import { runClass, runTag } from '../runs';
+import { el } from '../../shared/dom';
+import { decimal, duration, percent } from '../../../src/shared/format';
+import { runClass, runTag } from '../../shared/runs';
 
 // Best and final metrics side by side: for each run the epoch the trainer kept (best) and the
 // last one. The best value of each row among the runs is marked (highest accuracy, lowest loss).

@@ -1,8 +1,8 @@
 import type { Comparison } from '../../../src/runs/compare';
 import type { CompareToExtension } from '../../../src/shared/messages';
-import { custom, el } from '../dom';
-import { duration } from '../format';
-import { runClass, runName, runTag } from '../runs';
+import { custom, el } from '../../shared/dom';
+import { duration } from '../../../src/shared/format';
+import { runClass, runName, runTag } from '../../shared/runs';
 
 // The runs being compared, one card each, in their colour: name or id, tags, status (live runs
 // say so), what was trained on what; and the actions on a run (rename, tags, remove from the

@@ -1,4 +1,5 @@
-import type { ComparedRun } from '../../src/runs/compare';
+import type { ComparedRun, Comparison } from '../../src/runs/compare';
+import { el } from './dom';
 
 // One colour per run, the same in every chart and table: the run's position picks a class
 // (`run-0` … `run-7`, cycling) whose colour is a theme variable in compare.css.
@@ -22,4 +23,9 @@ export function runName(run: ComparedRun): string {
 /** `#2 CNN plain`, for legends and tooltips. */
 export function runTitle(run: ComparedRun, index: number): string {
   return `${runTag(index)} ${runName(run)}`;
+}
+
+/** A table's header cells, one per run: its colour swatch and `#k`. */
+export function runHeaderCells(c: Comparison): HTMLElement[] {
+  return c.runs.map((_, k) => el('th', { scope: 'col', class: `run-col ${runClass(k)}` }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), runTag(k)));
 }

@@ -1,6 +1,6 @@
 import { line, scaleLinear } from 'd3';
 import { svg, tip } from '../dom';
-import { tick } from '../format';
+import { axisTick } from '../../../src/shared/format';
 
 // A line chart of several series on shared axes, as SVG. Made for runs: each series carries a
 // colour class (its run) and a dash (what it measures: train, validation, test), so the same run
@@ -64,7 +64,7 @@ export function lineChart(o: LineChartOptions): SVGSVGElement {
   }
   // Integer epochs on the x axis (fractional ticks would suggest half epochs were evaluated).
   const xTicks = x.ticks(Math.min(8, Math.max(1, Math.ceil(xMax - xMin)))).filter((t) => Number.isInteger(t));
-  for (const t of xTicks) grid.append(svg('text', { x: x(t), y: height - M.bottom + 14, class: 'tick x' }, tick(t)));
+  for (const t of xTicks) grid.append(svg('text', { x: x(t), y: height - M.bottom + 14, class: 'tick x' }, axisTick(t)));
   root.append(grid,
     svg('line', { class: 'axis', x1: M.left, x2: width - M.right, y1: height - M.bottom, y2: height - M.bottom }),
     svg('line', { class: 'axis', x1: M.left, x2: M.left, y1: M.top, y2: height - M.bottom }),

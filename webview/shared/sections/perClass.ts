@@ -1,9 +1,8 @@
 import type { Comparison } from '../../../src/runs/compare';
 import { groupedBars } from '../charts/groupedBars';
 import { el } from '../dom';
-import { percent, points } from '../format';
-import { runClass, runTag, runTitle } from '../runs';
-import { runHeaderCells } from './configDiff';
+import { percent, points } from '../../../src/shared/format';
+import { runClass, runHeaderCells, runTag, runTitle } from '../runs';
 
 // Per-class test accuracy at each run's best epoch: grouped bars (one colour per run), the
 // deltas against run #1 as bars around zero, and the numbers in a table with the deltas.

@@ -1,7 +1,7 @@
 import type { Comparison, Curve } from '../../../src/runs/compare';
 import { lineChart, type Dash, type LineSeries } from '../charts/lineChart';
 import { custom, el } from '../dom';
-import { decimal, learningRate, percent } from '../format';
+import { decimal, learningRate, percent } from '../../../src/shared/format';
 import { runClass, runTitle } from '../runs';
 
 // Overlaid training curves: one chart for loss, one for accuracy (and the learning rate when it
