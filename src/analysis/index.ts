@@ -1,4 +1,5 @@
 import { INPUT_ID, type IRNode, type ModelIR } from '../dsl/ir';
+import { trainingMemory, type TrainingBudget } from './memory';
 import * as msg from './messages';
 import { countMacs, countParams, elements } from './params';
 import { INPUT_FIELD, layerField, mergeFields } from './receptiveField';
@@ -10,6 +11,7 @@ import type { Diagnostic, ModelAnalysis, NodeAnalysis, ReceptiveField, Shape } f
 // and the webviews all get the same answers.
 
 export type { ModelAnalysis } from './types';
+export type { TrainingBudget } from './memory';
 export { formatField, formatShape } from './format';
 
 interface Known {
@@ -17,7 +19,12 @@ interface Known {
   field: ReceptiveField | null;
 }
 
-export function analyzeModel(ir: ModelIR): ModelAnalysis {
+/**
+ * `budget`: the batch size and the memory training may use, where the caller knows them (the
+ * editor and `summary`: the file's batch size and the machine's memory); with it, a model that
+ * cannot train in that memory gets a warning at the layer from which it does not fit.
+ */
+export function analyzeModel(ir: ModelIR, budget?: TrainingBudget): ModelAnalysis {
   const known = new Map<string, Known>();
   known.set(INPUT_ID, { shape: [...ir.inputShape], field: ir.inputShape.length === 3 ? INPUT_FIELD : null });
   const byId = new Map(ir.nodes.map((n) => [n.id, n]));
@@ -72,6 +79,12 @@ export function analyzeModel(ir: ModelIR): ModelAnalysis {
     };
   });
 
+  // A model with an error is not trainable anyway, and its sizes stop at the error.
+  if (budget && !diagnostics.some((d) => d.severity === 'error')) {
+    const memory = trainingMemory(nodes, budget);
+    const at = memory.exceededAt === null ? undefined : byId.get(memory.exceededAt);
+    if (at) report('warning', at, msg.trainingMemory(at.path, memory));
+  }
   return { nodes, diagnostics, totals: totalsOf(nodes, known.get(ir.output)?.shape ?? null) };
 
   function fieldOf(

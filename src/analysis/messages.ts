@@ -1,5 +1,7 @@
 import type { Pair } from '../dsl/ir';
+import { byteSize } from '../shared/format';
 import { formatField, formatShape, formatSize } from './format';
+import type { TrainingMemory } from './memory';
 import type { ReceptiveField, Shape } from './types';
 
 // Every diagnostic text analysis emits. Each names the layer (its path), the shapes involved
@@ -50,6 +52,21 @@ export function concatRanks(path: string, inputs: Labeled[]): string {
 export function misaligned(path: string, fields: { label: string; field: ReceptiveField }[]): string {
   const parts = fields.map((f) => `${f.label} ${formatField(f.field)}`).join(', ');
   return `${path}: receptive fields of the inputs are misaligned (${parts}): their centres or jumps differ`;
+}
+
+/** The warning at the layer from which training passes the machine's memory. */
+export function trainingMemory(path: string, m: TrainingMemory): string {
+  return `${path}: training does not fit in memory from this layer on: it needs about ${byteSize(m.totalBytes)} ` +
+    `at batch size ${m.batchSize} (weights, gradients and Adam's two moments: 4 × ${byteSize(m.parameterBytes)} of parameters, ` +
+    `plus activations ${byteSize(m.activationBytesPerImage)} × ${m.batchSize} × 2 for the backward pass); ` +
+    `this machine has ${byteSize(m.memoryBytes)}; ${memoryFix(m)}`;
+}
+
+/** What would make it fit: a batch size that does, or a smaller model when the parameters alone do not. */
+export function memoryFix(m: TrainingMemory): string {
+  return m.largestBatch >= 1
+    ? `lower batchSize to ${m.largestBatch} or less`
+    : `make the model smaller: its parameters alone need ${byteSize(4 * m.parameterBytes)} to train`;
 }
 
 function list(inputs: Labeled[]): string {

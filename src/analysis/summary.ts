@@ -1,4 +1,5 @@
 import type { ModelIR, SourceRange } from '../dsl/ir';
+import { isApproximateCount } from '../shared/format';
 import type { Diagnostic, ModelAnalysis, ReceptiveField, Shape } from './types';
 
 // The `summary --json` object of the CLI contract (architecture.md), built from the IR and its
@@ -25,6 +26,11 @@ export interface SummaryDocument {
   totals: { trainableParams: number; nonTrainableParams: number; macs: number; outputShape: Shape | null };
   /** Errors and warnings (an addition to the contract: tools can tell a broken model apart). */
   diagnostics: Diagnostic[];
+  /**
+   * Present (true) only when a count is past 2^53: JSON numbers that large are the nearest
+   * float64, so their digits are not all exact. Absent for every model whose counts are exact.
+   */
+  approximateCounts?: true;
 }
 
 export function buildSummary(ir: ModelIR, exportName: string, analysis: ModelAnalysis): SummaryDocument {
@@ -43,6 +49,7 @@ export function buildSummary(ir: ModelIR, exportName: string, analysis: ModelAna
     };
   });
   const t = analysis.totals;
+  const counts = [t.trainableParams, t.nonTrainableParams, t.macs, ...layers.flatMap((l) => [l.params.trainable, l.params.nonTrainable, l.macs])];
   return {
     model: ir.name,
     export: exportName,
@@ -50,5 +57,6 @@ export function buildSummary(ir: ModelIR, exportName: string, analysis: ModelAna
     layers,
     totals: { trainableParams: t.trainableParams, nonTrainableParams: t.nonTrainableParams, macs: t.macs, outputShape: t.outputShape },
     diagnostics: analysis.diagnostics.map((d) => ({ ...d })),
+    ...(counts.some(isApproximateCount) ? { approximateCounts: true as const } : {}),
   };
 }

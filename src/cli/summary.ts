@@ -3,6 +3,7 @@ import { buildSummary } from '../analysis/summary';
 import { formatSummaryTable } from '../analysis/table';
 import type { Diagnostic } from '../analysis/types';
 import { formatLocation } from '../dsl/errors';
+import { trainingBudget } from '../engine/training/memory';
 import { loadModelFile, selectModel } from '../loader/index';
 import { parseCommandArgs, UsageError } from './args';
 import { relativeToCwd } from './paths';
@@ -19,8 +20,12 @@ export async function summaryCommand(argv: string[]): Promise<void> {
   if (hasErrors) process.exitCode = 1;
 }
 
-/** What `summary` prints, and whether the model has errors (exit status 1). */
-export async function runSummary(argv: string[]): Promise<{ text: string; hasErrors: boolean }> {
+/**
+ * What `summary` prints, and whether the model has errors (exit status 1). `memoryBytes`: what
+ * training may use (this machine's memory unless a test says otherwise), for the warning when
+ * the model cannot train in it at the file's batch size.
+ */
+export async function runSummary(argv: string[], memoryBytes?: number): Promise<{ text: string; hasErrors: boolean }> {
   const { values, positionals } = parseCommandArgs(argv, {
     model: { type: 'string' },
     json: { type: 'boolean' },
@@ -30,7 +35,7 @@ export async function runSummary(argv: string[]): Promise<{ text: string; hasErr
   }
   const loaded = await loadModelFile(positionals[0]!);
   const { exportName, model } = selectModel(loaded, values.model);
-  const analysis = analyzeModel(model);
+  const analysis = analyzeModel(model, trainingBudget(loaded.training, memoryBytes));
   const hasErrors = analysis.diagnostics.some((d) => d.severity === 'error');
   if (values.json) return { text: JSON.stringify(buildSummary(model, exportName, analysis)) + '\n', hasErrors };
   const diagnostics = analysis.diagnostics.map((d) => formatDiagnostic(d, model.source?.file ?? loaded.file));

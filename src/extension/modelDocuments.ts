@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { analyzeModel } from '../analysis/index';
 import type { AnalyzedModel } from '../analysis/types';
 import { LocatedError } from '../dsl/errors';
+import { trainingBudget } from '../engine/training/memory';
 import { loadModelFile } from '../loader/index';
 
 // The one place the extension turns model documents into IR and analysis. Hovers, inlay hints,
@@ -83,7 +84,9 @@ export class ModelDocuments implements vscode.Disposable {
     let state: ModelState;
     try {
       const loaded = await loadModelFile(doc.fileName, { text: doc.getText() });
-      const models = loaded.models.map((m) => ({ ...m, analysis: analyzeModel(m.model) }));
+      // The file's batch size and this machine's memory: a model that cannot train here is warned about.
+      const budget = trainingBudget(loaded.training);
+      const models = loaded.models.map((m) => ({ ...m, analysis: analyzeModel(m.model, budget) }));
       state = { uri: doc.uri, version, models, training: loaded.training, error: null, stale: false };
     } catch (err) {
       const error = err instanceof LocatedError ? err : new LocatedError(`cannot evaluate the model file: ${String(err)}`);

@@ -2,14 +2,32 @@
 // extension, the webviews and analysis (pure: no Node, no DOM), so that a count, a size or an
 // accuracy reads the same in a terminal, a hover and a view. Names say what they print.
 
-/** An exact count with thousands separators: `61,706`. */
-export function exactCount(n: number): string {
-  return n.toLocaleString('en-US');
+/**
+ * Whether a count may have lost digits: past 2^53 a float64 holds only the nearest of several
+ * integers, so its digits look exact and are not.
+ */
+export function isApproximateCount(n: number): boolean {
+  return Math.abs(n) > Number.MAX_SAFE_INTEGER;
 }
 
-/** A count in short form with two decimals: `416.52 K`, `714.19 M`, `1.81 G`; exact below a thousand. */
+/** `3.00e19`: three significant digits and the power of ten, for counts too long to read. */
+function scientific(n: number): string {
+  return n.toExponential(2).replace('e+', 'e');
+}
+
+/**
+ * An exact count with thousands separators: `61,706`; a count past 2^53, which a float64 cannot
+ * hold exactly, is marked approximate instead of printing digits it does not have: `≈3.00e19`.
+ */
+export function exactCount(n: number): string {
+  return isApproximateCount(n) ? `≈${scientific(n)}` : n.toLocaleString('en-US');
+}
+
+/** A count in short form with two decimals: `416.52 K`, `714.19 M`, `1.81 G`, `2.50 T`, then `3.00e19`; exact below a thousand. */
 export function compactCount(n: number): string {
   const abs = Math.abs(n);
+  if (abs >= 1e15) return scientific(n);
+  if (abs >= 1e12) return `${(n / 1e12).toFixed(2)} T`;
   if (abs >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
   if (abs >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
   if (abs >= 1e3) return `${(n / 1e3).toFixed(2)} K`;
@@ -18,7 +36,7 @@ export function compactCount(n: number): string {
 
 /** The exact count, with the short form after it once the count is long: `1,823,000 (1.82 M)`, `61,706`. */
 export function exactCountWithCompact(n: number): string {
-  return Math.abs(n) >= 1e6 ? `${exactCount(n)} (${compactCount(n)})` : exactCount(n);
+  return Math.abs(n) >= 1e6 && !isApproximateCount(n) ? `${exactCount(n)} (${compactCount(n)})` : exactCount(n);
 }
 
 /** Exact below a million, short above (where width is scarce, as in a table cell): `36,864`, `118.01 M`. */
@@ -26,11 +44,18 @@ export function exactOrCompactCount(n: number): string {
   return Math.abs(n) >= 1e6 ? compactCount(n) : exactCount(n);
 }
 
-/** A size in bytes in binary units, as memory is counted: `512 B`, `241.04 KiB`, `9.77 MiB`. */
+const BINARY_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'] as const;
+
+/**
+ * A size in bytes in binary units, as memory is counted: `512 B`, `241.04 KiB`, `9.77 MiB`,
+ * up to `YiB`; past that, `1.00e30 B`.
+ */
 export function byteSize(n: number): string {
-  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
-  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(2)} MiB`;
-  if (n >= 2 ** 10) return `${(n / 2 ** 10).toFixed(2)} KiB`;
+  for (let i = BINARY_UNITS.length; i >= 1; i--) {
+    if (n < 2 ** (10 * i)) continue;
+    if (i === BINARY_UNITS.length && n >= 2 ** (10 * i) * 1024) return `${scientific(n)} B`;
+    return `${(n / 2 ** (10 * i)).toFixed(2)} ${BINARY_UNITS[i - 1]}`;
+  }
   return `${n} B`;
 }
 

@@ -17,7 +17,9 @@ import type { EpochRecord, RunErrorCode, TrainResult } from '../../runs/types';
 import { encodeTrainerMessage, TRAINER_PROTOCOL_VERSION, type TrainerMessage, type TrainerPhase } from '../../shared/trainerProtocol';
 import * as pathModule from 'node:path';
 import { errorCode, isOutOfMemory, TrainerError } from './errors';
+import { checkTrainingMemory } from './memoryCheck';
 import type { RunSpec } from './spec';
+import { stderrCapture } from './trainerLog';
 
 export interface TrainerIO {
   /** One encoded message (encodeTrainerMessage), for stdout: the same bytes metrics.jsonl gets. */
@@ -43,10 +45,12 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
 
   let loop: LoopResult | null = null;
   try {
+    checkTrainingMemory(spec);
     // Production mode: no per-op debug checks, and no "install tfjs-node" banner on stderr
     // (we choose among the backends ourselves and say why).
     tf.enableProdMode();
-    const backend = await selectBackend(spec.backend);
+    // What native libraries print while backends are probed is summarised in the reason.
+    const backend = await selectBackend(spec.backend, undefined, stderrCapture(spec.runDir));
     updateRun(spec.runDir, (r) => { r.backend = backend; });
     record({
       type: 'backend', backend: backend.name, reason: backend.reason, ...(backend.detail === undefined ? {} : { detail: backend.detail }),
@@ -118,8 +122,9 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
     const location = err instanceof LocatedError ? err.location : null;
     const code = errorCode(err);
     record({ type: 'error', code, message, location, time: Date.now() });
-    // A bug keeps its stack (on stderr, which the CLI shows); the user's errors are their message.
-    if (code === 'internal') process.stderr.write(`${(err as Error).stack ?? message}\n`);
+    // The stack goes to stderr, which is the run's trainer.log: the user is shown the message,
+    // and the stack is there for --verbose, the editor's output channel and bug reports.
+    process.stderr.write(`${code}: ${err instanceof Error ? err.stack ?? message : message}\n`);
     const text = location ? `${location.file}:${location.line}:${location.column}: ${message}` : message;
     const result = finish(spec, started, loop, { code, text });
     record({ type: 'done', result, time: Date.now() });

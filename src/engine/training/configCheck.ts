@@ -13,7 +13,7 @@ export interface ConfigReporter {
 }
 
 /** What a run uses when neither the file nor the command line says. */
-const DEFAULTS = {
+export const DEFAULTS = {
   dataset: 'mnist',
   epochs: 10,
   batchSize: 64,
