@@ -151,3 +151,44 @@ test('the real CLI entry exits 1 on a model with errors and 0 on a good one', as
   await assert.rejects(exec(process.execPath, [...cli, bad], { cwd: ROOT }), (err: { code?: number; stdout?: string }) =>
     err.code === 1 && (err.stdout ?? '').includes('error: dense_1: input is 2×2×1 but dense needs a flat input; add flatten() before it'));
 });
+
+const GIB = 2 ** 30;
+
+test('an absurd model: counts past 2^53 are marked approximate (text) or flagged (JSON), and training memory is warned about', async () => {
+  const absurd = write('absurd.cnn.ts', [
+    "import { model, flatten, dense } from 'cnn-explorer';",
+    "export default model('Absurd', [100000, 100000, 3], [flatten(), dense(1e9), dense(10)]);",
+  ]);
+  const { exitCode } = await run([absurd]);
+  assert.equal(exitCode, undefined, 'a warning is not an error');
+  const out = (await runSummary([absurd], 24 * GIB)).text;
+  assert.doesNotMatch(out, /\d{1,3}(,\d{3}){6,}/, 'no exact-looking count past 2^53');
+  assert.match(out, /^dense_1 +dense +1000000000 +≈3\.00e19 +≈3\.00e19 +—$/m);
+  assert.match(out, /^dense_2 +dense +10 +10,000,000,010 +10,000,000,000 +—$/m, 'counts below 2^53 stay exact');
+  assert.match(out, /^Total params: +≈3\.00e19 \(104\.08 EiB as float32\)$/m);
+  assert.match(out, /^MACs per image: +3\.00e19$/m);
+  assert.match(out, /^Activations per image: 115\.48 GiB$/m);
+  assert.ok(out.endsWith(`\n${absurd}:2:54: warning: flatten_1: training does not fit in memory from this layer on: it needs about 416.33 EiB ` +
+    "at batch size 64 (weights, gradients and Adam's two moments: 4 × 104.08 EiB of parameters, plus activations 115.48 GiB × 64 × 2 " +
+    'for the backward pass); this machine has 24.00 GiB; make the model smaller: its parameters alone need 416.33 EiB to train\n'), out);
+
+  const doc = JSON.parse((await runSummary([absurd, '--json'], 24 * GIB)).text);
+  assert.equal(doc.approximateCounts, true);
+  assert.deepEqual(doc.diagnostics.map((d: { severity: string; nodeId: string }) => [d.severity, d.nodeId]), [['warning', 'flatten_1']]);
+  assert.equal(JSON.parse((await run([TINY, '--json'])).out).approximateCounts, undefined, 'absent while every count is exact');
+});
+
+test('the memory warning uses the file\'s batch size (the default 64 without one) and the memory the caller gives', async () => {
+  // 224×224×256 activations: 49 MiB an image, ×2 for the backward pass.
+  const lines = (batch: string) => [
+    "import { model, conv2d, globalAvgPool, dense, type Training } from 'cnn-explorer';",
+    "export default model('Wide', [224, 224, 3], [conv2d(256, 3, { padding: 1 }), globalAvgPool(), dense(10)]);",
+    ...(batch ? [`export const training: Training = { batchSize: ${batch} };`] : []),
+  ];
+  const warning = async (file: string, memory: number) => (await runSummary([file], memory)).text.split('\n').find((l) => l.includes('warning:'));
+  const withDefault = write('wide-default.cnn.ts', lines(''));
+  const small = write('wide-small.cnn.ts', lines('4'));
+  assert.match((await warning(withDefault, 4 * GIB))!, /conv2d_1: training does not fit in memory from this layer on: it needs about 6\.13 GiB at batch size 64 .*; this machine has 4\.00 GiB; lower batchSize to 41 or less$/);
+  assert.equal(await warning(small, 4 * GIB), undefined);
+  assert.equal(await warning(withDefault, 8 * GIB), undefined);
+});
