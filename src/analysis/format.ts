@@ -1,13 +1,13 @@
 import type { Pair } from '../dsl/ir';
-import { plainNumber } from '../shared/format';
+import { exactCount, isApproximateCount, plainNumber } from '../shared/format';
 import type { ReceptiveField, Shape } from './types';
 
 // The short notations analysis uses in messages and tables, in one place so that the CLI,
 // diagnostics and tests all agree on them.
 
-/** `28×28×6`, `400`, or `?` when unknown. */
+/** `28×28×6`, `400`, or `?` when unknown; a size past 2^53 (flattening an absurd input) as `≈1.00e27`. */
 export function formatShape(shape: Shape | null | undefined): string {
-  return shape ? shape.join('×') : '?';
+  return shape ? shape.map((d) => (isApproximateCount(d) ? exactCount(d) : String(d))).join('×') : '?';
 }
 
 /** `5×5` (always both axes: a size reads as an area). */

@@ -27,7 +27,7 @@ export interface SummaryDocument {
   /** Errors and warnings (an addition to the contract: tools can tell a broken model apart). */
   diagnostics: Diagnostic[];
   /**
-   * Present (true) only when a count is past 2^53: JSON numbers that large are the nearest
+   * Present (true) only when a count (or a size in a shape) is past 2^53: JSON numbers that large are the nearest
    * float64, so their digits are not all exact. Absent for every model whose counts are exact.
    */
   approximateCounts?: true;
@@ -49,7 +49,10 @@ export function buildSummary(ir: ModelIR, exportName: string, analysis: ModelAna
     };
   });
   const t = analysis.totals;
-  const counts = [t.trainableParams, t.nonTrainableParams, t.macs, ...layers.flatMap((l) => [l.params.trainable, l.params.nonTrainable, l.macs])];
+  const counts = [
+    t.trainableParams, t.nonTrainableParams, t.macs,
+    ...layers.flatMap((l) => [l.params.trainable, l.params.nonTrainable, l.macs, ...(l.outputShape ?? [])]),
+  ];
   return {
     model: ir.name,
     export: exportName,

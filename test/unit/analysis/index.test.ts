@@ -270,3 +270,9 @@ test('an empty model is its input; nodes come back in IR order with their ids', 
   assert.equal(ir.nodes[0]!.inputs[0], INPUT_ID);
   assert.deepEqual(analyzeModel(ir).nodes.map((n) => n.id), ['conv2d_1', 'dropout_1']);
 });
+
+test('a size past 2^53 in a shape is marked approximate, as counts are', () => {
+  const a = analyze([1e9, 1e9, 1e9], [flatten(), dense(10)]);
+  assert.deepEqual(shapes(a), ['≈1.00e27', '10']);
+  assert.equal(formatShape([9007199254740991]), '9007199254740991');
+});
