@@ -3,9 +3,10 @@ import { UsageError } from './args';
 import { relativeToCwd } from './paths';
 
 // `cnn-explorer <command> …`: a thin shell over the same modules the extension uses.
-// User errors print one line (`file:line:column: message`); stacks only with --verbose.
+// User errors print one line (`file:line:column: message`); stacks only with --verbose (which
+// also shows what a trainer wrote on its stderr: library warnings, the stack of its failure).
 
-type Command = (argv: string[]) => Promise<void>;
+type Command = (argv: string[], options: { verbose: boolean }) => Promise<void>;
 
 const commands: Record<string, { load: () => Promise<Command>; usage: string }> = {
   summary: {
@@ -43,7 +44,7 @@ async function main(argv: string[]): Promise<void> {
   const command = commands[name];
   try {
     if (!command) throw new UsageError(`unknown command '${name}'\n${usage()}`);
-    await (await command.load())(args.slice(1));
+    await (await command.load())(args.slice(1), { verbose });
   } catch (err) {
     process.exitCode = 1;
     if (verbose) console.error(err);

@@ -39,7 +39,7 @@ function product(lists: Override[][]): Override[][] {
   return lists.reduce<Override[][]>((acc, list) => acc.flatMap((prefix) => list.map((o) => [...prefix, o])), [[]]);
 }
 
-export async function trainCommand(argv: string[]): Promise<void> {
+export async function trainCommand(argv: string[], { verbose = false } = {}): Promise<void> {
   const { values: v, positionals } = parseCommandArgs(argv, {
     model: { type: 'string' },
     dataset: { type: 'string' },
@@ -88,7 +88,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
         if (control.stopRequested) break;
         const label = extra.length ? ` (${extra.map((o) => o.label.replace(/^--sweep /, '')).join(', ')})` : '';
         process.stderr.write(`run ${run.runId}: ${run.spec.model.name} [${run.spec.model.exportName}]${label}\n`);
-        const handle = startTrainer(run, { onStderr: (text) => process.stderr.write(text) });
+        // The trainer's stderr stays in the run's trainer.log unless asked for: the user's
+        // terminal gets its messages, never native libraries' lines or a stack.
+        const handle = startTrainer(run, verbose ? { onStderr: (text) => process.stderr.write(text) } : {});
         control.attach(handle);
         const progress = new Progress(run.spec.config.batchSize);
         let error: { message: string; location: LocatedError['location'] } | null = null;
@@ -102,7 +104,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
         if (v.json) process.stdout.write(JSON.stringify(result) + '\n');
         if (result.status === 'failed' || result.status === 'interrupted') {
           const e = error as { message: string; location: LocatedError['location'] } | null;
-          failure = new LocatedError(e?.message ?? `run ${result.runId} ${result.status}`, e?.location ?? null);
+          failure = new LocatedError(e?.message ?? result.error ?? `run ${result.runId} ${result.status}`, e?.location ?? null);
           break;
         }
       }

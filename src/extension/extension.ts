@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { registerCompareView } from './compare/register';
 import { registerEditorFeatures } from './editor/index';
 import { registerGraphView } from './graph/register';
@@ -20,7 +20,10 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerSummary(documents));
   registerGraphView(context, documents);
   registerCompareView(context);
-  registerRunsView(context, registerTraining(context, documents));
+  // What does not fit a notification (a failed run's stack, the trainer's warnings) goes here.
+  const output = vscode.window.createOutputChannel('CNN Explorer');
+  context.subscriptions.push(output);
+  registerRunsView(context, registerTraining(context, documents, output));
   registerEvaluateRun(context);
   registerTaskProvider(context);
   openModelOnStartup();

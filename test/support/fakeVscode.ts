@@ -81,6 +81,21 @@ class StatusBarItem {
 }
 export const statusBarItems: StatusBarItem[] = [];
 
+class OutputChannel {
+  /** Everything appended since the last clear(). */
+  text = '';
+  visible = false;
+  constructor(readonly name: string) {}
+  append(value: string): void { this.text += value; }
+  appendLine(value: string): void { this.text += `${value}\n`; }
+  clear(): void { this.text = ''; }
+  show(): void { this.visible = true; }
+  hide(): void { this.visible = false; }
+  dispose(): void { this.visible = false; }
+}
+/** Every output channel created, in order. */
+export const outputChannels: OutputChannel[] = [];
+
 function answer(): unknown {
   return ui.answers.shift();
 }
@@ -97,6 +112,11 @@ export const window = {
     const item = new StatusBarItem();
     statusBarItems.push(item);
     return item;
+  },
+  createOutputChannel: (name: string): OutputChannel => {
+    const channel = new OutputChannel(name);
+    outputChannels.push(channel);
+    return channel;
   },
   showInformationMessage: (text: string, ...items: unknown[]) => message('info', text, ...items),
   showWarningMessage: (text: string, ...items: unknown[]) => message('warning', text, ...items),
@@ -172,7 +192,7 @@ export function fakeContext(extensionPath = process.cwd()) {
   };
 }
 
-/** Forgets every prompt, answer, command, setting and status bar item of the last test. */
+/** Forgets every prompt, answer, command, setting, status bar item and output channel of the last test. */
 export function resetFakeVscode(): void {
   ui.shown.length = 0;
   ui.answers.length = 0;
@@ -181,6 +201,7 @@ export function resetFakeVscode(): void {
   commands.executed.length = 0;
   settings.clear();
   statusBarItems.length = 0;
+  outputChannels.length = 0;
   workspace.workspaceFolders = undefined;
   workspace.isTrusted = true;
 }

@@ -1,7 +1,9 @@
 // Chooses the tfjs backend for training: the fastest that works here, or the one asked for.
 // Order for 'auto': tensorflow (tfjs-node-gpu, then tfjs-node) → webgpu (a hardware adapter) →
 // wasm → cpu. Each probe makes its backend current on success; the reason says why each faster
-// one was passed over, so the user sees it (and run.json records it).
+// one was passed over, so the user sees it (and run.json records it). Native libraries (Dawn,
+// the Vulkan loader and driver, TensorFlow's C++ logging) write to fd 2 themselves while they
+// are probed; given a way to capture that, their lines become a note in the reason instead.
 
 import * as tf from '@tensorflow/tfjs-core';
 // A named import, not a bare one: bundlers drop a bare import of tfjs-backend-cpu (its
@@ -36,17 +38,51 @@ const WHY: Record<BackendName, string> = {
   cpu: 'last resort (pure JavaScript, slow)',
 };
 
+/** Runs a probe and returns what the process's stderr received meanwhile, native code included. */
+export type CaptureStderr = <T>(probe: () => Promise<T>) => Promise<{ value: T; output: string }>;
+
+/**
+ * What native code printed during a probe, as a short note for the reason: how many lines and
+ * the last that says something (not a stack frame or a bare source location), without its
+ * severity or logging prefix, shortened. The lines themselves stay where they were written (the
+ * run's trainer.log). Null when nothing was printed.
+ */
+export function summariseNativeOutput(output: string, where = 'trainer.log'): string | null {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (lines.length === 0) return null;
+  const said = lines
+    .filter((l) => !/^at /.test(l) && !/\.(cpp|cc|c|h|mm):\d+\)?$/.test(l))
+    .map((l) => l
+      .replace(/^[\d\-: .]*[IWEF] \S+\.(cc|cpp|h):\d+\] /, '') // TensorFlow's logging: time, severity, file:line]
+      .replace(/^(warning|error|info)\s*:\s*/i, ''));
+  const last = said.at(-1) ?? '';
+  const quoted = last.length > 100 ? `${last.slice(0, 99)}…` : last;
+  const count = `${lines.length} line${lines.length === 1 ? '' : 's'} of native output in ${where}`;
+  return quoted ? `${count}, the last: "${quoted}"` : count;
+}
+
+async function probeQuietly(name: BackendName, forced: boolean, capture?: CaptureStderr): Promise<ProbeResult> {
+  if (!capture) return probe(name, forced);
+  const { value, output } = await capture(() => probe(name, forced));
+  const note = summariseNativeOutput(output);
+  if (!note) return value;
+  if (!value.ok) return { ...value, reason: `${value.reason} (${note})` };
+  return { ...value, note: value.note ? `${value.note}; ${note}` : note };
+}
+
 /**
  * Makes the chosen backend current (tf.getBackend() returns it afterwards).
+ * @param capture how to read back what native code prints on stderr during each probe (the
+ *   trainer's, whose stderr is its run's trainer.log); without it, it goes where stderr goes.
  * @throws BackendError when a forced backend cannot be used (with an install hint) or, for
  *   'auto', when none can.
  */
-export async function selectBackend(preference: BackendPreference, log?: (line: string) => void): Promise<BackendChoice> {
+export async function selectBackend(preference: BackendPreference, log?: (line: string) => void, capture?: CaptureStderr): Promise<BackendChoice> {
   if (preference !== 'auto') {
     if (!BACKEND_NAMES.includes(preference)) {
       throw new BackendError(`unknown backend '${String(preference)}': use ${BACKEND_PREFERENCES.join(', ')}`);
     }
-    const r = await probe(preference, true);
+    const r = await probeQuietly(preference, true, capture);
     if (!r.ok) throw new BackendError(`backend '${preference}' is not available: ${r.reason}. To use it, ${r.hint}.`, preference);
     const choice: BackendChoice = { name: preference, reason: 'requested', detail: r.detail };
     if (r.note) choice.reason += ` (${r.note})`;
@@ -55,13 +91,14 @@ export async function selectBackend(preference: BackendPreference, log?: (line: 
   }
   const skipped: string[] = [];
   for (const name of BACKEND_NAMES) {
-    const r = await probe(name, false);
+    const r = await probeQuietly(name, false, capture);
     if (!r.ok) {
       skipped.push(`${name}: ${r.reason}`);
       log?.(`backend ${name} skipped: ${r.reason}`);
       continue;
     }
-    const reason = skipped.length ? `${WHY[name]}; skipped ${skipped.join('; ')}` : WHY[name];
+    const why = r.note ? `${WHY[name]} (${r.note})` : WHY[name];
+    const reason = skipped.length ? `${why}; skipped ${skipped.join('; ')}` : why;
     const choice: BackendChoice = { name, reason, detail: r.detail };
     log?.(describe(choice));
     return choice;

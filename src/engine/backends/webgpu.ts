@@ -5,7 +5,8 @@
 // slower than wasm, so `auto` passes it over; forcing `webgpu` still accepts it.
 
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync } from 'node:fs';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { firstLine } from './tensorflow';
 import type { ProbeResult } from './types';
@@ -24,8 +25,34 @@ interface GpuLike {
 /** One GPU object per process: Dawn instances are costly and tfjs-backend-webgpu reads it from navigator. */
 let gpu: GpuLike | undefined;
 
+/** Whether `dir` is what the XDG spec asks of a runtime directory: ours, and private (mode 0700). */
+function privateRuntimeDir(dir: string | undefined): boolean {
+  if (!dir || !path.isAbsolute(dir)) return false;
+  try {
+    const st = fs.statSync(dir);
+    return st.isDirectory() && (st.mode & 0o077) === 0 && (process.getuid === undefined || st.uid === process.getuid());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Mesa's Vulkan drivers (and the Wayland client they may load) want $XDG_RUNTIME_DIR, and say
+ * so on stderr when it is unset or unusable, as it is under sudo, in containers and in CI. A
+ * user should not have to set it to train: this process gets a private one of its own, removed
+ * at exit. Native code reads the environment through getenv, which sees process.env's changes.
+ */
+function ensureRuntimeDir(): void {
+  if (process.platform !== 'linux' || privateRuntimeDir(process.env.XDG_RUNTIME_DIR)) return;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-explorer-runtime-'));
+  fs.chmodSync(dir, 0o700);
+  process.env.XDG_RUNTIME_DIR = dir;
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+}
+
 async function dawnGpu(): Promise<GpuLike> {
   if (gpu) return gpu;
+  ensureRuntimeDir();
   // `webgpu` is an ES module; a dynamic import works from both the CJS bundle and tsx.
   const mod = (await import('webgpu')) as unknown as { create(flags: string[]): GpuLike; globals: object };
   // Dawn tries every backend it was built with unless told; on Linux only Vulkan is useful.
@@ -51,7 +78,7 @@ function vulkanLoaderInstalled(): boolean {
     `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`, '/usr/lib64', '/usr/lib', '/lib64', '/lib',
     '/usr/local/lib',
   ];
-  return dirs.some((d) => existsSync(path.join(d, 'libvulkan.so.1')));
+  return dirs.some((d) => fs.existsSync(path.join(d, 'libvulkan.so.1')));
 }
 
 function adapterName(a: AdapterLike): string {

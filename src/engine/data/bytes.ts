@@ -18,14 +18,21 @@ export interface ByteSource {
 /** Opens `file`; a gzip file is decompressed whole (zlib has no random access). */
 function openBytes(file: string): ByteSource {
   let fd: number;
+  let size: number;
+  const magic = Buffer.alloc(2);
   try {
     fd = fs.openSync(file, 'r');
   } catch (err) {
     throw unreadable(file, err);
   }
-  const size = fs.fstatSync(fd).size;
-  const magic = Buffer.alloc(2);
-  fs.readSync(fd, magic, 0, 2, 0);
+  try {
+    // A folder opens, but does not read (EISDIR): the user's error, not a bug.
+    size = fs.fstatSync(fd).size;
+    fs.readSync(fd, magic, 0, 2, 0);
+  } catch (err) {
+    fs.closeSync(fd);
+    throw unreadable(file, err);
+  }
   if (size >= 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
     const packed = Buffer.alloc(size);
     fs.readSync(fd, packed, 0, size, 0);

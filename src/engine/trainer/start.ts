@@ -20,6 +20,7 @@ import { findProgram, processExecArgv } from '../programs';
 import { resolveTraining } from '../training/config';
 import type { Override } from '../training/overrides';
 import type { BackendPreference, RunSpec } from './spec';
+import { followLog, openTrainerLog, trainerLogPath, trainerLogTail } from './trainerLog';
 
 export interface PrepareOptions {
   file: string;
@@ -84,7 +85,10 @@ export interface StartOptions {
   trainerPath?: string;
   /** Own process group, so the run outlives the caller (the extension host); the CLI shares its group for Ctrl-C. */
   detached?: boolean;
-  /** Where the trainer's stderr goes (library warnings, crash stacks); kept in memory by default. */
+  /**
+   * Follows the trainer's stderr (library warnings, the native libraries' own lines, the stack of
+   * a failure), which goes to the run folder's trainer.log and nowhere else by default.
+   */
   onStderr?: (text: string) => void;
   /**
    * Scheduling niceness for the trainer (0 normal, up to 19 lowest). The editor starts runs
@@ -115,24 +119,37 @@ function trainerCommand(trainerPath?: string): { file: string; execArgv: string[
   return { file, execArgv: processExecArgv(file) };
 }
 
+/**
+ * The last lines of a trainer's stderr that may say why it died, as one line: not libraries'
+ * warnings (Dawn's limits), stack frames, or native source locations.
+ */
+function lastWords(stderr: string): string {
+  return stderr.split('\n').map((l) => l.trim())
+    .filter((l) => l && !/^Warning: /.test(l) && !/^at /.test(l) && !/\.(cpp|cc|h):\d+\)?$/.test(l))
+    .slice(-3).join(' | ');
+}
+
 export function startTrainer(run: PreparedRun, opts: StartOptions = {}): TrainerHandle {
   const cmd = trainerCommand(opts.trainerPath);
-  const child = spawn(process.execPath, [...cmd.execArgv, cmd.file, run.specPath], {
-    stdio: ['pipe', 'pipe', 'pipe'], detached: opts.detached ?? false, cwd: process.cwd(),
-    // In desktop VS Code the extension host's executable is Electron: run it as plain Node.
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-  });
+  // stderr is a file, not a pipe: native code writes there directly (so the trainer can read
+  // back what a backend probe printed), and it outlives this process (a reloaded window).
+  const log = openTrainerLog(run.runDir);
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, [...cmd.execArgv, cmd.file, run.specPath], {
+      stdio: ['pipe', 'pipe', log], detached: opts.detached ?? false, cwd: process.cwd(),
+      // In desktop VS Code the extension host's executable is Electron: run it as plain Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+  } finally {
+    fs.closeSync(log);
+  }
   if (opts.niceness && child.pid) {
     try { os.setPriority(child.pid, opts.niceness); } catch { /* not permitted here: normal priority */ }
   }
   const listeners: ((msg: TrainerMessage) => void)[] = [];
   let result: TrainResult | null = null;
-  let stderrTail = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    const text = chunk.toString('utf8');
-    stderrTail = (stderrTail + text).slice(-4000);
-    opts.onStderr?.(text);
-  });
+  const following = opts.onStderr ? followLog(trainerLogPath(run.runDir), opts.onStderr) : null;
   child.stdin!.on('error', () => { /* the trainer exited: nothing to tell it */ });
   // Set when the trainer announces a protocol version this reader does not know: it is stopped
   // and nothing more it says is passed on (the run ends interrupted, saying why).
@@ -152,11 +169,11 @@ export function startTrainer(run: PreparedRun, opts: StartOptions = {}): Trainer
   });
   const done = new Promise<TrainResult>((resolve) => {
     child.on('close', (code, signal) => {
+      following?.stop();
       if (result) return resolve(result);
       // Died without a word (killed, out of memory): the run folder says what was reached.
       let record = readRun(run.runDir);
-      // The last lines that may say why; libraries' start-up warnings (Dawn's limits) do not.
-      const detail = stderrTail.split('\n').map((l) => l.trim()).filter((l) => l && !/^Warning: /.test(l)).slice(-3).join(' | ');
+      const detail = lastWords(trainerLogTail(run.runDir, 4000));
       if (record?.status === 'running') {
         record = updateRun(run.runDir, (r) => {
           r.status = 'interrupted';

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { SourceRange } from '../../dsl/ir';
 import { LocatedError } from '../../dsl/errors';
+import { trainerLogPath, trainerLogTail } from '../../engine/trainer/trainerLog';
 import type { RunErrorCode, TrainResult } from '../../runs/types';
 import { toVsRange } from '../editor/vscodeRanges';
 import { showLocatedError } from '../locatedErrorMessage';
@@ -9,9 +10,11 @@ import { openRunFolder } from './runFolder';
 
 // A run that could not start or did not finish: one message, and the actions that fix it. For a
 // failure in the trainer the actions follow its error code (docs/trainer-protocol.md); the run
-// folder keeps what was reached, so Open Run Folder is always offered.
+// folder keeps what was reached, so Open Run Folder is always offered. The notification is one
+// line; what the trainer wrote on its stderr (the stack, library and driver warnings: its run's
+// trainer.log) goes to the CNN Explorer output channel, which Show Output opens.
 
-type FailureAction = 'Set Data Folder' | 'Pick Another Backend' | 'Open File' | 'Change Batch Size' | 'Open Run Folder';
+type FailureAction = 'Set Data Folder' | 'Pick Another Backend' | 'Open File' | 'Change Batch Size' | 'Show Output' | 'Open Run Folder';
 
 /** What fixes each kind of failure, first the most likely. */
 const ACTIONS: Record<RunErrorCode, FailureAction[]> = {
@@ -25,10 +28,16 @@ const ACTIONS: Record<RunErrorCode, FailureAction[]> = {
   'internal': [],
 };
 
-/** Train Model could not even start the run (the model or its training block is wrong). */
-export async function explainStartFailure(err: unknown): Promise<void> {
+/** Train Model could not even start the run (the model or its training block is wrong, or a bug). */
+export async function explainStartFailure(err: unknown, output?: vscode.OutputChannel): Promise<void> {
   if (err instanceof LocatedError) return showLocatedError(err);
-  void vscode.window.showErrorMessage(`Train Model: ${err instanceof Error ? err.message : String(err)}`);
+  const message = err instanceof Error ? err.message : String(err);
+  if (!output) {
+    void vscode.window.showErrorMessage(`Train Model: ${message}`);
+    return;
+  }
+  output.appendLine(`[${new Date().toISOString()}] Train Model could not start the run: ${err instanceof Error ? err.stack ?? message : message}`);
+  if (await vscode.window.showErrorMessage(`Train Model: ${message}`, 'Show Output') === 'Show Output') output.show(true);
 }
 
 export interface RunFailure {
@@ -37,13 +46,27 @@ export interface RunFailure {
   location: SourceRange | null;
   /** The model file and export, to train again. */
   model: { file: string; exportName: string } | null;
+  /** Where the trainer's stderr is written for people to read (offered as Show Output). */
+  output?: vscode.OutputChannel;
+}
+
+/** Writes the run's trainer.log to the output channel; false when the trainer wrote nothing there. */
+function writeTrainerLog(output: vscode.OutputChannel, result: TrainResult): boolean {
+  const log = trainerLogTail(result.runDir).trimEnd();
+  if (!log) return false;
+  output.appendLine(`[${new Date().toISOString()}] run ${result.runId} ${result.status}: ${result.error ?? 'no error recorded'}`);
+  output.appendLine(`The trainer's stderr (${trainerLogPath(result.runDir)}):`);
+  output.appendLine(log);
+  output.appendLine('');
+  return true;
 }
 
 /** A run that failed in the trainer, or whose trainer died (a crash, out of memory, killed). */
-export async function explainRunFailure({ result, location, model }: RunFailure): Promise<void> {
+export async function explainRunFailure({ result, location, model, output }: RunFailure): Promise<void> {
   const failed = result.status === 'failed';
   const code = failed ? result.errorCode ?? 'internal' : 'internal';
   const actions = ACTIONS[code].filter((a) => (a !== 'Open File' || location !== null) && (a !== 'Change Batch Size' || model !== null));
+  if (output && writeTrainerLog(output, result)) actions.push('Show Output');
   const what = failed ? 'Training failed' : 'Training was interrupted';
   const chosen = await vscode.window.showErrorMessage(
     `${what}: ${result.error ?? 'the trainer ended without a word'}`, ...actions, 'Open Run Folder');
@@ -57,6 +80,7 @@ export async function explainRunFailure({ result, location, model }: RunFailure)
       return;
     }
     case 'Change Batch Size': await vscode.commands.executeCommand(TRAIN_COMMAND, vscode.Uri.file(model!.file), model!.exportName); return;
+    case 'Show Output': output!.show(true); return;
     case 'Open Run Folder': await openRunFolder(result.runId); return;
   }
 }

@@ -10,13 +10,15 @@ import { openRunFolder } from './runFolder';
 // How a followed run ended, told once: its best test accuracy with the way to its folder and to
 // the comparison, or what went wrong with what fixes it.
 
-export async function announceRunEnd(live: LiveRun, result: TrainResult): Promise<void> {
+/** `output` gets what the trainer wrote on its stderr when the run failed. */
+export async function announceRunEnd(live: LiveRun, result: TrainResult, output?: vscode.OutputChannel): Promise<void> {
   if (result.status === 'failed' || result.status === 'interrupted') {
     const record = readRun(result.runDir);
     return explainRunFailure({
       result,
       location: live.failure?.location ?? null,
       model: record ? { file: record.source.file, exportName: record.model.export } : null,
+      output,
     });
   }
   const best = result.testAccuracy === null ? '' : `: best test accuracy ${percent(result.testAccuracy)} (epoch ${result.bestEpoch})`;

@@ -21,6 +21,8 @@ export interface TrainDeps {
   current: CurrentRun;
   /** Follows a started run (status bar, progress, its end). */
   follow(live: LiveRun): void;
+  /** Where the stack of a failure that is not the model file's goes. */
+  output?: vscode.OutputChannel;
 }
 
 export async function trainModel(deps: TrainDeps, uri?: vscode.Uri, exportName?: string): Promise<void> {
@@ -52,7 +54,7 @@ export async function trainModel(deps: TrainDeps, uri?: vscode.Uri, exportName?:
       backend: config.get<BackendPreference>('backend') ?? 'auto',
     }) as [PreparedRun];
   } catch (err) {
-    return explainStartFailure(err);
+    return explainStartFailure(err, deps.output);
   }
   const handle = startTrainer(run, { detached: true, niceness: 10 });
   deps.follow(new LiveRun(handle, picked.model.model.name, run.spec.config.epochs));

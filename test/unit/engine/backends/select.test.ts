@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-layers registers tfjs-core's gradient functions (the training loop imports it too).
 import '@tensorflow/tfjs-layers';
 import { BackendError, selectBackend, WASM_TRAINING_KERNELS, type BackendName } from '../../../../src/engine/backends/index';
+import { summariseNativeOutput } from '../../../../src/engine/backends/select';
 import { isSoftwareAdapter } from '../../../../src/engine/backends/webgpu';
 
 // Backend selection on whatever this machine has: tfjs-node cannot be installed here, a GPU
@@ -80,4 +81,25 @@ test('software WebGPU adapters are recognised (auto passes them over)', () => {
   for (const name of ['NVIDIA H100 80GB HBM3, nvidia', 'Apple M2, apple, metal-3', 'AMD Radeon RX 7900 XTX']) {
     assert.ok(!isSoftwareAdapter(name), name);
   }
+});
+
+test('what native libraries print during a probe becomes one short note: a count and the last line that says something', () => {
+  assert.equal(summariseNativeOutput(''), null);
+  assert.equal(summariseNativeOutput('\n\n'), null);
+  // Dawn without a Vulkan driver: the loader's warnings, then Dawn's C++ location.
+  assert.equal(summariseNativeOutput([
+    'Warning: loader_get_json: Failed to open JSON file /nonexistent.json',
+    'Warning: vkCreateInstance: Found no drivers!',
+    'Warning: vkCreateInstance failed with VK_ERROR_INCOMPATIBLE_DRIVER',
+    '    at CheckVkSuccessImpl (/home/runner/work/node-webgpu/node-webgpu/third_party/dawn/src/dawn/native/vulkan/VulkanError.cpp:106)',
+    '',
+  ].join('\n')), '4 lines of native output in trainer.log, the last: "vkCreateInstance failed with VK_ERROR_INCOMPATIBLE_DRIVER"');
+  // TensorFlow's C++ logging: time, severity and file:line go; the message stays.
+  assert.equal(summariseNativeOutput('2026-12-05 00:00:00.000000: I tensorflow/core/platform/cpu_feature_guard.cc:193] This TensorFlow binary is optimized\n'),
+    '1 line of native output in trainer.log, the last: "This TensorFlow binary is optimized"');
+  assert.equal(summariseNativeOutput('error: XDG_RUNTIME_DIR is invalid or not set in the environment.\n'),
+    '1 line of native output in trainer.log, the last: "XDG_RUNTIME_DIR is invalid or not set in the environment."');
+  const long = summariseNativeOutput(`Warning: ${'x'.repeat(300)}`)!;
+  assert.ok(long.endsWith('…"') && long.length < 160, long);
+  assert.equal(summariseNativeOutput('    at f (/a/b.cpp:1)\n'), '1 line of native output in trainer.log');
 });

@@ -225,7 +225,10 @@ test('a crash (a corrupt dataset file) leaves the run failed with the message an
   assert.equal(record.error, errors[0]!.message);
   assert.equal(record.errorCode, 'dataset-corrupt');
   assert.equal(handle.child.exitCode, 1);
-  assert.doesNotMatch(stderr.join(''), /DatasetError|\n {4}at /, 'a user error is its message, no stack');
+  assert.doesNotMatch(errors[0]!.message, /\n/, 'the message is one line');
+  // The stack is the trainer's stderr, which is the run folder's trainer.log (and what onStderr follows).
+  assert.match(stderr.join(''), /^dataset-corrupt: DatasetError: .*\n {4}at /);
+  assert.equal(fs.readFileSync(path.join(run!.runDir, 'trainer.log'), 'utf8'), stderr.join(''));
 });
 
 test('a missing dataset: the code dataset-missing reaches the handle, the result and run.json', async () => {
@@ -319,4 +322,18 @@ test('initFrom through the trainer: a missing run is a config error; a finished 
   const a = checkpointWeights(path.join(first.runDir, 'checkpoints', 'best'))['conv2d_1/kernel']!.dataSync();
   const b = checkpointWeights(path.join(run!.runDir, 'checkpoints', 'last'))['conv2d_1/kernel']!.dataSync();
   assert.deepEqual(b, a);
+});
+
+test('a trainer that dies on a bug: the run\'s error is its last words in one line, the stack stays in trainer.log', async () => {
+  const crashing = path.join(dir, 'crashing-trainer.js');
+  fs.writeFileSync(crashing, `process.stderr.write('Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced\\n');
+const e = new TypeError('cannot read properties of undefined');
+process.stderr.write(e.stack + '\\n    at CheckVkSuccessImpl (/dawn/src/dawn/native/vulkan/VulkanError.cpp:106)\\n');
+process.exit(1);
+`);
+  const [run] = await prepareRuns({ file: modelFile, runsDir, backend: 'cpu', data: DATA, overrides: ['dataset=synthetic'].map(parseSetArgument) });
+  const result = await startTrainer(run!, { trainerPath: crashing }).done;
+  assert.equal(result.status, 'interrupted');
+  assert.equal(result.error, 'the trainer exited (code 1) without finishing the run: TypeError: cannot read properties of undefined');
+  assert.match(fs.readFileSync(path.join(run!.runDir, 'trainer.log'), 'utf8'), /TypeError: cannot read properties of undefined\n {4}at /);
 });

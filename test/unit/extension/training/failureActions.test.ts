@@ -1,8 +1,12 @@
 import '../../../support/useFakeVscode';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { beforeEach, test } from 'node:test';
+import type * as vscodeTypes from 'vscode';
 import * as vscode from '../../../support/fakeVscode';
-import { explainRunFailure } from '../../../../src/extension/training/failureActions';
+import { explainRunFailure, explainStartFailure } from '../../../../src/extension/training/failureActions';
 import type { RunErrorCode, TrainResult } from '../../../../src/runs/types';
 
 // A failed run's message offers what fixes it, chosen from the trainer's error code (not from
@@ -18,6 +22,12 @@ function result(status: 'failed' | 'interrupted', errorCode: RunErrorCode | null
 }
 
 const model = { file: '/m/lenet.cnn.ts', exportName: 'default' };
+
+/** The fake output channel, and the same object as the extension's code sees it. */
+function outputChannel(): [ReturnType<typeof vscode.window.createOutputChannel>, vscodeTypes.OutputChannel] {
+  const channel = vscode.window.createOutputChannel('CNN Explorer');
+  return [channel, channel as unknown as vscodeTypes.OutputChannel];
+}
 
 async function buttons(r: TrainResult, withModel = true): Promise<string[]> {
   vscode.resetFakeVscode();
@@ -66,4 +76,36 @@ test('the message is the run\'s error, and each button does its job', async () =
   vscode.resetFakeVscode();
   await explainRunFailure({ result: result('interrupted', null, 'the trainer exited (SIGKILL) without finishing the run'), location: null, model });
   assert.equal(vscode.ui.shown[0]!.text, 'Training was interrupted: the trainer exited (SIGKILL) without finishing the run');
+});
+
+test('the trainer\'s stderr (its stack) goes to the output channel, not the notification; Show Output opens it', async () => {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-failure-'));
+  const stack = 'internal: TypeError: x is not a function\n    at runTrainer (/dist/trainer.js:1:2)\n';
+  fs.writeFileSync(path.join(runDir, 'trainer.log'), `Warning: vkCreateInstance: Found no drivers!\n${stack}`);
+  const [output, channel] = outputChannel();
+  vscode.ui.answers.push('Show Output');
+  await explainRunFailure({ result: { ...result('failed', 'internal', 'x is not a function'), runDir }, location: null, model, output: channel });
+  const shown = vscode.ui.shown[0]!;
+  assert.equal(shown.text, 'Training failed: x is not a function', 'one line: no stack in the notification');
+  assert.deepEqual(shown.items, ['Show Output', 'Open Run Folder']);
+  assert.ok(output.text.includes(stack), output.text);
+  assert.match(output.text, /run r1 failed: x is not a function/);
+  assert.equal(output.visible, true);
+
+  // A run whose trainer wrote nothing on stderr has nothing to show.
+  vscode.resetFakeVscode();
+  const [quiet, quietChannel] = outputChannel();
+  await explainRunFailure({ result: result('failed', 'dataset-missing', '/d: not found'), location: null, model, output: quietChannel });
+  assert.deepEqual(vscode.ui.shown[0]!.items, ['Set Data Folder', 'Open Run Folder']);
+  assert.equal(quiet.text, '');
+});
+
+test('Train Model failing on a bug (not the model file) shows one line and puts the stack in the output channel', async () => {
+  const [output, channel] = outputChannel();
+  vscode.ui.answers.push('Show Output');
+  await explainStartFailure(new TypeError('boom'), channel);
+  assert.equal(vscode.ui.shown[0]!.text, 'Train Model: boom');
+  assert.deepEqual(vscode.ui.shown[0]!.items, ['Show Output']);
+  assert.match(output.text, /TypeError: boom\n {4}at /);
+  assert.equal(output.visible, true);
 });
