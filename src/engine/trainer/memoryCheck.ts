@@ -1,6 +1,8 @@
-// The trainer's first check: a model whose first batch cannot be allocated is refused from the
-// analysis' estimate before tfjs allocates anything (trying would swap or kill the machine long
-// before tfjs reported it), with the layer from which it does not fit and the figures.
+// The trainer's first check: a model whose first batch cannot be allocated (the weights and the
+// forward pass's outputs alone pass the machine's memory) is refused from the analysis before
+// tfjs allocates anything (trying would swap or kill the machine long before tfjs reported it),
+// with the layer from which it does not fit and the figures. Only this lower bound refuses a
+// run: the full estimate, which the editor warns with, may be more than tfjs ends up holding.
 import * as os from 'node:os';
 import { analyzeModel } from '../../analysis/index';
 import { trainingMemory } from '../../analysis/memory';
@@ -9,16 +11,16 @@ import { byteSize } from '../../shared/format';
 import { TrainerError } from './errors';
 import type { RunSpec } from './spec';
 
-/** Throws an `out-of-memory` TrainerError at the layer from which the run cannot fit in `memoryBytes`. */
+/** Throws an `out-of-memory` TrainerError at the layer from which the first batch cannot fit in `memoryBytes`. */
 export function checkTrainingMemory(spec: RunSpec, memoryBytes = os.totalmem()): void {
   const ir = spec.model.ir;
   const batchSize = spec.config.batchSize;
   const m = trainingMemory(analyzeModel(ir).nodes, { batchSize, memoryBytes });
-  const at = m.exceededAt === null ? undefined : ir.nodes.find((n) => n.id === m.exceededAt);
+  const at = m.firstBatchExceededAt === null ? undefined : ir.nodes.find((n) => n.id === m.firstBatchExceededAt);
   if (!at) return;
   throw new TrainerError('out-of-memory',
-    `out of memory at ${at.path} (activations and their gradients ${byteSize(m.activationBytesPerImage * batchSize * 2)} ` +
-    `for a batch of ${batchSize}, weights with their gradients and Adam's moments ${byteSize(4 * m.parameterBytes)}; ` +
-    `training needs about ${byteSize(m.totalBytes)}, this machine has ${byteSize(memoryBytes)}): ${memoryFix(m)}`,
+    `out of memory at ${at.path} (activations ${byteSize(m.activationBytesPerImage * batchSize)} for a batch of ${batchSize}, ` +
+    `weights ${byteSize(m.parameterBytes)}; this machine has ${byteSize(memoryBytes)}, and training would need about ` +
+    `${byteSize(m.totalBytes)} with gradients and Adam's moments): ${memoryFix(m)}`,
     at.source);
 }

@@ -19,6 +19,8 @@ test('the estimate: 4 × the parameters as float32, plus activations × batch ×
   assert.equal(m.activationBytesPerImage, ACTIVATION_BYTES);
   assert.equal(m.totalBytes, 4 * PARAM_BYTES + ACTIVATION_BYTES * 2 * 2);
   assert.equal(m.exceededAt, null);
+  assert.equal(m.firstBatchBytes, PARAM_BYTES + ACTIVATION_BYTES * 2, 'the forward pass of one batch: weights and outputs once');
+  assert.equal(m.firstBatchExceededAt, null);
   assert.equal(m.largestBatch, Math.floor((1e9 - 4 * PARAM_BYTES) / (ACTIVATION_BYTES * 2)));
 });
 
@@ -45,6 +47,8 @@ test('where the parameters alone do not fit, the fix is a smaller model', () => 
   const a = analyzeModel(SMALL, { batchSize: 2, memoryBytes: 4000 });
   assert.equal(a.diagnostics.length, 1);
   assert.equal(a.diagnostics[0]!.nodeId, 'conv2d_1');
+  const m = trainingMemory(a.nodes, { batchSize: 2, memoryBytes: 4000 });
+  assert.equal(m.firstBatchExceededAt, 'flatten_1', 'the first batch alone passes 4,000 bytes at flatten_1 (160 + 2 × 2,048)');
   assert.match(a.diagnostics[0]!.message, /; make the model smaller: its parameters alone need 40\.78 KiB to train$/);
 });
 
