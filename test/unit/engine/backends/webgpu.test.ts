@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from '../../../support/paths';
 import type { TrainResult } from '../../../../src/runs/types';
 import { prepareRuns, startTrainer } from '../../../../src/engine/trainer/start';
 import { readMetrics, readRun } from '../../../../src/runs/index';
@@ -107,4 +112,26 @@ test('webgpu trains like cpu: the same seeded run gives the same per-step losses
   // Evaluation runs the trained weights forward on each backend: the same within the tolerance.
   assert.ok(cpu.testLoss !== null && gpu.testLoss !== null);
   assert.ok(Math.abs(gpu.testLoss - cpu.testLoss) <= TOLERANCE, `test loss: webgpu ${gpu.testLoss} vs cpu ${cpu.testLoss}`);
+});
+
+test('the probe needs no XDG_RUNTIME_DIR: unset or unusable, it gets a private one (0700), removed at exit', async (t) => {
+  const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-webgpu-xdg-')), 'probe.ts');
+  fs.writeFileSync(script, `import * as fs from 'node:fs';
+import { probeWebgpu } from ${JSON.stringify(path.join(REPO_ROOT, 'src/engine/backends/webgpu'))};
+void probeWebgpu(false).then((r) => {
+  const dir = process.env.XDG_RUNTIME_DIR;
+  const st = dir ? fs.statSync(dir) : null;
+  console.log(JSON.stringify({ r, dir, mode: st ? st.mode & 0o777 : null }));
+});
+`);
+  for (const value of [undefined, '/nonexistent-runtime-dir']) {
+    const env = { ...process.env };
+    if (value === undefined) delete env.XDG_RUNTIME_DIR; else env.XDG_RUNTIME_DIR = value;
+    const out = execFileSync(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, script], { env, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const { r, dir, mode } = JSON.parse(out.trim().split('\n').pop()!) as { r: { ok: boolean; reason?: string }; dir?: string; mode: number | null };
+    if (!r.ok && /Vulkan loader/.test(r.reason ?? '')) return t.skip('no Vulkan loader here: Dawn is not started');
+    assert.ok(dir && dir !== value && path.isAbsolute(dir), `a runtime dir of its own: ${dir}`);
+    assert.equal(mode, 0o700);
+    assert.equal(fs.existsSync(dir), false, 'removed when the process exits');
+  }
 });
