@@ -219,3 +219,30 @@ describe('editor: problems', () => {
     assert.match(here!.message, /^lib\/head\.ts:2:27: dense_1: input is 6×6×4/);
   });
 });
+
+describe('editor: a model past the limits', async () => {
+  const file = writeFiles({
+    'absurd.cnn.ts': [
+      "import { model, flatten, dense } from 'cnn-explorer';",
+      "export default model('Absurd', [100000, 100000, 3], [flatten(), dense(1e9), dense(10)]);",
+      'export const training = { batchSize: 8 };',
+    ].join('\n'),
+  });
+  const loaded = await loadModelFile(file);
+  // As ModelDocuments analyses it: the file's batch size and the machine's memory (24 GiB here).
+  const results = loaded.models.map((m) => ({ ...m, analysis: analyzeModel(m.model, { batchSize: 8, memoryBytes: 24 * 2 ** 30 }) }));
+
+  it('the Problems panel gets the memory warning at the layer from which training does not fit', () => {
+    const problems = problemsOf(results, null);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]!.severity, 'warning');
+    assert.deepEqual([problems[0]!.range?.line, problems[0]!.range?.column], [2, 54]);
+    assert.match(problems[0]!.message, /^flatten_1: training does not fit in memory from this layer on: it needs about 416\.33 EiB at batch size 8 .*this machine has 24\.00 GiB; make the model smaller/);
+  });
+
+  it('hovers mark counts past 2^53 approximate instead of printing digits they do not have', () => {
+    const hover = hoverAt(results, file, { line: 2, column: 66 })!;
+    assert.match(hover, /parameters: ≈3\.00e19 trainable, 0 non-trainable {2}\nMACs: ≈3\.00e19/);
+    assert.doesNotMatch(hover, /\d{1,3}(,\d{3}){6,}/);
+  });
+});
