@@ -47,7 +47,7 @@ export type CaptureStderr = <T>(probe: () => Promise<T>) => Promise<{ value: T; 
  * severity or logging prefix, shortened. The lines themselves stay where they were written (the
  * run's trainer.log). Null when nothing was printed.
  */
-export function summariseNativeOutput(output: string, where = 'trainer.log'): string | null {
+export function summariseNativeOutput(output: string, where: string | null = 'trainer.log'): string | null {
   const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
   if (lines.length === 0) return null;
   const said = lines
@@ -57,14 +57,16 @@ export function summariseNativeOutput(output: string, where = 'trainer.log'): st
       .replace(/^(warning|error|info)\s*:\s*/i, ''));
   const last = said.at(-1) ?? '';
   const quoted = last.length > 100 ? `${last.slice(0, 99)}…` : last;
-  const count = `${lines.length} line${lines.length === 1 ? '' : 's'} of native output in ${where}`;
+  const count = `${lines.length} line${lines.length === 1 ? '' : 's'} of native output${where ? ` in ${where}` : ''}`;
   return quoted ? `${count}, the last: "${quoted}"` : count;
 }
 
 async function probeQuietly(name: BackendName, forced: boolean, capture?: CaptureStderr): Promise<ProbeResult> {
-  if (!capture) return probe(name, forced);
-  const { value, output } = await capture(() => probe(name, forced));
-  const note = summariseNativeOutput(output);
+  const { value, output } = capture ? await capture(() => probe(name, forced)) : { value: await probe(name, forced), output: '' };
+  // What a probe's child process printed joins the rest in trainer.log (after the capture, so
+  // it is counted once); without a log it is only summarised.
+  if (capture && value.nativeOutput) process.stderr.write(value.nativeOutput);
+  const note = summariseNativeOutput(`${output}\n${value.nativeOutput ?? ''}`, capture ? 'trainer.log' : null);
   if (!note) return value;
   if (!value.ok) return { ...value, reason: `${value.reason} (${note})` };
   return { ...value, note: value.note ? `${value.note}; ${note}` : note };

@@ -19,7 +19,10 @@ export class BackendError extends Error {
   }
 }
 
-/** The outcome of trying one backend: usable (and made current) or not, with the reason. */
+/**
+ * The outcome of trying one backend: usable (and made current) or not, with the reason.
+ * `nativeOutput`: what native code printed in a child process the probe ran (kept from the user).
+ */
 export type ProbeResult =
-  | { ok: true; detail?: string; note?: string }
-  | { ok: false; reason: string; hint: string };
+  | { ok: true; detail?: string; note?: string; nativeOutput?: string }
+  | { ok: false; reason: string; hint: string; nativeOutput?: string };

@@ -1,13 +1,17 @@
 // The `webgpu` backend: @tensorflow/tfjs-backend-webgpu on Dawn (the `webgpu` npm package, whose
 // native binaries ship in the package): Vulkan on Linux, Metal on macOS, D3D12 on Windows. Used
-// only when Dawn finds an adapter; asking for one is bounded by a timeout because a broken
-// driver can hang. A software adapter (llvmpipe/lavapipe, SwiftShader, WARP) is correct but much
+// only when Dawn finds an adapter. The adapter is first asked for in a child process, bounded by
+// a timeout (a broken driver can hang), whose stderr (Dawn's and Vulkan's own lines) comes back
+// as the probe's nativeOutput instead of reaching the user. A software adapter (llvmpipe/lavapipe, SwiftShader, WARP) is correct but much
 // slower than wasm, so `auto` passes it over; forcing `webgpu` still accepts it.
 
 import * as tf from '@tensorflow/tfjs-core';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { firstLine } from './tensorflow';
 import type { ProbeResult } from './types';
 
@@ -52,7 +56,6 @@ function ensureRuntimeDir(): void {
 
 async function dawnGpu(): Promise<GpuLike> {
   if (gpu) return gpu;
-  ensureRuntimeDir();
   // `webgpu` is an ES module; a dynamic import works from both the CJS bundle and tsx.
   const mod = (await import('webgpu')) as unknown as { create(flags: string[]): GpuLike; globals: object };
   // Dawn tries every backend it was built with unless told; on Linux only Vulkan is useful.
@@ -99,6 +102,54 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** What a child process's Dawn found: an adapter (or none), or why it could not say. */
+interface ChildAdapter {
+  adapter: AdapterLike | null;
+  error?: string;
+  /** What the child wrote on stderr: Dawn's, the Vulkan loader's and the driver's own lines. */
+  stderr: string;
+}
+
+// Run with `node -e`; WEBGPU_URL is the webgpu package's entry. Prints one JSON line.
+const CHILD_PROBE = `
+import(process.env.WEBGPU_URL)
+  .then((m) => m.create(process.platform === 'linux' ? ['backend=vulkan'] : []).requestAdapter({ powerPreference: 'high-performance' }))
+  .then((a) => a ? { adapter: { info: { vendor: a.info.vendor, architecture: a.info.architecture, device: a.info.device, description: a.info.description } } } : { adapter: null },
+    (e) => ({ adapter: null, error: String((e && e.message) || e) }))
+  .then((r) => { process.stdout.write(JSON.stringify(r) + '\\n'); process.exit(0); });
+`;
+
+/**
+ * Asks Dawn for an adapter in a short-lived child process: what Dawn, the Vulkan loader and the
+ * driver write to fd 2 then is that child's, captured here instead of reaching the user (which
+ * no JavaScript in this process could stop); a driver that hangs or crashes takes only the child
+ * down. Dawn is loaded here only when the adapter found is one this run will use.
+ */
+function adapterInChild(timeoutMs: number): Promise<ChildAdapter> {
+  const base = typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'index.js');
+  const entry = pathToFileURL(createRequire(base).resolve('webgpu')).href;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-e', CHILD_PROBE], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WEBGPU_URL: entry, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => { clearTimeout(timer); resolve({ adapter: null, error: firstLine(e), stderr }); });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      try {
+        const r = JSON.parse(stdout.trim().split('\n').pop() ?? '') as Omit<ChildAdapter, 'stderr'>;
+        return resolve({ ...r, stderr });
+      } catch { /* no answer: it hung or crashed */ }
+      const error = signal === 'SIGKILL' ? `Dawn did not answer within ${timeoutMs} ms` : `Dawn's process ended (${signal ?? `code ${code}`}) without an answer`;
+      resolve({ adapter: null, error, stderr });
+    });
+  });
+}
+
 /**
  * Finds an adapter and makes 'webgpu' the current backend.
  * @param acceptSoftware false for `auto`: a CPU-emulated GPU is slower than wasm.
@@ -108,18 +159,24 @@ export async function probeWebgpu(acceptSoftware: boolean, timeoutMs = 5000): Pr
     // Dawn would print a native warning and stack to stderr; say it once, plainly, instead.
     return { ok: false, reason: 'WebGPU needs the Vulkan loader (libvulkan.so.1), which is not installed', hint: WEBGPU_HINT };
   }
+  ensureRuntimeDir(); // before the child starts: it inherits the environment
+  const found = await adapterInChild(timeoutMs);
+  const nativeOutput = found.stderr || undefined;
+  if (found.error) return { ok: false, reason: `WebGPU (Dawn) could not start: ${found.error}`, hint: WEBGPU_HINT, nativeOutput };
+  if (!found.adapter) return { ok: false, reason: 'WebGPU (Dawn) found no GPU adapter', hint: WEBGPU_HINT, nativeOutput };
+  const name = adapterName(found.adapter);
+  if (!acceptSoftware && isSoftwareAdapter(name)) {
+    return { ok: false, reason: `the only WebGPU adapter is software (${name}), slower than wasm`, hint: WEBGPU_HINT, nativeOutput };
+  }
+  // This one is used: Dawn in this process (its own lines go to this process's stderr).
   let adapter: AdapterLike | null;
   try {
     const g = await dawnGpu();
     adapter = await withTimeout(g.requestAdapter({ powerPreference: 'high-performance' }), timeoutMs, 'Dawn');
   } catch (e) {
-    return { ok: false, reason: `WebGPU (Dawn) could not start: ${firstLine(e)}`, hint: WEBGPU_HINT };
+    return { ok: false, reason: `WebGPU (Dawn) could not start: ${firstLine(e)}`, hint: WEBGPU_HINT, nativeOutput };
   }
-  if (!adapter) return { ok: false, reason: 'WebGPU (Dawn) found no GPU adapter', hint: WEBGPU_HINT };
-  const name = adapterName(adapter);
-  if (!acceptSoftware && isSoftwareAdapter(name)) {
-    return { ok: false, reason: `the only WebGPU adapter is software (${name}), slower than wasm`, hint: WEBGPU_HINT };
-  }
+  if (!adapter) return { ok: false, reason: 'WebGPU (Dawn) found no GPU adapter', hint: WEBGPU_HINT, nativeOutput };
   try {
     await import('@tensorflow/tfjs-backend-webgpu');
     if (!tf.findBackendFactory('webgpu')) throw new Error('@tensorflow/tfjs-backend-webgpu did not register (navigator.gpu missing)');
@@ -127,7 +184,7 @@ export async function probeWebgpu(acceptSoftware: boolean, timeoutMs = 5000): Pr
       throw new Error('initialisation failed');
     }
   } catch (e) {
-    return { ok: false, reason: `WebGPU adapter ${name} found but tfjs could not use it: ${firstLine(e)}`, hint: WEBGPU_HINT };
+    return { ok: false, reason: `WebGPU adapter ${name} found but tfjs could not use it: ${firstLine(e)}`, hint: WEBGPU_HINT, nativeOutput };
   }
-  return { ok: true, detail: name, note: isSoftwareAdapter(name) ? 'software adapter: correct but slow' : undefined };
+  return { ok: true, detail: name, note: isSoftwareAdapter(name) ? 'software adapter: correct but slow' : undefined, nativeOutput };
 }

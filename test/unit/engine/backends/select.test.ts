@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-layers registers tfjs-core's gradient functions (the training loop imports it too).
 import '@tensorflow/tfjs-layers';
 import { BackendError, selectBackend, WASM_TRAINING_KERNELS, type BackendName } from '../../../../src/engine/backends/index';
 import { summariseNativeOutput } from '../../../../src/engine/backends/select';
 import { isSoftwareAdapter } from '../../../../src/engine/backends/webgpu';
+import { REPO_ROOT } from '../../../support/paths';
 
 // Backend selection on whatever this machine has: tfjs-node cannot be installed here, a GPU
 // may or may not be present, wasm and cpu always are. Assertions that depend on what is
@@ -102,4 +108,20 @@ test('what native libraries print during a probe becomes one short note: a count
   const long = summariseNativeOutput(`Warning: ${'x'.repeat(300)}`)!;
   assert.ok(long.endsWith('…"') && long.length < 160, long);
   assert.equal(summariseNativeOutput('    at f (/a/b.cpp:1)\n'), '1 line of native output in trainer.log');
+});
+
+test('in a process whose stderr is the user\'s (evaluate), Dawn\'s and Vulkan\'s own lines stay out of it', async (t) => {
+  // No Vulkan driver to find: the loader and Dawn complain on fd 2, from native code.
+  const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-select-')), 'select.ts');
+  fs.writeFileSync(script, `import { selectBackend } from ${JSON.stringify(path.join(REPO_ROOT, 'src/engine/backends/index'))};
+void selectBackend('auto').then((c) => console.log(JSON.stringify(c)));
+`);
+  const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: '/nonexistent-icd.json', VK_DRIVER_FILES: '/nonexistent-icd.json' };
+  delete env.XDG_RUNTIME_DIR;
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, script], { env, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const choice = JSON.parse(r.stdout.trim().split('\n').pop()!) as { reason: string };
+  if (/Vulkan loader/.test(choice.reason)) return t.skip('no Vulkan loader here: Dawn is not started');
+  assert.equal(r.stderr, '');
+  assert.match(choice.reason, /webgpu: WebGPU \(Dawn\) found no GPU adapter \(\d+ lines of native output, the last: "[^"]+"\)/);
 });
