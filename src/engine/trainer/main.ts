@@ -14,6 +14,8 @@ import { parseTrainerCommand } from '../../shared/trainerProtocol';
 // If whoever started us goes away, stdout breaks (EPIPE): keep training, keep writing the run folder.
 let stdoutBroken = false;
 process.stdout.on('error', () => { stdoutBroken = true; });
+// stderr is the run's trainer.log: a full disk must not end the run over a warning or a stack.
+process.stderr.on('error', () => { /* nothing else to tell */ });
 
 function send(line: string): void {
   if (!stdoutBroken) process.stdout.write(line);

@@ -133,16 +133,18 @@ export function startTrainer(run: PreparedRun, opts: StartOptions = {}): Trainer
   const cmd = trainerCommand(opts.trainerPath);
   // stderr is a file, not a pipe: native code writes there directly (so the trainer can read
   // back what a backend probe printed), and it outlives this process (a reloaded window).
-  const log = openTrainerLog(run.runDir);
+  // A run folder that takes no new file (a full disk) still trains, without the log.
+  let log: number | null = null;
+  try { log = openTrainerLog(run.runDir); } catch { /* stderr is dropped */ }
   let child: ChildProcess;
   try {
     child = spawn(process.execPath, [...cmd.execArgv, cmd.file, run.specPath], {
-      stdio: ['pipe', 'pipe', log], detached: opts.detached ?? false, cwd: process.cwd(),
+      stdio: ['pipe', 'pipe', log ?? 'ignore'], detached: opts.detached ?? false, cwd: process.cwd(),
       // In desktop VS Code the extension host's executable is Electron: run it as plain Node.
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
   } finally {
-    fs.closeSync(log);
+    if (log !== null) fs.closeSync(log);
   }
   if (opts.niceness && child.pid) {
     try { os.setPriority(child.pid, opts.niceness); } catch { /* not permitted here: normal priority */ }
