@@ -30,7 +30,8 @@ const commands: Record<string, { load: () => Promise<Command>; usage: string }> 
 
 function usage(): string {
   return ['usage: cnn-explorer <command> [options]', '', 'commands:',
-    ...Object.values(commands).map((c) => `  cnn-explorer ${c.usage}`)].join('\n');
+    ...Object.values(commands).map((c) => `  cnn-explorer ${c.usage}`),
+    '', 'options for every command:', '  --verbose  print stacks, and what a trainer writes on its stderr (else kept in its run folder\'s trainer.log)'].join('\n');
 }
 
 async function main(argv: string[]): Promise<void> {
