@@ -1,11 +1,10 @@
 import * as path from 'node:path';
 import { comparisonContract, compareRuns, bestEpochOf, finalEpochOf } from '../runs/compare';
-import { loadRun, loadRuns, readRunStrict, resolveRunId, RunLookupError } from '../runs/lookup';
+import { loadRun, loadRuns, resolveRunId, RunLookupError } from '../runs/lookup';
 import { readMeta } from '../runs/meta';
 import { loadRunModels } from '../runs/runModels';
-import { defaultRunsDir } from '../runs/store';
+import { defaultRunsDir, listRuns } from '../runs/store';
 import { formatComparison, formatRunList, formatRunShow, runSeconds, type ListedRun } from '../runs/text';
-import * as fs from 'node:fs';
 import { parseCommandArgs, UsageError } from './args';
 
 // `cnn-explorer runs list | show ID | compare ID ID… [--runs-dir DIR] [--json]`: the run store
@@ -44,21 +43,8 @@ export async function runRuns(argv: string[]): Promise<string> {
 }
 
 function listed(runsDir: string): ListedRun[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(runsDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
-  } catch {
-    return []; // no runs folder yet: an empty list, not an error
-  }
-  // Ids start with the time: newest first.
-  return names.sort().reverse().map((id) => {
-    const dir = path.join(runsDir, id);
-    try {
-      return { id, record: readRunStrict(dir), meta: readMeta(dir), problem: null };
-    } catch (err) {
-      return { id, record: null, meta: readMeta(dir), problem: (err as Error).message };
-    }
-  });
+  // Newest first; no runs folder yet is an empty list, not an error.
+  return listRuns(runsDir).map(({ id, dir, record, damaged }) => ({ id, record, meta: readMeta(dir), problem: damaged }));
 }
 
 function list(runsDir: string, json: boolean): string {
@@ -72,7 +58,8 @@ function list(runsDir: string, json: boolean): string {
     bestEpoch: r.bestEpoch, bestTestAccuracy: r.best?.test.accuracy ?? null,
     epochsCompleted: r.epochsCompleted, epochs: r.config.epochs,
     seconds: runSeconds(r), backend: r.backend?.name ?? null, startedAt: r.startedAt, error: r.error, errorCode: r.errorCode ?? null,
-  } : { id, name: meta.name, tags: meta.tags, status: null, error: problem, errorCode: null }))) + '\n';
+    damaged: problem,
+  } : { id, name: meta.name, tags: meta.tags, status: null, error: problem, errorCode: null, damaged: problem }))) + '\n';
 }
 
 function show(runsDir: string, id: string, json: boolean): string {
@@ -80,10 +67,11 @@ function show(runsDir: string, id: string, json: boolean): string {
   const run = loadRun(dir);
   const best = bestEpochOf(run);
   const final = finalEpochOf(run);
-  if (!json) return formatRunShow({ record: run.record, meta: run.meta!, best, final });
+  if (!json) return formatRunShow({ record: run.record, meta: run.meta!, best, final, damaged: run.damaged ?? null });
   return JSON.stringify({
     run: run.record,
     meta: run.meta,
+    damaged: run.damaged ?? null,
     best, final,
     perClassAccuracy: {
       classNames: run.record.dataset?.classNames ?? [],

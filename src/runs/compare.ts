@@ -19,6 +19,8 @@ export interface CompareInput {
   /** Its iteration records, for per-step curves (left out: epoch curves only). */
   iterations?: IterationRecord[];
   meta?: RunMeta;
+  /** What a crash or a fault cost the run's files (metrics lines skipped), if anything: a warning. */
+  damaged?: string | null;
 }
 
 export interface ComparedRun {
@@ -223,6 +225,9 @@ export function compareRuns(inputs: readonly CompareInput[], models?: readonly R
   if (inputs.length === 0) throw new Error('nothing to compare: give at least one run');
   const warnings: string[] = [];
   const { differ, same } = diffConfigs(inputs.map((i) => i.record));
+  inputs.forEach((input, k) => {
+    if (input.damaged) warnings.push(`#${k + 1} (${input.record.id}) is damaged: ${input.damaged}; its complete records are shown`);
+  });
   const classNames = classNamesOf(inputs, warnings);
   const perClass = inputs.map((i) => [...(bestEpochOf(i)?.perClassAccuracy ?? [])]);
   const base = perClass[0]!;

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CompareInput } from './compare';
 import { readMeta } from './meta';
-import { markInterruptedIfDead, readMetrics, runPaths } from './store';
+import { markInterruptedIfDead, readMetricsChecked, readRunChecked } from './store';
 import type { EpochRecord, IterationRecord, RunRecord } from './types';
 
 /** A run that cannot be found or read; the message is the whole story (no stack needed). */
@@ -36,45 +36,31 @@ export function resolveRunId(runsDir: string, idOrPrefix: string): { id: string;
 
 /** run.json, checked enough to be compared; a missing or corrupt one is an error naming the file. */
 export function readRunStrict(dir: string): RunRecord {
-  const file = runPaths(dir).runJson;
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new RunLookupError(`${file}: missing (not a run folder, or the run never started)`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new RunLookupError(`${file}: not valid JSON (${(err as Error).message})`);
-  }
-  const r = value as Partial<RunRecord> | null;
-  if (!r || typeof r !== 'object' || typeof r.id !== 'string' || !r.model || !r.config || !r.source || typeof r.status !== 'string') {
-    throw new RunLookupError(`${file}: not a CNN Explorer run record (id, model, source, config or status missing)`);
-  }
+  const read = readRunChecked(dir);
+  if (!read.record) throw new RunLookupError(read.problem);
+  const r = read.record;
   // A `running` run whose trainer is gone is reported as interrupted (the store decides).
   if (r.status === 'running') {
     try {
-      return markInterruptedIfDead(dir) ?? (r as RunRecord);
+      return markInterruptedIfDead(dir) ?? r;
     } catch {
-      return r as RunRecord;
+      return r;
     }
   }
-  return r as RunRecord;
+  return r;
 }
 
 export interface LoadedRun extends CompareInput {
   dir: string;
 }
 
-/** A run's record, meta and metrics, as compareRuns takes them. */
+/** A run's record, meta and metrics, as compareRuns takes them; `damaged` says what metrics.jsonl lost. */
 export function loadRun(dir: string, opts: { iterations?: boolean } = {}): LoadedRun {
   const record = readRunStrict(dir);
-  const all = readMetrics(dir);
+  const { records: all, problem: damaged } = readMetricsChecked(dir, record.status === 'running');
   const epochs = all.filter((m): m is EpochRecord => m.type === 'epoch');
   const iterations = opts.iterations ? all.filter((m): m is IterationRecord => m.type === 'iteration') : undefined;
-  return { dir, record, epochs, iterations, meta: readMeta(dir) };
+  return { dir, record, epochs, iterations, meta: readMeta(dir), damaged };
 }
 
 /** Resolves each id (or prefix) and loads the runs, in the order given; the same run twice is an error. */

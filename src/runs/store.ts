@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { JsonlReader, readJson, writeJsonAtomic } from './files';
+import { JsonlReader, readJson, RunWriteError, writeJsonAtomic } from './files';
 import type { MachineInfo, ResolvedTraining, RunRecord } from './types';
 import { toTrainerMessage, type TrainerMessage } from '../shared/trainerProtocol';
 
@@ -99,6 +99,29 @@ export function readRun(dir: string): RunRecord | null {
   return readJson<RunRecord>(runPaths(dir).runJson);
 }
 
+/** run.json read and checked enough to be shown: the record, or why it cannot be (naming the file). */
+export function readRunChecked(dir: string): { record: RunRecord; problem: null } | { record: null; problem: string } {
+  const file = runPaths(dir).runJson;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return { record: null, problem: `${file}: missing (not a run folder, or the run never started)` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { record: null, problem: `${file}: not valid JSON (${(err as Error).message})` };
+  }
+  const r = value as Partial<RunRecord> | null;
+  if (!r || typeof r !== 'object' || typeof r.id !== 'string' || !r.model || !r.config || !r.source || !r.machine
+    || typeof r.status !== 'string' || typeof r.startedAt !== 'string') {
+    return { record: null, problem: `${file}: not a CNN Explorer run record (id, model, source, config, machine, status or startedAt missing)` };
+  }
+  return { record: r as RunRecord, problem: null };
+}
+
 /** Reads run.json, applies `change`, writes it back atomically. */
 export function updateRun(dir: string, change: (r: RunRecord) => RunRecord | void): RunRecord {
   const current = readRun(dir);
@@ -106,6 +129,21 @@ export function updateRun(dir: string, change: (r: RunRecord) => RunRecord | voi
   const next = change(current) ?? current;
   writeJsonAtomic(runPaths(dir).runJson, next);
   return next;
+}
+
+/**
+ * updateRun for the end of a run: a run.json that cannot be written (a full disk) still gives
+ * the record as changed, so the run ends with its result; readers find it interrupted later.
+ */
+export function updateRunOrKeep(dir: string, change: (r: RunRecord) => RunRecord | void): RunRecord {
+  try {
+    return updateRun(dir, change);
+  } catch (err) {
+    if (!(err instanceof RunWriteError)) throw err;
+    const current = readRun(dir);
+    if (!current) throw err;
+    return change(current) ?? current;
+  }
 }
 
 /** Whether a process with this id exists on this machine. */
@@ -129,38 +167,151 @@ export function markInterruptedIfDead(dir: string): RunRecord | null {
   if (!sameHost) return run;
   if (run.pid !== null && processAlive(run.pid)) return run;
   if (run.pid === null && Date.now() - Date.parse(run.startedAt) < 60_000) return run; // still starting
-  return updateRun(dir, (r) => {
+  // A trainer that said `done` but could not write run.json (a full disk) left its result in the log.
+  const last = lastMetricRecord(dir);
+  const interrupted = (r: RunRecord) => {
+    if (last?.type === 'done') {
+      r.status = last.result.status;
+      r.error = last.result.error;
+      r.errorCode = last.result.errorCode;
+      r.endedAt = r.endedAt ?? new Date(last.time).toISOString();
+      r.wallSeconds = last.result.wallSeconds;
+      return;
+    }
     r.status = 'interrupted';
     r.error = r.pid === null ? 'the trainer never started' : `the trainer (pid ${r.pid}) ended without finishing the run`;
     r.endedAt = r.endedAt ?? new Date().toISOString();
-  });
+  };
+  try {
+    return updateRun(dir, interrupted);
+  } catch {
+    // The folder cannot be written (a full disk): say it all the same, and write it another time.
+    interrupted(run);
+    return run;
+  }
+}
+
+/** The last whole record of metrics.jsonl, read from its last bytes only; null when there is none. */
+function lastMetricRecord(dir: string): MetricRecord | null {
+  let text: string;
+  try {
+    const fd = fs.openSync(runPaths(dir).metrics, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const tail = Buffer.alloc(Math.min(size, 1 << 16));
+      fs.readSync(fd, tail, 0, tail.length, size - tail.length);
+      text = tail.toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  const lines = text.slice(0, text.lastIndexOf('\n')).split('\n');
+  try {
+    return toTrainerMessage(JSON.parse(lines[lines.length - 1] ?? ''));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What a finished run's metrics.jsonl lost to a crash: a last line without its newline. Reads the
+ * file's last bytes only, so a listing of many runs stays cheap; null when it ends whole.
+ */
+export function metricsTailProblem(dir: string): string | null {
+  const file = runPaths(dir).metrics;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return null; // none yet (or removed): nothing was lost that a reader could keep
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const tail = Buffer.alloc(Math.min(size, 1 << 16));
+    fs.readSync(fd, tail, 0, tail.length, size - tail.length);
+    if (tail.length === 0 || tail[tail.length - 1] === 10) return null;
+    const lineStart = tail.lastIndexOf(10) + 1;
+    const torn = lineStart === 0 && tail.length < size ? `over ${tail.length}` : String(tail.length - lineStart);
+    return metricsProblem({ skippedLines: 0, pendingBytes: 0, tornBytes: torn });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** One sentence for what a reader of metrics.jsonl skipped; null when it skipped nothing. */
+export function metricsProblem(seen: { skippedLines: number; pendingBytes: number; tornBytes?: string }): string | null {
+  const parts: string[] = [];
+  const torn = seen.tornBytes ?? (seen.pendingBytes ? String(seen.pendingBytes) : null);
+  if (torn) parts.push(`its last line is incomplete (${torn} bytes, skipped)`);
+  if (seen.skippedLines) parts.push(`${seen.skippedLines} line${seen.skippedLines === 1 ? ' is' : 's are'} not JSON (skipped)`);
+  return parts.length ? `metrics.jsonl: ${parts.join('; ')}` : null;
 }
 
 export interface RunListing {
   id: string;
   dir: string;
-  /** null when run.json is missing or unreadable (the folder is still listed). */
+  /** null when run.json is missing, not JSON or not a run record (the folder is still listed). */
   record: RunRecord | null;
+  /**
+   * What a crash or a fault left damaged, in one sentence naming the file: run.json unreadable
+   * (record null), or a finished run's metrics.jsonl ending in a torn line. null when whole.
+   */
+  damaged: string | null;
 }
 
-/** Every run folder, newest first (ids start with the time); dead `running` runs become interrupted. */
+/** The identity of a file's current version: a rewrite (atomic rename) or an append changes it. */
+function version(file: string): string {
+  const s = fs.statSync(file, { throwIfNoEntry: false });
+  return s ? `${s.ino}:${s.size}:${s.mtimeMs}` : '-';
+}
+
+// Listings by runs folder and run id, with the versions of run.json and metrics.jsonl they were
+// read from: a folder of thousands of runs is listed again (the sidebar does so every second)
+// with two stats per run, reading only what changed.
+const listingCache = new Map<string, Map<string, { version: string; listing: RunListing }>>();
+
+function listRun(runsDir: string, id: string, previous: { version: string; listing: RunListing } | undefined) {
+  const dir = path.join(runsDir, id);
+  // The two files by concatenation: path.join's normalising is most of a cached listing's time.
+  const current = `${version(`${dir}${path.sep}run.json`)}|${version(`${dir}${path.sep}metrics.jsonl`)}`;
+  // A `running` run is looked at again each time: its trainer may have died since.
+  if (previous && previous.version === current && previous.listing.record?.status !== 'running') return previous;
+  const read = readRunChecked(dir);
+  let record = read.record;
+  if (record?.status === 'running') {
+    try {
+      record = markInterruptedIfDead(dir);
+    } catch { /* mid-replace: as read */ }
+  }
+  const damaged = read.problem ?? (record && record.status !== 'running' ? metricsTailProblem(dir) : null);
+  // The version seen before reading: a change made since (marked interrupted) is read next time.
+  return { version: current, listing: { id, dir, record, damaged } };
+}
+
+/**
+ * Every run folder, newest first (ids start with the time); dead `running` runs become
+ * interrupted. Runs whose files did not change since the last listing of this folder are not
+ * read again.
+ */
 export function listRuns(runsDir: string): RunListing[] {
   let names: string[];
   try {
     names = fs.readdirSync(runsDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
   } catch {
+    listingCache.delete(runsDir);
     return [];
   }
-  return names.sort().reverse().map((id) => {
-    const dir = path.join(runsDir, id);
-    let record: RunRecord | null;
-    try {
-      record = markInterruptedIfDead(dir);
-    } catch {
-      record = readRun(dir);
-    }
-    return { id, dir, record };
+  const previous = listingCache.get(runsDir) ?? new Map<string, { version: string; listing: RunListing }>();
+  const next = new Map<string, { version: string; listing: RunListing }>();
+  const listings = names.sort().reverse().map((id) => {
+    const entry = listRun(runsDir, id, previous.get(id));
+    next.set(id, entry);
+    return entry.listing;
   });
+  listingCache.set(runsDir, next);
+  return listings;
 }
 
 /** A line of metrics.jsonl: every message the trainer sent (docs/run-folder.md). */
@@ -171,6 +322,16 @@ export function readMetrics(dir: string): MetricRecord[] {
   return new JsonlReader<MetricRecord>(runPaths(dir).metrics, toTrainerMessage).read();
 }
 
+/**
+ * readMetrics, and what it skipped: metricsProblem's sentence, null when nothing. A live run's
+ * last line may be one being written, so only a finished run's torn last line counts.
+ */
+export function readMetricsChecked(dir: string, live: boolean): { records: MetricRecord[]; problem: string | null } {
+  const reader = new JsonlReader<MetricRecord>(runPaths(dir).metrics, toTrainerMessage);
+  const records = reader.read();
+  return { records, problem: metricsProblem({ skippedLines: reader.skippedLines, pendingBytes: live ? 0 : reader.pendingBytes }) };
+}
+
 /** For live views: each call returns the records appended since the previous one. */
 export function watchMetrics(dir: string): JsonlReader<MetricRecord> {
   return new JsonlReader<MetricRecord>(runPaths(dir).metrics, toTrainerMessage);
@@ -179,7 +340,10 @@ export function watchMetrics(dir: string): JsonlReader<MetricRecord> {
 /** Finds a run by id (or unique id prefix) in a runs folder. */
 export function findRun(runsDir: string, id: string): RunListing | null {
   const exact = path.join(runsDir, id);
-  if (fs.existsSync(exact)) return { id, dir: exact, record: readRun(exact) };
+  if (fs.existsSync(exact)) {
+    const read = readRunChecked(exact);
+    return { id, dir: exact, record: read.record, damaged: read.problem };
+  }
   const matches = listRuns(runsDir).filter((r) => r.id.startsWith(id));
   return matches.length === 1 ? matches[0]! : null;
 }

@@ -43,7 +43,7 @@ export interface ListedRun {
   id: string;
   record: RunRecord | null;
   meta: RunMeta;
-  /** Why run.json could not be read (record is null then). */
+  /** What is damaged: why run.json could not be read (record is null then), or what metrics.jsonl lost. */
   problem: string | null;
 }
 
@@ -55,7 +55,7 @@ export function formatRunList(runs: readonly ListedRun[], runsDir: string): stri
   const rows = runs.map((run) => {
     const r = run.record;
     const metaCell = withMeta ? [metaLabel(run.meta)] : [];
-    if (!r) return [run.id, ...metaCell, 'unreadable', run.problem ?? '', '', '', '', '', ''];
+    if (!r) return [run.id, ...metaCell, 'damaged', '—', '', '', '', '', ''];
     return [
       run.id, ...metaCell, r.status, modelLabel(r), datasetLabel(r),
       percent(r.best?.test.accuracy),
@@ -64,7 +64,8 @@ export function formatRunList(runs: readonly ListedRun[], runsDir: string): stri
       r.backend?.name ?? '—',
     ];
   });
-  return table(header, rows, new Set([4 + offset, 5 + offset, 6 + offset])) + '\n';
+  const notes = runs.filter((run) => run.problem).map((run) => `${run.id} is damaged: ${run.problem}`);
+  return table(header, rows, new Set([4 + offset, 5 + offset, 6 + offset])) + '\n' + (notes.length ? `\n${notes.join('\n')}\n` : '');
 }
 
 function metricRows(best: EpochRecord | null, final: EpochRecord | null): string[][] {
@@ -80,11 +81,12 @@ function metricRows(best: EpochRecord | null, final: EpochRecord | null): string
   ];
 }
 
-export function formatRunShow(run: { record: RunRecord; meta: RunMeta; best: EpochRecord | null; final: EpochRecord | null }): string {
+export function formatRunShow(run: { record: RunRecord; meta: RunMeta; best: EpochRecord | null; final: EpochRecord | null; damaged?: string | null }): string {
   const r = run.record;
   const out: string[] = [];
   out.push(`run ${r.id}${run.meta.name ? ` "${run.meta.name}"` : ''}${run.meta.tags.length ? ` ${run.meta.tags.map((t) => `#${t}`).join(' ')}` : ''}`);
   out.push(`  status    ${r.status}${r.error ? ` (${r.error})` : ''}${r.endedEarly ? ` (ended early: ${r.endedEarly})` : ''}`);
+  if (run.damaged) out.push(`  damaged   ${run.damaged} (every complete record is kept)`);
   out.push(`  model     ${modelLabel(r)}  sha256 ${r.source.sha256.slice(0, 12)}`);
   out.push(`  file      ${r.source.file}`);
   if (r.dataset) {

@@ -116,7 +116,8 @@ export const RUNS_VIEW_ID = 'cnnExplorer.runs';
 /** One row of the runs list. */
 export interface RunRow {
   id: string;
-  status: RunStatus;
+  /** `damaged`: run.json cannot be read (`damaged` says why); the other fields are then empty. */
+  status: RunStatus | 'damaged';
   model: string;
   dataset: string;
   /** Best test (or validation) accuracy so far, a fraction; null before the first epoch. */
@@ -125,6 +126,8 @@ export interface RunRow {
   backend: string | null;
   /** The error of a failed run. */
   error: string | null;
+  /** What a crash or a fault damaged, naming the file (run.json unreadable, metrics.jsonl torn); null when whole. */
+  damaged: string | null;
 }
 
 /** Where the live run is, between epoch records. */

@@ -15,13 +15,15 @@ import { perClassSection } from '../shared/sections/perClass';
 type Detail = Extract<ExtensionToSidebar, { type: 'detail' }>;
 
 const STATUS_ICON: Record<RunRow['status'], string> = {
-  running: '⟳', completed: '✓', stopped: '■', failed: '✗', interrupted: '⚠',
+  running: '⟳', completed: '✓', stopped: '■', failed: '✗', interrupted: '⚠', damaged: '⊘',
 };
 
 export class RunsSidebar {
   private runs: RunRow[] = [];
   private live: string | null = null;
   private detail: Detail | null = null;
+  /** A selected row whose run.json cannot be read: the detail says why instead of a run. */
+  private selectedDamaged: RunRow | null = null;
   private readonly checked: Set<string>;
   private steps = false;
   private readonly list = el('section', { class: 'runs-list', 'aria-label': 'Runs' });
@@ -42,6 +44,7 @@ export class RunsSidebar {
         break;
       case 'detail':
         this.detail = m;
+        this.selectedDamaged = null;
         this.renderList();
         this.renderDetail();
         break;
@@ -77,15 +80,16 @@ export class RunsSidebar {
       });
       const item = el('li', {
         class: `run-row status-${r.status}${selected ? ' selected' : ''}`, tabindex: 0, 'data-run-id': r.id,
-        title: r.error ? `${r.id}\n${r.error}` : r.id, 'aria-selected': selected,
+        title: [r.id, r.error, r.damaged ? `damaged: ${r.damaged}` : null].filter(Boolean).join('\n'), 'aria-selected': selected,
       },
       box,
       el('span', { class: 'run-status', 'aria-label': r.status }, STATUS_ICON[r.status]),
-      el('span', { class: 'run-model' }, r.model),
+      el('span', { class: 'run-model' }, r.status === 'damaged' ? 'run.json unreadable' : r.model),
       // The second line: dataset and backend (`mnist · wasm`), beside the duration.
       el('span', { class: 'run-dataset' }, r.dataset, r.backend ? el('span', { class: 'run-backend' }, ` · ${r.backend}`) : null),
       el('span', { class: 'run-acc' }, percent(r.bestAccuracy)),
-      el('span', { class: 'run-time' }, duration(r.seconds)));
+      el('span', { class: 'run-time' }, duration(r.seconds)),
+      r.damaged ? el('span', { class: 'run-damage' }, `damaged: ${r.damaged}`) : null);
       const select = (e: Event) => {
         if ((e.target as HTMLElement).closest('vscode-checkbox')) return;
         if ((e as MouseEvent).ctrlKey || (e as MouseEvent).metaKey) {
@@ -94,6 +98,7 @@ export class RunsSidebar {
           this.renderList();
           return;
         }
+        this.selectedDamaged = r.status === 'damaged' ? r : null;
         this.post({ type: 'select', runId: r.id });
       };
       item.addEventListener('click', select);
@@ -123,7 +128,9 @@ export class RunsSidebar {
   private renderDetail(): void {
     const d = this.detail;
     if (!d) {
-      this.body.replaceChildren();
+      const damaged = this.selectedDamaged;
+      this.body.replaceChildren(...(damaged ? [el('header', { class: 'detail-header' },
+        el('h2', {}, 'Damaged run'), el('p', { class: 'detail-id' }, damaged.id), el('p', { class: 'warning' }, damaged.damaged ?? ''))] : []));
       return;
     }
     const c = d.comparison;
@@ -132,7 +139,9 @@ export class RunsSidebar {
       el('h2', {}, `${run.model.name} · ${run.status}`),
       el('p', { class: 'detail-id' }, run.id),
       d.progress ? progressLine(d.progress) : null,
-      run.error ? el('p', { class: 'warning' }, run.error) : null);
+      run.error ? el('p', { class: 'warning' }, run.error) : null,
+      // For one run, the comparison's warnings are what its files lost to a crash.
+      ...c.warnings.map((w) => el('p', { class: 'warning' }, w)));
     const folder = custom('vscode-button', { secondary: true, 'data-action': 'open-folder' }, 'Open run folder');
     folder.addEventListener('click', () => this.post({ type: 'openFolder', runId: d.runId }));
     this.body.replaceChildren(

@@ -12,7 +12,7 @@ import { trainLoop, type LoopResult } from '../training/loop';
 import { trainingConfigLocator } from '../../loader/configLocation';
 import { JsonlWriter } from '../../runs/files';
 import { runResult } from '../../runs/result';
-import { runPaths, updateRun, readRun } from '../../runs/store';
+import { runPaths, updateRun, updateRunOrKeep, readRun } from '../../runs/store';
 import type { EpochRecord, RunErrorCode, TrainResult } from '../../runs/types';
 import { encodeTrainerMessage, TRAINER_PROTOCOL_VERSION, type TrainerMessage, type TrainerPhase } from '../../shared/trainerProtocol';
 import * as pathModule from 'node:path';
@@ -34,9 +34,16 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
   const started = Date.now();
   const paths = runPaths(spec.runDir);
   const metrics = new JsonlWriter(paths.metrics);
+  // A metrics.jsonl that cannot be written (a full disk) ends the run with that error; the
+  // messages after it still reach the starter, and the file keeps its whole lines.
+  let metricsFailed = false;
+  const log = (line: string) => {
+    if (metricsFailed) return;
+    try { metrics.appendLine(line); } catch (err) { metricsFailed = true; throw err; }
+  };
   const record = (msg: TrainerMessage) => {
     const line = encodeTrainerMessage(msg);
-    metrics.appendLine(line);
+    log(line);
     io.send(line);
   };
   const status = (phase: TrainerPhase, message: string) => record({ type: 'status', phase, message, time: Date.now() });
@@ -97,7 +104,7 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
         onStatus: status,
         onIteration: (it) => {
           const line = encodeTrainerMessage(it);
-          metrics.appendLine(line);
+          log(line);
           const now = Date.now();
           if (now - lastIterationMessage >= ITERATION_MESSAGE_INTERVAL_MS || it.step === it.steps) {
             lastIterationMessage = now;
@@ -149,7 +156,7 @@ function finish(spec: RunSpec, started: number, loop: LoopResult | null, error: 
   const status = error ? 'failed' : loop?.status ?? 'completed';
   const wallSeconds = (Date.now() - started) / 1000;
   const best = loop?.best ?? null;
-  const record = updateRun(spec.runDir, (r) => {
+  const record = updateRunOrKeep(spec.runDir, (r) => {
     r.status = status;
     r.error = error?.text ?? null;
     r.errorCode = error?.code ?? null;

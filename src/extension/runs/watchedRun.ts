@@ -4,7 +4,7 @@ import { assertNever } from '../../shared/assertNever';
 import type { JsonlReader } from '../../runs/files';
 import { readRunStrict } from '../../runs/lookup';
 import { readMeta, type RunMeta } from '../../runs/meta';
-import { runPaths, watchMetrics, type MetricRecord } from '../../runs/store';
+import { metricsProblem, runPaths, watchMetrics, type MetricRecord } from '../../runs/store';
 import type { EpochRecord, IterationRecord, RunRecord } from '../../runs/types';
 
 // One compared run, kept current from disk: its metrics.jsonl is read incrementally (only the
@@ -18,6 +18,7 @@ export class WatchedRun {
   private readonly iterations: IterationRecord[] = [];
   private recordMtime = -1;
   private metaText = '';
+  private damaged: string | null = null;
   record: RunRecord;
   meta: RunMeta;
 
@@ -28,6 +29,12 @@ export class WatchedRun {
     this.meta = readMeta(dir);
     this.metaText = JSON.stringify(this.meta);
     this.take();
+    this.damaged = this.metricsDamage();
+  }
+
+  /** What the metrics reader skipped; a live run's unfinished last line is one being written. */
+  private metricsDamage(): string | null {
+    return metricsProblem({ skippedLines: this.reader.skippedLines, pendingBytes: this.live ? 0 : this.reader.pendingBytes });
   }
 
   private mtime(): number {
@@ -69,6 +76,11 @@ export class WatchedRun {
       this.metaText = text;
       changed = true;
     }
+    const damaged = this.metricsDamage();
+    if (damaged !== this.damaged) {
+      this.damaged = damaged;
+      changed = true;
+    }
     return changed;
   }
 
@@ -77,6 +89,6 @@ export class WatchedRun {
   }
 
   input(): CompareInput {
-    return { record: this.record, epochs: [...this.epochs], iterations: [...this.iterations], meta: this.meta };
+    return { record: this.record, epochs: [...this.epochs], iterations: [...this.iterations], meta: this.meta, damaged: this.damaged };
   }
 }

@@ -17,9 +17,11 @@ import { webviewPageHtml } from '../webviewPage';
 
 const REFRESH_MS = 1000;
 
-function row(r: RunListing): RunRow | null {
+function row(r: RunListing): RunRow {
   const rec = r.record;
-  if (!rec) return null;
+  if (!rec) {
+    return { id: r.id, status: 'damaged', model: '', dataset: '', bestAccuracy: null, seconds: null, backend: null, error: null, damaged: r.damaged };
+  }
   return {
     id: r.id,
     status: rec.status,
@@ -29,6 +31,7 @@ function row(r: RunListing): RunRow | null {
     seconds: runSeconds(rec),
     backend: rec.backend?.name ?? null,
     error: rec.error,
+    damaged: r.damaged,
   };
 }
 
@@ -89,7 +92,7 @@ export class RunsView implements vscode.WebviewViewProvider, vscode.Disposable {
     if (!this.view) return;
     const runsDir = workspaceRunsDir();
     const listings = runsDir ? listRuns(runsDir) : [];
-    const rows = listings.map(row).filter((r): r is RunRow => r !== null);
+    const rows = listings.map(row);
     const live = this.training.live?.running ? this.training.live.runId : null;
     // The live run first, then newest first.
     rows.sort((a, b) => Number(b.id === live) - Number(a.id === live));
@@ -98,9 +101,13 @@ export class RunsView implements vscode.WebviewViewProvider, vscode.Disposable {
       this.lastRows = text;
       this.post({ type: 'runs', runs: rows, runsDir, liveRunId: live });
     }
-    const id = this.selected && rows.some((r) => r.id === this.selected) ? this.selected : rows[0]?.id ?? null;
+    // A run whose run.json cannot be read has nothing to show but its row (which says why).
+    const readable = (runId: string | null) => listings.some((l) => l.id === runId && l.record);
+    const id = this.selected && readable(this.selected) ? this.selected
+      : this.selected && rows.some((r) => r.id === this.selected) ? null : listings.find((l) => l.record)?.id ?? null;
     if (!id) {
-      if (force) this.post({ type: 'noDetail' });
+      if (force || this.watched) this.post({ type: 'noDetail' });
+      this.watched = null;
       return;
     }
     const listing = listings.find((l) => l.id === id)!;
