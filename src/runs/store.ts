@@ -146,13 +146,18 @@ export function updateRunOrKeep(dir: string, change: (r: RunRecord) => RunRecord
   }
 }
 
-/** Whether a process with this id exists on this machine. */
+/** Whether a process with this id exists on this machine (a zombie, dead but not yet reaped, does not). */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed trainer whose starter died too stays a zombie where nothing reaps orphans (containers).
+  try {
+    return !/^\d+ \(.*\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc (macOS, Windows): kill's answer stands
   }
 }
 
