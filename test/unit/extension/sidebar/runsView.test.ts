@@ -108,3 +108,32 @@ test('an empty runs folder: no rows, and the detail says there is nothing to sho
   assert.deepEqual(posted.map((m) => m.type), ['runs', 'noDetail']);
   view.dispose();
 });
+
+test('a damaged run is a row that says why: run.json not JSON, not a run record, or metrics.jsonl torn; the newest readable run is shown', async () => {
+  const ten = (v: number) => new Array<number>(10).fill(v);
+  const torn = await writeFixtureRun(runsDir, { exportName: 'mlp', permutePixels: null, correct: [ten(80), ten(85)], at: new Date(2026, 0, 1, 10) });
+  const notJson = await writeFixtureRun(runsDir, { exportName: 'cnn', permutePixels: null, correct: [ten(90)], at: new Date(2026, 0, 1, 11) });
+  const notRecord = await writeFixtureRun(runsDir, { exportName: 'cnn', permutePixels: null, correct: [ten(90)], at: new Date(2026, 0, 1, 12) });
+  fs.appendFileSync(path.join(runsDir, torn, 'metrics.jsonl'), '{"type":"epoch","epoch":3,');
+  fs.writeFileSync(path.join(runsDir, notJson, 'run.json'), '{"version":1,');
+  fs.writeFileSync(path.join(runsDir, notRecord, 'run.json'), '{"id":"x"}');
+  const { view, posted, send } = openView();
+  send({ type: 'ready' });
+  const runs = posted.find((m) => m.type === 'runs');
+  assert.ok(runs && runs.type === 'runs');
+  assert.deepEqual(runs.runs.map((r) => [r.id, r.status]), [[notRecord, 'damaged'], [notJson, 'damaged'], [torn, 'completed']]);
+  assert.match(runs.runs[0]!.damaged!, /run\.json: not a CNN Explorer run record/);
+  assert.match(runs.runs[1]!.damaged!, /run\.json: not valid JSON/);
+  assert.equal(runs.runs[2]!.damaged, 'metrics.jsonl: its last line is incomplete (26 bytes, skipped)');
+  // The detail: the newest run that can be read, its complete epochs, and the damage as a warning.
+  const detail = posted.find((m) => m.type === 'detail');
+  assert.ok(detail && detail.type === 'detail');
+  assert.equal(detail.runId, torn);
+  assert.equal(detail.comparison.metrics.epoch.final[0], 2);
+  assert.match(detail.comparison.warnings.join('\n'), /is damaged: metrics\.jsonl: its last line is incomplete/);
+  // Selecting a damaged row: nothing to show but the row.
+  posted.length = 0;
+  send({ type: 'select', runId: notJson });
+  assert.deepEqual(posted.map((m) => m.type), ['runs', 'noDetail']);
+  view.dispose();
+});
