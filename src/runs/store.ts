@@ -224,7 +224,7 @@ function lastMetricRecord(dir: string): MetricRecord | null {
  * What a finished run's metrics.jsonl lost to a crash: a last line without its newline. Reads the
  * file's last bytes only, so a listing of many runs stays cheap; null when it ends whole.
  */
-export function metricsTailProblem(dir: string): string | null {
+function metricsTailProblem(dir: string): string | null {
   const file = runPaths(dir).metrics;
   let fd: number;
   try {
