@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
   goToLine, openFile, openWorkbench, runCommand, scenario, showHover, webviewFrame, type Workbench,
 } from './harness';
@@ -8,6 +9,14 @@ import {
 // model file, its commands run from the palette, hovers, the graph, click-to-source, squiggles.
 
 let wb: Workbench;
+
+/** Each scenario sets up what it needs: one that failed leaves the next one's start unchanged. */
+async function graphOf(page: Page, file: string, selector = 'svg.graph g.node[data-node-id]') {
+  await openFile(page, file);
+  await runCommand(page, 'CNN: Show Model Graph');
+  return webviewFrame(page, selector);
+}
+
 before(async () => { wb = await openWorkbench(); });
 after(async () => { await wb?.close(); });
 
@@ -20,6 +29,7 @@ test('editor and graph', async (t) => {
   });
 
   await scenario(t, () => wb, '02-summary-from-the-palette', async (page) => {
+    await openFile(page, 'lenet.cnn.ts');
     await runCommand(page, 'CNN: Show Model Summary');
     await page.locator('.monaco-editor .view-lines', { hasText: 'Trainable params' }).first().waitFor();
     const text = await page.locator('.monaco-editor .view-lines', { hasText: 'Trainable params' }).first().innerText();
@@ -35,20 +45,19 @@ test('editor and graph', async (t) => {
 
   await scenario(t, () => wb, '04-graph-beside-the-editor', async (page) => {
     await page.keyboard.press('Escape');
-    await runCommand(page, 'CNN: Show Model Graph');
-    const graph = await webviewFrame(page, 'svg.graph g.node[data-node-id]');
+    const graph = await graphOf(page, 'resnet18.cnn.ts');
     assert.ok(await graph.locator('g.node[data-node-id]').count() > 5);
   });
 
   await scenario(t, () => wb, '05-hover-a-node', async (page) => {
-    const graph = await webviewFrame(page, 'svg.graph g.node[data-node-id]');
+    const graph = await graphOf(page, 'resnet18.cnn.ts', 'svg.graph g.node[data-node-id="stem/conv2d_1"]');
     const stemConv = graph.locator('g.node[data-node-id="stem/conv2d_1"]');
     await stemConv.hover();
     await graph.locator('#graph-tooltip', { hasText: '112×112×64' }).waitFor();
   });
 
   await scenario(t, () => wb, '06-click-a-node-selects-its-call', async (page) => {
-    const graph = await webviewFrame(page, 'svg.graph g.node[data-node-id]');
+    const graph = await graphOf(page, 'resnet18.cnn.ts', 'svg.graph g.node[data-node-id="stem/conv2d_1"]');
     await graph.locator('g.node[data-node-id="stem/conv2d_1"]').click();
     await page.locator('.statusbar-item', { hasText: /selected/ }).first().waitFor();
     const status = await page.locator('.statusbar-item', { hasText: /selected/ }).first().innerText();

@@ -8,7 +8,7 @@ import {
 } from '../../scripts/vscode-server';
 
 // The end-to-end harness: the packaged extension in code-server (a real VS Code), driven through
-// Debian's Chromium with Playwright as a user would: Quick Open, the command palette, the mouse.
+// Debian's Chromium with Playwright as a user would: File: Open, the command palette, the mouse.
 // One code-server per test file; every scenario leaves a screenshot, a failing one `-FAILED`.
 
 export const SHOTS = path.join(ROOT, 'test-results', 'e2e-screenshots');
@@ -86,14 +86,23 @@ export async function focusFirstEditorGroup(page: Page): Promise<void> {
   await page.keyboard.press('Control+1');
 }
 
-/** Quick Open (Ctrl+P) a workspace file in the first editor group and wait for its tab. */
+/**
+ * Opens a workspace file as a user does with File: Open File… (Ctrl+O): the dialog starts in the
+ * workspace folder, the file's name is typed after it, Enter. Not Quick Open: its file list comes
+ * from the workbench's search index, which may not be ready for seconds after a window opens (a
+ * scenario once waited 30 s for a file it never listed).
+ */
 export async function openFile(page: Page, relative: string): Promise<void> {
   await focusFirstEditorGroup(page);
-  await page.keyboard.press('Control+P');
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'File: Open File...');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(relative);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relative) }).first().waitFor();
+  // The dialog lists the folder from the file system, then sets its path in the box: typing
+  // before the listing is there would be overwritten.
+  const first = relative.split('/')[0]!;
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: first }).first().waitFor();
+  const start = await input.inputValue();
+  await input.fill(`${start.endsWith('/') ? start : `${start}/`}${relative}`);
   await page.keyboard.press('Enter');
   await page.locator(`.tab.active[aria-label*="${path.basename(relative)}"]`).first().waitFor();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
@@ -108,9 +117,13 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await pickRow(page, title);
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Clicks the Quick Pick row whose label starts with `label` (after an icon's space). */
 export async function pickRow(page: Page, label: string): Promise<void> {
-  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = escapeRegExp(label);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^\\s*${escaped}`) }).first().click();
 }
 
