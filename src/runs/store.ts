@@ -224,21 +224,21 @@ function lastMetricRecord(dir: string): MetricRecord | null {
  * What a finished run's metrics.jsonl lost to a crash: a last line without its newline. Reads the
  * file's last bytes only, so a listing of many runs stays cheap; null when it ends whole.
  */
-function metricsTailProblem(dir: string): string | null {
-  const file = runPaths(dir).metrics;
+function metricsTailProblem(dir: string, size: number): string | null {
+  if (size === 0) return null; // none yet, or empty: nothing was lost that a reader could keep
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = fs.openSync(runPaths(dir).metrics, 'r');
   } catch {
-    return null; // none yet (or removed): nothing was lost that a reader could keep
+    return null;
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    if (fs.readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === 10) return null;
     const tail = Buffer.alloc(Math.min(size, 1 << 16));
-    fs.readSync(fd, tail, 0, tail.length, size - tail.length);
-    if (tail.length === 0 || tail[tail.length - 1] === 10) return null;
-    const lineStart = tail.lastIndexOf(10) + 1;
-    const torn = lineStart === 0 && tail.length < size ? `over ${tail.length}` : String(tail.length - lineStart);
+    const got = fs.readSync(fd, tail, 0, tail.length, size - tail.length);
+    const lineStart = tail.subarray(0, got).lastIndexOf(10) + 1;
+    const torn = lineStart === 0 && got < size ? `over ${got}` : String(got - lineStart);
     return metricsProblem({ skippedLines: 0, pendingBytes: 0, tornBytes: torn });
   } finally {
     fs.closeSync(fd);
@@ -267,8 +267,7 @@ export interface RunListing {
 }
 
 /** The identity of a file's current version: a rewrite (atomic rename) or an append changes it. */
-function version(file: string): string {
-  const s = fs.statSync(file, { throwIfNoEntry: false });
+function version(s: fs.Stats | undefined): string {
   return s ? `${s.ino}:${s.size}:${s.mtimeMs}` : '-';
 }
 
@@ -280,7 +279,9 @@ const listingCache = new Map<string, Map<string, { version: string; listing: Run
 function listRun(runsDir: string, id: string, previous: { version: string; listing: RunListing } | undefined) {
   const dir = path.join(runsDir, id);
   // The two files by concatenation: path.join's normalising is most of a cached listing's time.
-  const current = `${version(`${dir}${path.sep}run.json`)}|${version(`${dir}${path.sep}metrics.jsonl`)}`;
+  const runJson = fs.statSync(`${dir}${path.sep}run.json`, { throwIfNoEntry: false });
+  const metrics = fs.statSync(`${dir}${path.sep}metrics.jsonl`, { throwIfNoEntry: false });
+  const current = `${version(runJson)}|${version(metrics)}`;
   // A `running` run is looked at again each time: its trainer may have died since.
   if (previous && previous.version === current && previous.listing.record?.status !== 'running') return previous;
   const read = readRunChecked(dir);
@@ -290,7 +291,7 @@ function listRun(runsDir: string, id: string, previous: { version: string; listi
       record = markInterruptedIfDead(dir);
     } catch { /* mid-replace: as read */ }
   }
-  const damaged = read.problem ?? (record && record.status !== 'running' ? metricsTailProblem(dir) : null);
+  const damaged = read.problem ?? (record && record.status !== 'running' ? metricsTailProblem(dir, metrics?.size ?? 0) : null);
   // The version seen before reading: a change made since (marked interrupted) is read next time.
   return { version: current, listing: { id, dir, record, damaged } };
 }
