@@ -213,3 +213,31 @@ test('listing a folder again reads only the runs that changed', async () => {
   fs.rmSync(path.join(dir, a), { recursive: true });
   assert.deepEqual(listRuns(dir).map((l) => l.id), [b]);
 });
+
+test('a runs folder of 2,000 runs, two of them damaged: all listed, the damaged ones marked, a second listing from what it kept', async () => {
+  const dir = freshDir();
+  const model = await threeEpochRun(dir);
+  const modelDir = path.join(dir, model);
+  const ids: string[] = [];
+  for (let k = 0; k < 2000; k++) {
+    const id = `20250101-${String(100000 + k)}-mlp-${k.toString(36).padStart(4, '0')}`;
+    fs.cpSync(modelDir, path.join(dir, id), { recursive: true });
+    updateRunFile(path.join(dir, id), id);
+    ids.push(id);
+  }
+  fs.rmSync(modelDir, { recursive: true });
+  fs.writeFileSync(runPaths(path.join(dir, ids[500]!)).runJson, '{');
+  fs.appendFileSync(runPaths(path.join(dir, ids[1500]!)).metrics, '{"type"');
+  const first = listRuns(dir);
+  assert.equal(first.length, 2000);
+  assert.deepEqual(first.filter((l) => l.damaged).map((l) => l.id), [ids[1500], ids[500]]);
+  assert.ok(first.filter((l) => !l.damaged).every((l) => l.record?.status === 'completed'));
+  const second = listRuns(dir);
+  assert.ok(second.every((l, k) => l === first[k]));
+});
+
+/** A copied run folder made its own: run.json's id is the folder's. */
+function updateRunFile(runDir: string, id: string): void {
+  const file = runPaths(runDir).runJson;
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/"id": "[^"]*"/, `"id": "${id}"`));
+}
