@@ -185,7 +185,9 @@ export function markInterruptedIfDead(dir: string): RunRecord | null {
     }
     r.status = 'interrupted';
     r.error = r.pid === null ? 'the trainer never started' : `the trainer (pid ${r.pid}) ended without finishing the run`;
-    r.endedAt = r.endedAt ?? new Date().toISOString();
+    // It ended at its last word, not when someone looked (a run killed last week is not a week long).
+    const lastWord = last && last.time >= Date.parse(r.startedAt) ? new Date(last.time) : new Date();
+    r.endedAt = r.endedAt ?? lastWord.toISOString();
   };
   try {
     return updateRun(dir, interrupted);

@@ -96,7 +96,9 @@ test('a real trainer killed with SIGKILL mid-run, its starter with it: runs list
   await until(() => fs.existsSync(dir) && fs.readdirSync(dir).length > 0 && epochsOf(onlyRun(dir)).length >= 2);
   // The CLI and its trainer share a process group: SIGKILL to both, nobody left to say what happened.
   process.kill(-child.pid!, 'SIGKILL');
+  const killedAt = Date.now();
   await done;
+  await new Promise((r) => setTimeout(r, 100));
   const runDir = onlyRun(dir);
   const epochs = epochsOf(runDir);
   assert.ok(epochs.length >= 2);
@@ -107,6 +109,7 @@ test('a real trainer killed with SIGKILL mid-run, its starter with it: runs list
   const record = readRun(runDir)!;
   assert.equal(record.status, 'interrupted');
   assert.match(record.error!, /^the trainer \(pid \d+\) ended without finishing the run$/);
+  assert.ok(Date.parse(record.endedAt!) <= killedAt, 'it ended at its last record, not when it was listed');
   assert.match(await runRuns(['show', path.basename(runDir), '--runs-dir', dir]), /status {4}interrupted/);
 });
 
