@@ -149,3 +149,23 @@ test('a full disk mid-run: the trainer ends the run with the error, what it wrot
     disk.unmount();
   }
 });
+
+test('two real trainers on one runs folder at once: two runs, each its own id and whole files', async () => {
+  const dir = freshDir();
+  const both = await Promise.all([1, 2].map(() => cli([...TRAIN, '--runs-dir', dir, '--epochs', '2', '--json']).done));
+  assert.deepEqual(both.map((r) => r.code), [0, 0], both.map((r) => r.stderr).join('\n'));
+  const ids = both.map((r) => (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { runId: string }).runId);
+  assert.notEqual(ids[0], ids[1]);
+  assert.deepEqual(fs.readdirSync(dir).sort(), [...ids].sort(), 'no other file or folder');
+  for (const id of ids) {
+    const runDir = path.join(dir, id);
+    assert.equal(readRun(runDir)!.id, id);
+    assert.equal(readRun(runDir)!.status, 'completed');
+    assert.deepEqual(epochsOf(runDir), [1, 2]);
+    const lines = fs.readFileSync(runPaths(runDir).metrics, 'utf8').split('\n').filter(Boolean);
+    assert.ok(lines.every((l) => (JSON.parse(l) as { type: string }).type), 'every line whole');
+    assert.ok(lines.every((l) => !l.includes('"runId"') || l.includes(id)), 'no line of the other run');
+  }
+  const listed = JSON.parse(await runRuns(['list', '--runs-dir', dir, '--json'])) as { id: string; damaged: string | null }[];
+  assert.deepEqual(listed.map((r) => r.damaged), [null, null]);
+});
