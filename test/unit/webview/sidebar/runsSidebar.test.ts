@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import * as esbuild from 'esbuild';
+import type { Browser } from 'playwright-core';
+import { webviewPageHtml } from '../../../../src/extension/webviewPage';
+import type { ExtensionToSidebar, RunRow, SidebarToExtension } from '../../../../src/shared/messages';
+import { launchChromium, openWebviewPage, ORIGIN } from '../../../support/webviewHarness';
+import { REPO_ROOT } from '../../../support/paths';
+
+// The runs sidebar's real bundle in headless Chromium: what a damaged run's row says, and what
+// selecting it shows.
+
+let browser: Browser;
+let bundle: { js: string; css: string };
+before(async () => {
+  const result = await esbuild.build({
+    entryPoints: [path.join(REPO_ROOT, 'webview/sidebar/main.ts')],
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', write: false, logLevel: 'silent', outdir: '/sidebar-out',
+  });
+  bundle = {
+    js: result.outputFiles.find((f) => f.path.endsWith('.js'))!.text,
+    css: result.outputFiles.find((f) => f.path.endsWith('.css'))!.text,
+  };
+  browser = await launchChromium();
+});
+after(() => browser?.close());
+
+const row = (id: string, over: Partial<RunRow>): RunRow => ({
+  id, status: 'completed', model: 'LeNet-5', dataset: 'mnist', bestAccuracy: 0.9, seconds: 10, backend: 'wasm', error: null, damaged: null, ...over,
+});
+
+test('damaged runs: a row says which and why; selecting one whose run.json cannot be read shows why', async () => {
+  const page = await openWebviewPage<ExtensionToSidebar, SidebarToExtension>(browser, {
+    name: 'sidebar',
+    html: webviewPageHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/sidebar.js`, styleUri: `${ORIGIN}/sidebar.css` },
+      { title: 'runs', body: '<main id="app"></main>' }),
+    files: { '/sidebar.js': { type: 'text/javascript', body: bundle.js }, '/sidebar.css': { type: 'text/css', body: bundle.css } },
+  });
+  await page.send({ type: 'runs', runsDir: '/runs', liveRunId: null, runs: [
+    row('r3', { status: 'damaged', model: '', dataset: '', bestAccuracy: null, seconds: null, backend: null, damaged: '/runs/r3/run.json: not valid JSON (Unexpected end of JSON input)' }),
+    row('r2', { damaged: 'metrics.jsonl: its last line is incomplete (30 bytes, skipped)' }),
+    row('r1', {}),
+  ] });
+  const texts = await page.page.$$eval('li.run-row', (items) => items.map((li) => [li.className, li.querySelector('.run-model')?.textContent, li.querySelector('.run-damage')?.textContent ?? null]));
+  assert.deepEqual(texts, [
+    ['run-row status-damaged', 'run.json unreadable', 'damaged: /runs/r3/run.json: not valid JSON (Unexpected end of JSON input)'],
+    ['run-row status-completed', 'LeNet-5', 'damaged: metrics.jsonl: its last line is incomplete (30 bytes, skipped)'],
+    ['run-row status-completed', 'LeNet-5', null],
+  ]);
+  await page.page.click('li[data-run-id="r3"] .run-model');
+  await page.send({ type: 'noDetail' });
+  assert.equal(await page.page.textContent('.run-detail .warning'), '/runs/r3/run.json: not valid JSON (Unexpected end of JSON input)');
+  assert.deepEqual((await page.posted()).filter((m) => m.type === 'select'), [{ type: 'select', runId: 'r3' }]);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(await page.violations(), []);
+});
