@@ -9,7 +9,7 @@ import { loadModelFile, selectModel } from '../../src/loader/index';
 import { EXAMPLES_DIR } from '../support/paths';
 
 // The example files as users open them (real loader, real files), checked against the
-// reference figures (../shared/reference/figures.md: PyTorch/torchvision counts). MACs were
+// reference figures: the parameter counts PyTorch reports for torchvision's models. MACs were
 // derived independently (per-layer arithmetic) and agree with torchvision's published GFLOPS.
 
 const EXAMPLES = EXAMPLES_DIR;

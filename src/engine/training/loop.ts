@@ -12,6 +12,7 @@ import type { EpochRecord, IterationRecord, ResolvedTraining } from '../../runs/
 import { learningRate } from '../../shared/format';
 import type { TrainerPhase } from '../../shared/trainerProtocol';
 import { saveCheckpoint } from './checkpoints';
+import { ConfigError } from './config';
 import { batchTensor, type PreparedData } from './data';
 import { evaluateSplit, type Evaluation } from './evaluate';
 import { frozenLayerNames, setFrozen } from './freeze';
@@ -146,7 +147,8 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
           const correctValue = (await correct.data())[0]!;
           tf.dispose([x, y, value, out!, correct, ...Object.values(grads)]);
           if (!Number.isFinite(lossValue)) {
-            throw new Error(`the loss became ${lossValue} at epoch ${e + 1}, step ${step + 1}: lower the learning rate (optimizer.lr is ${lr})`);
+            // A diverging loss is the training block's to fix (config-invalid), not a fault of ours.
+            throw new ConfigError(`the loss became ${lossValue} at epoch ${e + 1}, step ${step + 1}: lower the learning rate (optimizer.lr is ${lr})`, null);
           }
           step++;
           iteration++;

@@ -17,6 +17,7 @@ import { LrSchedule } from '../../../../src/engine/training/schedule';
 import { TrainOptimizer } from '../../../../src/engine/training/optimizers';
 import type { EpochRecord, IterationRecord } from '../../../../src/runs/types';
 import { loadModelFile, selectModel } from '../../../../src/loader/index';
+import { errorCode } from '../../../../src/engine/trainer/errors';
 
 // Each training feature, observed through what it must change: on the synthetic dataset, tiny
 // models and the pure-JS cpu backend, so the whole file stays within seconds.
@@ -225,4 +226,11 @@ test('batchTensor: (x − mean) / std per channel, shaped as the model\'s input,
   const raw = batchTensor(images, 2, { ...data, mean: null, std: null }, [1, 2, 2]);
   assert.deepEqual([...raw.dataSync()], [...images]);
   tf.dispose([image, flat, raw]);
+});
+
+test('a diverging loss ends the run with what to change, as the training block\'s error (config-invalid)', async () => {
+  const err = await train({ optimizer: { type: 'sgd', lr: 1e30 } }).then(() => null, (e: unknown) => e);
+  assert.ok(err instanceof Error, 'the run did not fail');
+  assert.match(err.message, /the loss became (NaN|-?Infinity) at epoch 1, step \d+: lower the learning rate \(optimizer\.lr is 1e\+30\)/);
+  assert.equal(errorCode(err), 'config-invalid');
 });
