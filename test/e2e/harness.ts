@@ -84,6 +84,13 @@ export async function focusFirstEditorGroup(page: Page): Promise<void> {
   await page.locator('.editor-group-container .tabs-container').first().click({ position: { x: 5, y: 5 }, force: true })
     .catch(() => {});
   await page.keyboard.press('Control+1');
+  // The workbench moves focus asynchronously after a click; a palette opened before it lands
+  // is closed by the focus change. Wait until focus is inside the first group (an empty group
+  // has nothing to focus: then go on).
+  await page.waitForFunction(() => {
+    const group = document.querySelector('.editor-group-container');
+    return !group || !group.querySelector('.monaco-editor') || group.contains(document.activeElement);
+  }, undefined, { timeout: 5_000 }).catch(() => {});
 }
 
 /**
@@ -108,12 +115,23 @@ export async function openFile(page: Page, relative: string): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
-/** F1, the command's title, a click on its row (fuzzy matching may rank another command first). */
+/**
+ * F1, the command's title, a click on its row (fuzzy matching may rank another command first).
+ * A palette that a late focus change closed before the title was typed is opened again: typing
+ * into a closed palette would type into the editor.
+ */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor();
+    try {
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      break;
+    } catch (err) {
+      if (attempt === 3 || await input.isVisible()) throw err;
+    }
+  }
   await pickRow(page, title);
 }
 
