@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +10,7 @@ import { readMetrics, readRun, runPaths } from '../../../src/runs/store';
 import type { EpochRecord } from '../../../src/runs/types';
 import { writeFixtureRun } from '../../support/runFixtures';
 import { REPO_ROOT } from '../../support/paths';
+import { smallDisk } from '../../support/smallDisk';
 
 // `cnn-explorer runs list | show | compare` on runs folders a crash or a fault has damaged: the
 // damaged run is listed and says why, the others as ever; real trainers killed outright and
@@ -113,19 +114,8 @@ test('a real trainer killed with SIGKILL mid-run, its starter with it: runs list
   assert.match(await runRuns(['show', path.basename(runDir), '--runs-dir', dir]), /status {4}interrupted/);
 });
 
-/** A tmpfs of `kb` KiB (root only); null where it cannot be mounted. */
-function smallDisk(kb: number): { dir: string; unmount: () => void } | null {
-  const dir = fs.mkdtempSync(path.join(tmp, 'disk-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kb}k`, 'tmpfs', dir], { stdio: 'ignore' });
-  } catch {
-    return null;
-  }
-  return { dir, unmount: () => execFileSync('umount', [dir]) };
-}
-
 test('a full disk mid-run: the trainer ends the run with the error, what it wrote is kept, and the runs folder still lists', async (t) => {
-  const disk = smallDisk(512);
+  const disk = smallDisk(tmp, 512);
   if (!disk) return t.skip('cannot mount a tmpfs here (not root)');
   try {
     const dir = path.join(disk.dir, 'runs');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +13,7 @@ import { listRuns, markInterruptedIfDead, readMetrics, readRun, runPaths, update
 import type { EpochRecord } from '../../../src/runs/types';
 import { writeFixtureRun } from '../../support/runFixtures';
 import { REPO_ROOT } from '../../support/paths';
+import { smallDisk } from '../../support/smallDisk';
 
 // What a crash, a fault or a crowd can do to a runs folder, and what the store makes of it: the
 // damaged run listed and marked with why, every complete record kept, and the rest untouched.
@@ -139,17 +140,6 @@ test('two processes creating runs in one folder at the same second: no id shared
   assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('.')), [], 'no temporary file left');
 });
 
-/** A tmpfs of `kb` KiB (root only); null where it cannot be mounted. */
-function smallDisk(kb: number): { dir: string; unmount: () => void } | null {
-  const dir = fs.mkdtempSync(path.join(tmp, 'disk-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kb}k`, 'tmpfs', dir], { stdio: 'ignore' });
-  } catch {
-    return null;
-  }
-  return { dir, unmount: () => execFileSync('umount', [dir]) };
-}
-
 /** Fills the disk at `dir` to its last byte. */
 function fill(dir: string): void {
   const fd = fs.openSync(path.join(dir, 'filler'), 'w');
@@ -165,7 +155,7 @@ function fill(dir: string): void {
 }
 
 test('a full disk: an append fails with one clear error and leaves only whole lines; run.json keeps its last version', async (t) => {
-  const disk = smallDisk(256);
+  const disk = smallDisk(tmp, 256);
   if (!disk) return t.skip('cannot mount a tmpfs here (not root)');
   try {
     const dir = path.join(disk.dir, 'runs');
