@@ -113,6 +113,9 @@ export async function openFile(page: Page, relative: string): Promise<void> {
   await page.keyboard.press('Enter');
   await page.locator(`.tab.active[aria-label*="${path.basename(relative)}"]`).first().waitFor();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  // The dialog hands focus to the opened editor a moment later; a user types only once the
+  // cursor is there, and so do the scenarios.
+  await page.waitForFunction(() => document.activeElement?.closest('.editor-group-container.active .monaco-editor') != null);
 }
 
 /**

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openFile, openWorkbench, pickRow, runCommand, scenario, trainWithEpochs, webviewFrame, type Workbench } from './harness';
+import { openFile, openWorkbench, pickRow, runCommand, scenario, screenshot, trainWithEpochs, webviewFrame, type Workbench } from './harness';
 
 // A run's life around the user: which export to train when a file has several, a window reload
 // in the middle of a run (the run goes on and the reloaded window follows it again from its
@@ -37,6 +37,7 @@ test('a run around the user', async (t) => {
     assert.deepEqual(rows.map((r) => /^\s*(MLP|CNN)/.exec(r)?.[1]).sort(), ['CNN', 'MLP'], 'both exports');
     await pickRow(page, 'CNN');
     await trainWithEpochs(page, 1000);
+    await screenshot(page, '40-which-export-started');
     await showSidebar(page);
     const view = await sidebar(page);
     await view.locator('.detail-header', { hasText: 'CNN · running' }).waitFor({ timeout: 60_000 });
