@@ -7,7 +7,7 @@ import * as path from 'node:path';
 // A real VS Code for `npm start` and the end-to-end tests: code-server (VS Code in the browser),
 // installed on first use into .cache/e2e/ with the Node version it needs, the extension packaged
 // as a .vsix and installed into it (so packaging is exercised too), and a process group we can
-// stop as a whole. Measured steps: ../shared/notes/environment.md.
+// stop as a whole.
 
 export const ROOT = path.resolve(__dirname, '..');
 const CACHE = path.join(ROOT, '.cache', 'e2e');
