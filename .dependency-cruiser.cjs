@@ -13,16 +13,16 @@ module.exports = {
     {
       name: 'pure-dsl-and-analysis',
       severity: 'error',
-      comment: 'The DSL and the analysis are pure functions (they also run in webviews and in the model sandbox): no Node, no VS Code, no tfjs.',
-      from: { path: '^src/(dsl|analysis)/' },
+      comment: 'The DSL, the analysis and the interop naming (PyTorch names, export) are pure functions (they also run in webviews and in the model sandbox): no Node, no VS Code, no tfjs.',
+      from: { path: '^src/(dsl|analysis|interop)/' },
       to: { dependencyTypes: ['core'] },
     },
     {
       name: 'pure-dsl-and-analysis-packages',
       severity: 'error',
-      comment: 'The DSL and the analysis are pure functions: no VS Code, no tfjs, no other room but each other and src/shared.',
-      from: { path: '^src/(dsl|analysis)/' },
-      to: { pathNot: '^src/(dsl|analysis|shared)/' },
+      comment: 'The DSL, the analysis and interop are pure functions: no VS Code, no tfjs, no other room but each other and src/shared.',
+      from: { path: '^src/(dsl|analysis|interop)/' },
+      to: { pathNot: '^src/(dsl|analysis|interop|shared)/' },
     },
     {
       name: 'shared-below-everything',
