@@ -22,6 +22,10 @@ const commands: Record<string, { load: () => Promise<Command>; usage: string }> 
     usage: 'train FILE [--model EXPORT|all] [--dataset ID] [--data-dir DIR] [--epochs N] [--batch-size N] [--set key.path=value]… '
       + '[--sweep key.path=[v1,v2,…]]… [--limit-train N] [--limit-test N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--runs-dir DIR] [--json]',
   },
+  export: {
+    load: async () => (await import('./export')).exportCommand,
+    usage: 'export FILE [--model EXPORT] --format pytorch [-o OUT.py]',
+  },
   evaluate: {
     load: async () => (await import('./evaluate')).evaluateCommand,
     usage: 'evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend B] [--json]',
