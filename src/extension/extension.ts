@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCompareView } from './compare/register';
 import { registerEditorFeatures } from './editor/index';
+import { registerExport } from './export/exportPyTorch';
 import { registerGraphView } from './graph/register';
 import { ModelDocuments } from './modelDocuments';
 import { registerRunsView } from './sidebar/runsView';
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(documents);
   registerEditorFeatures(context, documents);
   context.subscriptions.push(registerSummary(documents));
+  context.subscriptions.push(registerExport(documents));
   registerGraphView(context, documents);
   registerCompareView(context);
   // What does not fit a notification (a failed run's stack, the trainer's warnings) goes here.
