@@ -71,9 +71,9 @@ class StopRequest:
     def watch_stdin(self) -> None:
         def read():
             # stdin closing (the starter went away) is not a stop: the run goes on to its end.
-            for line in sys.stdin:
+            for raw in sys.stdin.buffer:
                 try:
-                    command = json.loads(line)
+                    command = json.loads(raw.decode('utf-8', errors='replace'))
                 except ValueError:
                     continue  # not a command: ignored
                 if isinstance(command, dict) and command.get('type') == 'stop':

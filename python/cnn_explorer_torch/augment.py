@@ -26,7 +26,7 @@ class Random:
         try:
             self.generator = torch.Generator(device=device)
             self.on_device = True
-        except RuntimeError:
+        except (RuntimeError, TypeError):  # no generator on this device in this PyTorch
             self.generator = torch.Generator()
             self.on_device = False
         self.generator.manual_seed(seed)

@@ -117,8 +117,9 @@ def train_loop(inp: Inputs) -> dict:
             pending = _Pending()
             last_read = time.perf_counter()
 
-            def read() -> None:
-                """Reads the pending steps' values (one transfer) and reports each step."""
+            def read(send: bool) -> None:
+                """Reads the pending steps' values (one transfer) and reports each step; the last
+                one also goes to stdout when `send` (its time has come, or the epoch ends)."""
                 nonlocal loss_sum, correct_sum, last_read
                 last_read = time.perf_counter()
                 if not pending.steps:
@@ -136,7 +137,7 @@ def train_loop(inp: Inputs) -> dict:
                     correct_sum += correct
                     record = {'type': 'iteration', 'epoch': e + 1, 'step': s, 'steps': steps, 'iteration': it,
                               'loss': loss, 'accuracy': correct / n, 'lr': lr, 'time': t}
-                    hooks.on_iteration(record, k == len(done) - 1)
+                    hooks.on_iteration(record, send and k == len(done) - 1)
 
             model.train()
             epoch_start = time.perf_counter()
@@ -164,8 +165,9 @@ def train_loop(inp: Inputs) -> dict:
                     pending.losses.append(loss.detach())
                     pending.correct.append((out.detach().argmax(dim=1) == y).sum())
                     stop = hooks.should_stop()
-                    if step == steps or stop or time.perf_counter() - last_read >= READ_INTERVAL_S:
-                        read()
+                    due = step == steps or time.perf_counter() - last_read >= READ_INTERVAL_S
+                    if due or stop:
+                        read(send=due)
                     if stop:
                         ended_early = 'stop requested'
                         break

@@ -41,6 +41,14 @@ class TrainingTest(unittest.TestCase):
                 run, epochs = self.completed(default_config(epochs=2, schedule=schedule))
                 self.assertEqual([round(e['lr'], 10) for e in epochs], rates)
 
+    def test_a_plateau_lowers_the_rate_and_says_so(self):
+        config = default_config(epochs=3, optimizer={'type': 'sgd', 'lr': 1e-12, 'momentum': 0, 'nesterov': False, 'weightDecay': 0},
+                                schedule={'type': 'plateau', 'factor': 0.5, 'patience': 0})
+        run, epochs = self.completed(config, model='mlp')
+        self.assertEqual([e['lr'] for e in epochs], [1e-12, 1e-12, 5e-13])
+        notes = [m['message'] for m in run.metrics() if m['type'] == 'status' and m['phase'] == 'training' and not m['message'].startswith('epoch')]
+        self.assertEqual(notes, ['loss on a plateau: learning rate reduced'] * 2)
+
     def test_augmentation_of_colour_images(self):
         augment = {'randomCrop': {'padding': 2}, 'horizontalFlip': True, 'rotation': 10,
                    'colorJitter': {'brightness': 0.2, 'contrast': 0.2, 'saturation': 0.2, 'hue': 0.05}}
