@@ -103,6 +103,8 @@ def load_prepared(path: str) -> PreparedDataset:
             std = [float(v) for v in normalize['std']]
         except (TypeError, KeyError, ValueError) as err:
             raise _corrupt(path, 'its metadata normalize is not { "mean": number[], "std": number[] }') from err
+        if len(mean) != shape[2] or len(std) != shape[2]:
+            raise _corrupt(path, f'its metadata normalize has {len(mean)} means and {len(std)} stds for {shape[2]} channels')
     # The counts are the tensors' (what is trained on); the rest is the starter's record.
     record = {**record, 'classNames': classes, 'imageShape': list(shape), 'trainCount': train.count,
               'validationCount': val.count if val else 0, 'testCount': test.count,

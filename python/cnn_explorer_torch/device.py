@@ -35,3 +35,8 @@ def describe_device(device: torch.device) -> str:
         n = torch.get_num_threads()
         return f"cpu, {n} thread{'' if n == 1 else 's'}, {version}"
     return f'{device.type}, {version}'
+
+
+def device_label(device: torch.device) -> str:
+    """The device in messages: `cuda (NVIDIA H200)`, `cpu`, `mps`."""
+    return f'cuda ({torch.cuda.get_device_name(device)})' if device.type == 'cuda' else device.type

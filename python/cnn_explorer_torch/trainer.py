@@ -82,13 +82,13 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
         from .batches import Batcher, to_device
         from .checkpoints import copy_matching_weights
         from .dataset import load_prepared
-        from .device import describe_device, select_device
+        from .device import describe_device, device_label, select_device
         from .loop import Hooks, Inputs, train_loop
         from .model import build_model, check_against_data, check_output, frozen_layers, output_kind
 
         device = select_device(torch_spec.get('device', 'auto'), torch_spec.get('threads'))
         detail = describe_device(device)
-        device_name = detail.split(', torch')[0]
+        device_name = device_label(device)
         if device.type == 'cuda':
             # The same shapes every step: let cuDNN pick its fastest kernels once.
             torch.backends.cudnn.benchmark = True
@@ -102,6 +102,10 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
         dataset = config['dataset']
         status('data', f"loading {dataset if isinstance(dataset, str) else dataset['folder']}")
         data = load_prepared(torch_spec['data'])
+        if data.mean is None and isinstance(config.get('normalize'), dict):
+            # The metadata should carry it (docs/torch-engine.md); the training block says it too.
+            data.mean, data.std = list(config['normalize']['mean']), list(config['normalize']['std'])
+            data.record['normalization'] = {'mean': data.mean, 'std': data.std}
         check_against_data(config, ir, data.image_shape)
         update_run(run_dir, lambda r: r.update(dataset=data.record))
         rec = data.record
