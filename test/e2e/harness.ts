@@ -211,3 +211,24 @@ export function trainWithCli(wb: Workbench, file: string, args: string[]): { run
   return stdout.split('\n').filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as { runId: string; status: string });
 }
+
+/**
+ * Stops every run still training in the workspace (as `kill` would: SIGTERM to run.json's pid,
+ * which the trainer takes as Stop) and waits until the editor no longer follows one, so that a
+ * scenario that starts a run does not meet "A run is still training" left by one that failed.
+ */
+export async function stopLiveRuns(page: Page, wb: Workbench): Promise<void> {
+  const runsDir = path.join(wb.workspace, '.cnn-runs');
+  const live = (fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []).flatMap((id) => {
+    try {
+      const record = JSON.parse(fs.readFileSync(path.join(runsDir, id, 'run.json'), 'utf8')) as { status: string; pid: number | null };
+      return record.status === 'running' && record.pid ? [{ id, pid: record.pid }] : [];
+    } catch {
+      return [];
+    }
+  });
+  for (const run of live) {
+    try { process.kill(run.pid, 'SIGTERM'); } catch { /* already gone */ }
+  }
+  await page.locator('.statusbar-item', { hasText: /\sepoch\s\d+\/\d+/ }).first().waitFor({ state: 'detached', timeout: 60_000 });
+}

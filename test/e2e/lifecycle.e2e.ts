@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  openFile, openWorkbench, pickRow, runCommand, runsView, scenario, screenshot, showRunsView, trainWithCli, trainWithEpochs,
+  openFile, openWorkbench, pickRow, runCommand, runsView, scenario, screenshot, showRunsView, stopLiveRuns, trainWithCli, trainWithEpochs,
   type Workbench,
 } from './harness';
 
@@ -22,6 +22,7 @@ after(async () => { await wb?.close(); });
 
 /** Train Model on mlp-vs-cnn.cnn.ts's CNN for 1,000 epochs: a run that trains until a test stops it. */
 async function startLongCnnRun(page: Page): Promise<void> {
+  await stopLiveRuns(page, wb);
   await openFile(page, 'mlp-vs-cnn.cnn.ts');
   await runCommand(page, 'CNN: Train Model');
   await page.locator('.quick-input-widget input[placeholder="Which model?"]').waitFor();
@@ -102,7 +103,7 @@ test('a run around the user', async (t) => {
 
   await scenario(t, () => wb, '42-confusion-counts-on-hover', async (page) => {
     await selectRun(page, ['stopped', 'completed'], () => {
-      trainWithCli(wb, 'mlp-vs-cnn.cnn.ts', ['--model', 'CNN', '--epochs', '1', '--limit-train', '500', '--limit-test', '100']);
+      trainWithCli(wb, 'mlp-vs-cnn.cnn.ts', ['--model', 'cnn', '--epochs', '1', '--limit-train', '500', '--limit-test', '100']);
     });
     const view = await runsView(page);
     await view.locator('.confusion svg.heatmap').first().waitFor();
@@ -113,6 +114,7 @@ test('a run around the user', async (t) => {
   });
 
   await scenario(t, () => wb, '43-model-that-throws-opens-at-the-error', async (page) => {
+    await stopLiveRuns(page, wb);
     fs.writeFileSync(path.join(wb.workspace, 'throws.cnn.ts'), [
       "import { model, dense, flatten } from 'cnn-explorer';",
       'const sizes = undefined as unknown as { hidden: number }; export default model("T", [28, 28, 1], [flatten(), dense(sizes.hidden)]);',
@@ -127,6 +129,7 @@ test('a run around the user', async (t) => {
   });
 
   await scenario(t, () => wb, '44-missing-dataset-sets-data-folder', async (page) => {
+    await stopLiveRuns(page, wb);
     await openFile(page, 'resnet18-cifar.cnn.ts');
     await runCommand(page, 'CNN: Train Model');
     await page.locator('.quick-input-widget input[placeholder="Train Model"]').waitFor();
@@ -149,6 +152,7 @@ test('a run around the user', async (t) => {
   });
 
   await scenario(t, () => wb, '46-trainer-crash', async (page) => {
+    await stopLiveRuns(page, wb);
     // This time from the CodeLens above the CNN's export (the second model in the file): no
     // "Which model?", straight to the overrides remembered for this file.
     let view = await showRunsView(page);
@@ -188,6 +192,7 @@ test('a run around the user', async (t) => {
   });
 
   await scenario(t, () => wb, '47-forced-backend-absent', async (page) => {
+    await stopLiveRuns(page, wb);
     // tfjs-node is not installed here: forcing it is a clear failure with the way out.
     const settingsFile = path.join(wb.workspace, '.vscode', 'settings.json');
     const settings = fs.readFileSync(settingsFile, 'utf8');

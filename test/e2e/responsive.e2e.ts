@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openFile, openWorkbench, runCommand, scenario, showRunsView, SHOTS, trainWithEpochs, type Workbench } from './harness';
+import { openFile, openWorkbench, runCommand, scenario, showRunsView, SHOTS, stopLiveRuns, trainWithEpochs, type Workbench } from './harness';
 
 // A full MNIST epoch trained from the editor while the user types in another file, with the
 // sidebar's live curves in view. What a user relies on: every keystroke lands, in order, and the
@@ -85,6 +85,7 @@ test('the editor stays responsive while a full MNIST epoch trains', async (t) =>
   // One scenario: the keys typed while the run trains, and the run's end, are one experiment.
   await scenario(t, () => wb, '31-typing-while-training-every-key-lands', async (page) => {
     await showRunsView(page);
+    await stopLiveRuns(page, wb);
     await openFile(page, 'lenet.cnn.ts');
     await runCommand(page, 'CNN: Train Model');
     await trainWithEpochs(page, 1);

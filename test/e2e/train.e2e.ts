@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
-  openFile, openWorkbench, pickRow, runCommand, scenario, showRunsView, trainWithCli, webviewFrame, type Workbench,
+  openFile, openWorkbench, pickRow, runCommand, scenario, showRunsView, stopLiveRuns, trainWithCli, webviewFrame, type Workbench,
 } from './harness';
 
 // Training from the editor: Train Model from the palette on a small MNIST subset, the progress
@@ -35,6 +35,7 @@ async function ensureLenetRun(page: Page, statuses: string[]): Promise<void> {
   const view = await showRunsView(page);
   const listed = await view.locator(statuses.map((s) => `.run-row.status-${s}`).join(', ')).count();
   if (listed > 0) return;
+  await stopLiveRuns(page, wb);
   await openFile(page, 'lenet.cnn.ts');
   await trainFromPalette(page);
   await view.locator('.run-row.status-running').first().waitFor({ timeout: 60_000 });
@@ -85,6 +86,7 @@ test('training from the editor', async (t) => {
   });
 
   await scenario(t, () => wb, '13-stop-mid-run', async (page) => {
+    await stopLiveRuns(page, wb);
     await openFile(page, 'lenet.cnn.ts');
     await trainFromPalette(page);
     const view = await showRunsView(page);

@@ -18,6 +18,18 @@ const STATUS_ICON: Record<RunRow['status'], string> = {
   running: '⟳', completed: '✓', stopped: '■', failed: '✗', interrupted: '⚠', damaged: '⊘',
 };
 
+/** One row's element and the parts of it that change while its run trains. */
+interface RowView {
+  item: HTMLLIElement;
+  box: HTMLElement;
+  model: HTMLElement;
+  status: HTMLElement;
+  dataset: HTMLElement;
+  acc: HTMLElement;
+  time: HTMLElement;
+  damage: HTMLElement;
+}
+
 export class RunsSidebar {
   private runs: RunRow[] = [];
   private live: string | null = null;
@@ -28,9 +40,22 @@ export class RunsSidebar {
   private steps = false;
   private readonly list = el('section', { class: 'runs-list', 'aria-label': 'Runs' });
   private readonly body = el('section', { class: 'run-detail', 'aria-live': 'polite' });
+  // The rows and the buttons are updated in place, never rebuilt: a live run updates the list
+  // every second, and an element replaced between a user's mouse-down and mouse-up loses the
+  // click (Stop training, under load, could take several tries).
+  private readonly rows = new Map<string, RowView>();
+  private readonly ul = el('ul', { class: 'runs' });
+  private readonly actions = el('div', { class: 'runs-actions' });
+  private readonly compareButton = custom('vscode-button', { 'data-action': 'compare' }, 'Compare selected');
+  private readonly stopButton = custom('vscode-button', { 'data-action': 'stop', secondary: true }, 'Stop training');
 
   constructor(root: HTMLElement, private readonly api: VsCodeApi<SidebarToExtension, { checked: string[] }>) {
     this.checked = new Set(api.getState()?.checked ?? []);
+    this.compareButton.addEventListener('click', () => {
+      const ids = this.checkedIds();
+      if (ids.length) this.post({ type: 'compare', runIds: ids });
+    });
+    this.stopButton.addEventListener('click', () => this.post({ type: 'stop' }));
     root.replaceChildren(this.list, this.body);
   }
 
@@ -61,68 +86,96 @@ export class RunsSidebar {
     this.api.post(m);
   }
 
+  private checkedIds(): string[] {
+    return this.runs.filter((r) => this.checked.has(r.id)).map((r) => r.id);
+  }
+
   private renderList(): void {
     if (this.runs.length === 0) {
-      this.list.replaceChildren(
-        el('p', { class: 'empty' }, 'No runs yet. Open a model file and run CNN: Train Model.'),
-        custom('vscode-button', { 'data-action': 'train' }, 'Train Model'),
-      );
-      this.list.querySelector('[data-action="train"]')!.addEventListener('click', () => this.post({ type: 'train' }));
+      this.rows.clear();
+      const train = custom('vscode-button', { 'data-action': 'train' }, 'Train Model');
+      train.addEventListener('click', () => this.post({ type: 'train' }));
+      this.list.replaceChildren(el('p', { class: 'empty' }, 'No runs yet. Open a model file and run CNN: Train Model.'), train);
       return;
     }
-    const rows = this.runs.map((r) => {
-      const selected = this.detail?.runId === r.id;
-      const box = custom('vscode-checkbox', { 'aria-label': `compare ${r.id}`, checked: this.checked.has(r.id) || null });
-      box.addEventListener('change', () => {
-        if ((box as unknown as { checked: boolean }).checked) this.checked.add(r.id); else this.checked.delete(r.id);
-        this.api.setState({ checked: [...this.checked] });
-        this.renderCompareButton();
-      });
-      const item = el('li', {
-        class: `run-row status-${r.status}${selected ? ' selected' : ''}`, tabindex: 0, 'data-run-id': r.id,
-        title: [r.id, r.error, r.damaged ? `damaged: ${r.damaged}` : null].filter(Boolean).join('\n'), 'aria-selected': selected,
-      },
-      box,
-      el('span', { class: 'run-status', 'aria-label': r.status }, STATUS_ICON[r.status]),
-      el('span', { class: 'run-model' }, r.status === 'damaged' ? 'run.json unreadable' : r.model),
-      // The second line: dataset and backend (`mnist · wasm`), beside the duration.
-      el('span', { class: 'run-dataset' }, r.dataset, r.backend ? el('span', { class: 'run-backend' }, ` · ${r.backend}`) : null),
-      el('span', { class: 'run-acc' }, percent(r.bestAccuracy)),
-      el('span', { class: 'run-time' }, duration(r.seconds)),
-      r.damaged ? el('span', { class: 'run-damage' }, `damaged: ${r.damaged}`) : null);
-      const select = (e: Event) => {
-        if ((e.target as HTMLElement).closest('vscode-checkbox')) return;
-        if ((e as MouseEvent).ctrlKey || (e as MouseEvent).metaKey) {
-          if (this.checked.has(r.id)) this.checked.delete(r.id); else this.checked.add(r.id);
-          this.api.setState({ checked: [...this.checked] });
-          this.renderList();
-          return;
-        }
-        this.selectedDamaged = r.status === 'damaged' ? r : null;
-        this.post({ type: 'select', runId: r.id });
-      };
-      item.addEventListener('click', select);
-      item.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') select(e); });
-      return item;
+    const items = this.runs.map((r) => {
+      const view = this.rows.get(r.id) ?? this.createRow(r.id);
+      this.rows.set(r.id, view);
+      this.updateRow(view, r);
+      return view.item;
     });
-    this.list.replaceChildren(el('ul', { class: 'runs' }, ...rows), el('div', { class: 'runs-actions' }));
+    const shown = new Set(this.runs.map((r) => r.id));
+    for (const id of [...this.rows.keys()]) if (!shown.has(id)) this.rows.delete(id);
+    setChildren(this.ul, items);
+    setChildren(this.list, [this.ul, this.actions]);
     this.renderCompareButton();
   }
 
-  private renderCompareButton(): void {
-    const actions = this.list.querySelector('.runs-actions');
-    if (!actions) return;
-    const ids = this.runs.filter((r) => this.checked.has(r.id)).map((r) => r.id);
-    const compare = custom('vscode-button', { 'data-action': 'compare', disabled: ids.length < 1 || null },
-      ids.length > 1 ? `Compare ${ids.length} runs` : 'Compare selected');
-    compare.addEventListener('click', () => { if (ids.length) this.post({ type: 'compare', runIds: ids }); });
-    const children: HTMLElement[] = [compare];
-    if (this.live) {
-      const stop = custom('vscode-button', { 'data-action': 'stop', secondary: true }, 'Stop training');
-      stop.addEventListener('click', () => this.post({ type: 'stop' }));
-      children.push(stop);
+  private createRow(id: string): RowView {
+    const box = custom('vscode-checkbox', { 'aria-label': `compare ${id}`, checked: this.checked.has(id) || null });
+    box.addEventListener('change', () => {
+      if ((box as unknown as { checked: boolean }).checked) this.checked.add(id); else this.checked.delete(id);
+      this.api.setState({ checked: [...this.checked] });
+      this.renderCompareButton();
+    });
+    const view: RowView = {
+      item: el('li', { tabindex: 0, 'data-run-id': id }),
+      box,
+      status: el('span', { class: 'run-status' }),
+      model: el('span', { class: 'run-model' }),
+      // The second line: dataset and backend (`mnist · wasm`), beside the duration.
+      dataset: el('span', { class: 'run-dataset' }),
+      acc: el('span', { class: 'run-acc' }),
+      time: el('span', { class: 'run-time' }),
+      damage: el('span', { class: 'run-damage' }),
+    };
+    view.item.append(box, view.status, view.model, view.dataset, view.acc, view.time);
+    const select = (e: Event) => {
+      if ((e.target as HTMLElement).closest('vscode-checkbox')) return;
+      if ((e as MouseEvent).ctrlKey || (e as MouseEvent).metaKey) {
+        if (this.checked.has(id)) this.checked.delete(id); else this.checked.add(id);
+        this.api.setState({ checked: [...this.checked] });
+        this.renderList();
+        return;
+      }
+      const r = this.runs.find((run) => run.id === id);
+      this.selectedDamaged = r?.status === 'damaged' ? r : null;
+      this.post({ type: 'select', runId: id });
+    };
+    view.item.addEventListener('click', select);
+    view.item.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') select(e); });
+    return view;
+  }
+
+  private updateRow(view: RowView, r: RunRow): void {
+    const selected = this.detail?.runId === r.id;
+    view.item.className = `run-row status-${r.status}${selected ? ' selected' : ''}`;
+    view.item.title = [r.id, r.error, r.damaged ? `damaged: ${r.damaged}` : null].filter(Boolean).join('\n');
+    view.item.setAttribute('aria-selected', String(selected));
+    const box = view.box as unknown as { checked: boolean };
+    if (box.checked !== this.checked.has(r.id)) box.checked = this.checked.has(r.id);
+    view.status.setAttribute('aria-label', r.status);
+    setText(view.status, STATUS_ICON[r.status]);
+    setText(view.model, r.status === 'damaged' ? 'run.json unreadable' : r.model);
+    const backend = r.backend ? ` · ${r.backend}` : '';
+    if (view.dataset.textContent !== `${r.dataset}${backend}`) {
+      view.dataset.replaceChildren(r.dataset, ...(backend ? [el('span', { class: 'run-backend' }, backend)] : []));
     }
-    actions.replaceChildren(...children);
+    setText(view.acc, percent(r.bestAccuracy));
+    setText(view.time, duration(r.seconds));
+    if (r.damaged) {
+      setText(view.damage, `damaged: ${r.damaged}`);
+      if (!view.damage.isConnected) view.item.append(view.damage);
+    } else {
+      view.damage.remove();
+    }
+  }
+
+  private renderCompareButton(): void {
+    const n = this.checkedIds().length;
+    setText(this.compareButton, n > 1 ? `Compare ${n} runs` : 'Compare selected');
+    this.compareButton.toggleAttribute('disabled', n < 1);
+    setChildren(this.actions, this.live ? [this.compareButton, this.stopButton] : [this.compareButton]);
   }
 
   private renderDetail(): void {
@@ -152,6 +205,17 @@ export class RunsSidebar {
       folder,
     );
   }
+}
+
+/** Sets a node's children unless they are those already: a node moved is a node a click can miss. */
+function setChildren(parent: HTMLElement, children: HTMLElement[]): void {
+  const current = parent.children;
+  if (current.length === children.length && children.every((c, i) => current[i] === c)) return;
+  parent.replaceChildren(...children);
+}
+
+function setText(node: HTMLElement, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
 }
 
 function progressLine(p: RunProgress): HTMLElement {

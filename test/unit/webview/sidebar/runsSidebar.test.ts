@@ -30,13 +30,15 @@ const row = (id: string, over: Partial<RunRow>): RunRow => ({
   id, status: 'completed', model: 'LeNet-5', dataset: 'mnist', bestAccuracy: 0.9, seconds: 10, backend: 'wasm', error: null, damaged: null, ...over,
 });
 
+const openSidebar = () => openWebviewPage<ExtensionToSidebar, SidebarToExtension>(browser, {
+  name: 'sidebar',
+  html: webviewPageHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/sidebar.js`, styleUri: `${ORIGIN}/sidebar.css` },
+    { title: 'runs', body: '<main id="app"></main>' }),
+  files: { '/sidebar.js': { type: 'text/javascript', body: bundle.js }, '/sidebar.css': { type: 'text/css', body: bundle.css } },
+});
+
 test('damaged runs: a row says which and why; selecting one whose run.json cannot be read shows why', async () => {
-  const page = await openWebviewPage<ExtensionToSidebar, SidebarToExtension>(browser, {
-    name: 'sidebar',
-    html: webviewPageHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/sidebar.js`, styleUri: `${ORIGIN}/sidebar.css` },
-      { title: 'runs', body: '<main id="app"></main>' }),
-    files: { '/sidebar.js': { type: 'text/javascript', body: bundle.js }, '/sidebar.css': { type: 'text/css', body: bundle.css } },
-  });
+  const page = await openSidebar();
   await page.send({ type: 'runs', runsDir: '/runs', liveRunId: null, runs: [
     row('r3', { status: 'damaged', model: '', dataset: '', bestAccuracy: null, seconds: null, backend: null, damaged: '/runs/r3/run.json: not valid JSON (Unexpected end of JSON input)' }),
     row('r2', { damaged: 'metrics.jsonl: its last line is incomplete (30 bytes, skipped)' }),
@@ -54,4 +56,24 @@ test('damaged runs: a row says which and why; selecting one whose run.json canno
   assert.deepEqual((await page.posted()).filter((m) => m.type === 'select'), [{ type: 'select', runId: 'r3' }]);
   assert.deepEqual(page.errors, []);
   assert.deepEqual(await page.violations(), []);
+});
+
+test('a live run updating the list every second keeps its row and the Stop button (a click is never lost)', async () => {
+  const page = await openSidebar();
+  await page.send({ type: 'runs', runsDir: '/runs', liveRunId: 'r2', runs: [row('r2', { status: 'running', seconds: 1 }), row('r1', {})] });
+  const stop = await page.page.$('[data-action="stop"]');
+  const live = await page.page.$('li[data-run-id="r2"]');
+  for (let s = 2; s <= 5; s++) {
+    await page.send({ type: 'runs', runsDir: '/runs', liveRunId: 'r2', runs: [row('r2', { status: 'running', seconds: s }), row('r1', {})] });
+  }
+  assert.equal(await stop!.evaluate((e) => e.isConnected), true, 'the same Stop button');
+  assert.equal(await live!.evaluate((e) => e.isConnected), true, 'the same row');
+  assert.equal(await page.page.textContent('li[data-run-id="r2"] .run-time'), '5s');
+  await stop!.click();
+  assert.deepEqual((await page.posted()).filter((m) => m.type === 'stop'), [{ type: 'stop' }]);
+  // The run ends: its row says so, and the Stop button goes.
+  await page.send({ type: 'runs', runsDir: '/runs', liveRunId: null, runs: [row('r2', { status: 'stopped', seconds: 6 }), row('r1', {})] });
+  assert.equal(await live!.evaluate((e) => e.className), 'run-row status-stopped');
+  assert.equal(await page.page.$('[data-action="stop"]'), null);
+  assert.deepEqual(page.errors, []);
 });
