@@ -40,6 +40,7 @@ class Hooks:
 @dataclass
 class Inputs:
     model: torch.nn.Module
+    model_name: str  # the IR's, in the checkpoints' metadata
     config: dict
     classes: int
     kind: str  # model.output_kind
@@ -92,7 +93,7 @@ def train_loop(inp: Inputs) -> dict:
     trained = None  # the parameters the optimizer was made for
 
     def checkpoint(which: str, meta: dict) -> None:
-        save_checkpoint(model, os.path.join(inp.checkpoints_dir, which), meta)
+        save_checkpoint(model, os.path.join(inp.checkpoints_dir, which), meta, inp.model_name)
 
     try:
         for e in range(epochs):

@@ -140,7 +140,7 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
         shuffle = torch.Generator()
         shuffle.manual_seed(config['seed'])
         loop = train_loop(Inputs(
-            model=model, config=config, classes=len(data.classes), kind=output_kind(ir), train=train, val=val, test=test,
+            model=model, model_name=ir.get('name', ''), config=config, classes=len(data.classes), kind=output_kind(ir), train=train, val=val, test=test,
             batcher=batcher, shuffle=shuffle, checkpoints_dir=os.path.join(run_dir, 'checkpoints'),
             frozen_paths=frozen_paths, frozen_modules=frozen_modules, device_name=device_name,
             hooks=Hooks(should_stop=io.should_stop, on_status=status, on_iteration=on_iteration, on_epoch=on_epoch),

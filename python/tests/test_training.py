@@ -96,7 +96,7 @@ class TrainingTest(unittest.TestCase):
         run, result, sent = self.train(config, init_from=path)
         self.assertEqual(result['status'], 'completed', result['error'])
         init = [m['message'] for m in run.metrics() if m['type'] == 'status' and m['phase'] == 'init']
-        self.assertEqual(init, ['initFrom earlier-run: copied 7 weights, kept 1 as initialised (dense_1.weight: shape [3, 3] there, [4, 64] here)'])
+        self.assertEqual(init, ['initFrom earlier-run: copied 7 weights, kept 1 as initialised (dense_1.weight: shape [3,3] there, [4,64] here)'])
         self.assertEqual(run.run_json()['initFrom'], {'runId': 'earlier-run', 'copied': 7, 'skipped': 1})
         weights, meta = run.checkpoint('best')
         epoch = meta['record']
