@@ -87,6 +87,18 @@ _TO_YIQ = ((0.299, 0.587, 0.114), (0.596, -0.274, -0.322), (0.211, -0.523, 0.312
 _FROM_YIQ = ((1.0, 0.956, 0.621), (1.0, -0.272, -0.647), (1.0, -1.106, 1.703))
 
 
+_YIQ_ON_DEVICE = {}
+
+
+def _yiq(dtype, device):
+    """The two matrices on the device, made once: a copy from the host per batch would wait for
+    the device's queue to drain."""
+    key = (dtype, str(device))
+    if key not in _YIQ_ON_DEVICE:
+        _YIQ_ON_DEVICE[key] = (torch.tensor(_TO_YIQ, dtype=dtype, device=device), torch.tensor(_FROM_YIQ, dtype=dtype, device=device))
+    return _YIQ_ON_DEVICE[key]
+
+
 def color_jitter(x: torch.Tensor, j: dict, rng: Random) -> torch.Tensor:
     """Brightness, contrast, saturation, hue on float NCHW in [0, 1], a factor per image."""
     n, c = x.shape[0], x.shape[1]
@@ -108,8 +120,7 @@ def color_jitter(x: torch.Tensor, j: dict, rng: Random) -> torch.Tensor:
         cos, sin = torch.cos(turn), torch.sin(turn)
         zero, one = torch.zeros_like(cos), torch.ones_like(cos)
         rotate = torch.stack([torch.stack([one, zero, zero], 1), torch.stack([zero, cos, -sin], 1), torch.stack([zero, sin, cos], 1)], 1)
-        to_yiq = torch.tensor(_TO_YIQ, dtype=x.dtype, device=x.device)
-        from_yiq = torch.tensor(_FROM_YIQ, dtype=x.dtype, device=x.device)
+        to_yiq, from_yiq = _yiq(x.dtype, x.device)
         m = from_yiq @ rotate.to(x.dtype) @ to_yiq  # [n, 3, 3]: rgb → rgb per image
         x = torch.einsum('nij,njhw->nihw', m, x).clamp_(0, 1)
     return x

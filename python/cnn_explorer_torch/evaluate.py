@@ -14,8 +14,10 @@ EVAL_BATCH_FACTOR = 2
 def evaluate_split(model, split: DeviceSplit, batcher: Batcher, classes: int, kind: str, batch_size: int, should_stop):
     """The metrics as a dict, or None when `should_stop` said stop between two batches."""
     device = split.labels.device
-    loss_sum = torch.zeros((), dtype=torch.float64, device=device)
-    confusion = torch.zeros(classes * classes, dtype=torch.long, device=device)
+    # MPS has no float64 and, in some versions, no bincount: its sums are kept as it allows.
+    mps = device.type == 'mps'
+    loss_sum = torch.zeros((), dtype=torch.float32 if mps else torch.float64, device=device)
+    confusion = torch.zeros(classes * classes, dtype=torch.long, device='cpu' if mps else device)
     size = batch_size * EVAL_BATCH_FACTOR
     was_training = model.training
     model.eval()
@@ -25,8 +27,9 @@ def evaluate_split(model, split: DeviceSplit, batcher: Batcher, classes: int, ki
                 index = torch.arange(start, min(start + size, split.count), device=device)
                 labels = split.labels[index]
                 out = model(batcher.batch(split, index, train=False))
-                loss_sum += cross_entropy(out, labels, kind, reduction='sum').double()
-                confusion += torch.bincount(labels * classes + out.argmax(dim=1), minlength=classes * classes)
+                loss_sum += cross_entropy(out, labels, kind, reduction='sum').to(loss_sum.dtype)
+                pairs = labels * classes + out.argmax(dim=1)
+                confusion += torch.bincount(pairs.to(confusion.device), minlength=classes * classes)
                 if should_stop():
                     return None
     finally:
