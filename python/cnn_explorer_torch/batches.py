@@ -41,20 +41,20 @@ class Batcher:
         else:
             mean = torch.zeros(c, device=device)
             std = torch.ones(c, device=device)
-        # x / 255 then (x - mean) / std, folded into one multiply-add: x * scale - shift.
+        # (x / 255 - mean) / std as one multiply-add, x * scale + offset, on bytes; and on [0, 1]
+        # values (after augmentation) x * inv_std + offset.
         self.scale = (1 / (255 * std)).view(1, c, 1, 1)
-        self.shift = (mean / std).view(1, c, 1, 1)
-        self.mean = mean.view(1, c, 1, 1)
-        self.std = std.view(1, c, 1, 1)
+        self.inv_std = (1 / std).view(1, c, 1, 1)
+        self.offset = (-mean / std).view(1, c, 1, 1)
 
     def batch(self, split: DeviceSplit, index: torch.Tensor, train: bool) -> torch.Tensor:
         x = split.images[index]
         n = x.shape[0]
         if train and self.augment_spec is not None:
-            x = (augment(x, self.augment_spec, self.rng) - self.mean) / self.std
+            x = torch.addcmul(self.offset, augment(x, self.augment_spec, self.rng), self.inv_std)
             return x.permute(0, 2, 3, 1).reshape(n, -1) if self.flat else x.contiguous()
         if self.flat:
             c = self.channels
-            return torch.addcmul(-self.shift.view(c), x.float(), self.scale.view(c)).reshape(n, -1)
+            return torch.addcmul(self.offset.view(c), x.float(), self.scale.view(c)).reshape(n, -1)
         # The layout change on the bytes, before they are four times as many as floats.
-        return torch.addcmul(-self.shift, x.permute(0, 3, 1, 2).contiguous().float(), self.scale)
+        return torch.addcmul(self.offset, x.permute(0, 3, 1, 2).contiguous().float(), self.scale)
