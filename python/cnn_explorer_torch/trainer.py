@@ -120,6 +120,8 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
                 raise
             size = sum(s.images.numel() for s in (data.train, data.val, data.test) if s is not None) / (1 << 30)
             raise TrainerError('out-of-memory', f'out of memory on {device_name}: the dataset ({size:.2f} GiB) does not fit ({memory_figures(err)})') from err
+        # The host's copy of a dataset now on a GPU is not read again: its memory goes back.
+        data.train = data.val = data.test = None
         batcher = Batcher(data, ir['inputShape'], device, config.get('augment'), Random(config['seed'] + 1, device))
         sample = test if test.count else train
         check_output(model, batcher.batch(sample, torch.arange(min(2, sample.count), device=device), train=False), len(data.classes), ir)
