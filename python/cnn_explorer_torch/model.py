@@ -43,7 +43,9 @@ def build_model(module_path: str, ir: dict) -> nn.Module:
 
 def check_against_data(config: dict, ir: dict, image_shape: tuple) -> None:
     """The training block against the model and the data, with checkAgainstModel's words."""
-    fail = lambda message: TrainerError('config-invalid', message)  # noqa: E731
+    def fail(message: str) -> TrainerError:
+        return TrainerError('config-invalid', message)
+
     expected = list(ir['inputShape'])
     h, w, c = image_shape
     fits = expected == [h, w, c] if len(expected) == 3 else len(expected) == 1 and expected[0] == h * w * c

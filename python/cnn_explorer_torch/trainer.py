@@ -132,7 +132,7 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
                 raise TrainerError('internal', 'spec.json: config.initFrom is set but torch.initFrom is null')
             copied, skipped = copy_matching_weights(model, path, config['initFrom'])
             update_run(run_dir, lambda r: r.update(initFrom={'runId': config['initFrom'], 'copied': len(copied), 'skipped': len(skipped)}))
-            why = f" ({'; '.join(f'{k}: {reason}' for k, reason in skipped)})" if skipped else ''
+            why = f" ({'; '.join(f'{key}: {kept}' for key, kept in skipped)})" if skipped else ''
             status('init', f"initFrom {config['initFrom']}: copied {len(copied)} weights, kept {len(skipped)} as initialised{why}")
 
         frozen_paths, frozen_modules = ([], [])
