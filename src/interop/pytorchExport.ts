@@ -84,7 +84,7 @@ class Exporter {
       body.blank(2);
     }
     body.block('def build_model():', () => {
-      body.line(`"""The model ${JSON.stringify(this.ir.name)}: input ${this.inputText()}, output ${this.outputText()}."""`);
+      body.line(`"""A new ${this.ir.name}, initialised as PyTorch initialises its layers."""`);
       body.line(`return ${root.className}()`);
     });
     const head = new PythonWriter();
@@ -178,7 +178,7 @@ class Exporter {
 
   private docstring(tree: Tree): string {
     const g = tree.group;
-    if (!g) return `${this.ir.name}.`;
+    if (!g) return `${this.ir.name}: input ${this.inputText()}, output ${this.outputText()}.`;
     const merge = tree.items.at(-1);
     const mergeName = merge?.kind === 'node' ? merge.node.name : '';
     switch (g.kind) {
