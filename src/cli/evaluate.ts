@@ -1,11 +1,10 @@
 // `cnn-explorer evaluate RUN`: the run's best checkpoint on its test set, again (same dataset,
 // same pixel permutation and normalization as in training). Short, so it runs in this process.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BACKEND_PREFERENCES, describeBackend, isBackendPreference, selectBackend } from '../engine/backends/index';
 import { loadDataset } from '../engine/data/index';
 import type { RunSpec } from '../engine/trainer/spec';
-import { loadCheckpoint, readCheckpointMeta } from '../engine/training/checkpoints';
+import { checkpointFormat, loadCheckpoint, readCheckpointMeta } from '../engine/training/checkpoints';
 import { prepareData } from '../engine/training/data';
 import { evaluateSplit } from '../engine/training/evaluate';
 import { outputKind } from '../engine/training/loss';
@@ -50,7 +49,7 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   const spec = readJson<RunSpec>(paths.spec);
   if (!spec || !found.record) throw new Error(`run ${found.id} has no readable spec.json/run.json`);
   const dir = which === 'best' ? paths.best : paths.last;
-  if (!fs.existsSync(path.join(dir, 'model.json'))) throw new Error(`run ${found.id} has no ${which} checkpoint`);
+  if (checkpointFormat(dir) === null) throw new Error(`run ${found.id} has no ${which} checkpoint`);
 
   const backend = await selectBackend(preference);
   process.stderr.write(`${describeBackend(backend)}\n`);
@@ -58,7 +57,7 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   const data = prepareData(dataset, spec.config);
   const norm = found.record.dataset?.normalization;
   if (norm) { data.mean = norm.mean; data.std = norm.std; } // exactly what training used
-  const model = await loadCheckpoint(dir);
+  const model = await loadCheckpoint(dir, spec.model.ir);
   const ev = await evaluateSplit(model, data.test, data, {
     batchSize: spec.config.batchSize, inputShape: spec.model.ir.inputShape, kind: outputKind(spec.model.ir),
   });

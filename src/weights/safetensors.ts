@@ -36,7 +36,7 @@ export interface SafetensorsFile {
 }
 
 /** A file that is not a whole, valid safetensors file: the message names the file and what is wrong. */
-export class SafetensorsError extends Error {
+class SafetensorsError extends Error {
   override name = 'SafetensorsError';
   constructor(readonly file: string, what: string) {
     super(`${file}: not a valid safetensors file: ${what}`);

@@ -27,7 +27,7 @@ const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b
 const roleOf = (key: string) => key.slice(key.lastIndexOf('.') + 1);
 
 /** A source that does not fit the model: the message names both sides. */
-export class StateDictMismatchError extends Error {
+class StateDictMismatchError extends Error {
   override name = 'StateDictMismatchError';
 }
 

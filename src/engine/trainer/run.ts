@@ -7,7 +7,7 @@ import { loadDataset } from '../data/index';
 import { buildTfGraph } from '../model/index';
 import { checkAgainstModel, makeReporter } from '../training/config';
 import { prepareData } from '../training/data';
-import { copyMatchingWeights } from '../training/initFrom';
+import { copyInitWeights, resolveInitFrom } from '../training/initFrom';
 import { trainLoop, type LoopResult } from '../training/loop';
 import { trainingConfigLocator } from '../../loader/configLocation';
 import { JsonlWriter } from '../../runs/files';
@@ -15,7 +15,6 @@ import { runResult } from '../../runs/result';
 import { runPaths, updateRun, updateRunOrKeep, readRun } from '../../runs/store';
 import type { EpochRecord, RunErrorCode, TrainResult } from '../../runs/types';
 import { encodeTrainerMessage, TRAINER_PROTOCOL_VERSION, type TrainerMessage, type TrainerPhase } from '../../shared/trainerProtocol';
-import * as pathModule from 'node:path';
 import { errorCode, isOutOfMemory, TrainerError } from './errors';
 import { checkTrainingMemory } from './memoryCheck';
 import type { RunSpec } from './spec';
@@ -90,8 +89,10 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
         last?.source ?? null);
     }
     if (config.initFrom) {
-      const from = runPaths(pathModule.join(spec.runsDir, config.initFrom));
-      const copy = copyMatchingWeights(graph.model, from.best);
+      const source = resolveInitFrom(config.initFrom, { runsDir: spec.runsDir, baseDir: spec.data.baseDir });
+      if ('error' in source) throw new TrainerError('config-invalid', source.error);
+      const copy = await copyInitWeights(graph.model, spec.model.ir, source)
+        .catch((err: Error) => { throw new TrainerError('config-invalid', `initFrom ${config.initFrom}: ${err.message}`); });
       updateRun(spec.runDir, (r) => { r.initFrom = { runId: config.initFrom!, copied: copy.copied.length, skipped: copy.skipped.length }; });
       status('init', `initFrom ${config.initFrom}: copied ${copy.copied.length} weights, kept ${copy.skipped.length} as initialised${copy.skipped.length ? ` (${copy.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''}`);
     }

@@ -11,13 +11,14 @@ import { LocatedError } from '../../dsl/errors';
 import { loadModelFile, selectModel, type ExportedModel } from '../../loader/index';
 import { writeJsonAtomic } from '../../runs/files';
 import { runResult } from '../../runs/result';
-import { createRun, defaultRunsDir, readRun, runPaths, updateRun } from '../../runs/store';
+import { createRun, defaultRunsDir, readRun, updateRun } from '../../runs/store';
 import type { TrainResult } from '../../runs/types';
 import {
   encodeTrainerCommand, parseTrainerLine, protocolMismatch, type TrainerMessage,
 } from '../../shared/trainerProtocol';
 import { findProgram, processExecArgv } from '../programs';
 import { resolveTraining } from '../training/config';
+import { resolveInitFrom } from '../training/initFrom';
 import type { Override } from '../training/overrides';
 import type { BackendPreference, RunSpec } from './spec';
 import { followLog, openTrainerLog, trainerLogPath, trainerLogTail } from './trainerLog';
@@ -54,12 +55,11 @@ export async function prepareRuns(opts: PrepareOptions): Promise<PreparedRun[]> 
   const overrides = opts.overrides ?? [];
   const { config, reporter } = resolveTraining({ training: loaded.training, file, text, overrides });
   if (config.initFrom) {
-    const from = runPaths(path.join(runsDir, config.initFrom));
-    if (!fs.existsSync(path.join(from.best, 'model.json'))) {
-      reporter.fail(['initFrom'], fs.existsSync(from.dir)
-        ? `initFrom: run '${config.initFrom}' has no best checkpoint (it ended before its first epoch)`
-        : `initFrom: no run '${config.initFrom}' in ${runsDir}`);
-    }
+    // A path on the command line is the shell's (from the working folder); one in the file, the file's.
+    const fromCommandLine = overrides.some((o) => o.path[0] === 'initFrom');
+    const source = resolveInitFrom(config.initFrom, { runsDir, baseDir: fromCommandLine ? process.cwd() : path.dirname(file) });
+    if ('error' in source) reporter.fail(['initFrom'], source.error);
+    else if (source.kind === 'file') config.initFrom = source.file; // the trainer starts elsewhere
   }
   for (const { model } of models) {
     const error = analyzeModel(model).diagnostics.find((d) => d.severity === 'error');

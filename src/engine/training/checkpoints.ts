@@ -1,15 +1,25 @@
-// Checkpoints in the tfjs format (model.json + weights.bin), written with node:fs. A checkpoint
-// folder is written complete under a temporary name and then swapped in, so a reader never sees
-// a model.json without its weights (or the weights of another epoch).
+// Checkpoints: `weights.safetensors` (PyTorch state_dict keys and layouts, so the torch engine
+// reads them too) and `checkpoint.json`. A checkpoint folder is written complete under a
+// temporary name and then swapped in, so a reader never sees the weights of one epoch with the
+// record of another. Folders written before safetensors (model.json + weights.bin, tfjs's
+// layers format) are still read, so runs users already have keep working.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import '../model/index'; // registers the custom layers, so checkpoints load again
+import type { ModelIR } from '../../dsl/ir';
+import { writeSafetensors } from '../../weights/safetensors';
+import { buildTfModel } from '../model/index'; // also registers the custom layers, so old checkpoints load
+import { loadStateDict, modelStateDict } from '../weights/stateDict';
+import { readWeightsFile } from '../../weights/files';
 
-const MODEL = 'model.json';
-const WEIGHTS = 'weights.bin';
+const WEIGHTS = 'weights.safetensors';
 const META = 'checkpoint.json';
+/** The tfjs layers format of checkpoints written before safetensors. */
+const OLD_MODEL = 'model.json';
+
+/** `__metadata__.format` of a checkpoint's weights file. */
+export const CHECKPOINT_FORMAT = 'cnn-explorer.checkpoint/1';
 
 /** What we record beside the weights. */
 export interface CheckpointMeta {
@@ -22,47 +32,78 @@ function tempSibling(dir: string, tag: string): string {
   return `${dir}.${tag}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** A tfjs save handler that writes model.json and weights.bin into `dir` (replacing it whole). */
-function fileSaveHandler(dir: string, meta?: CheckpointMeta): tf.io.IOHandler {
-  return {
-    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      const tmp = tempSibling(dir, 'tmp');
-      fs.mkdirSync(tmp, { recursive: true });
-      const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-      const modelJson = {
-        modelTopology: artifacts.modelTopology,
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy ?? null,
-        weightsManifest: [{ paths: [`./${WEIGHTS}`], weights: artifacts.weightSpecs ?? [] }],
-      };
-      fs.writeFileSync(path.join(tmp, WEIGHTS), Buffer.from(weights));
-      fs.writeFileSync(path.join(tmp, MODEL), JSON.stringify(modelJson));
-      if (meta) fs.writeFileSync(path.join(tmp, META), JSON.stringify(meta, null, 2));
-      // Swap: the old folder moves aside, the new one takes its name, the old one goes.
-      const old = tempSibling(dir, 'old');
-      const hadOld = fs.existsSync(dir);
-      if (hadOld) fs.renameSync(dir, old);
-      fs.renameSync(tmp, dir);
-      if (hadOld) fs.rmSync(old, { recursive: true, force: true });
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    },
-  };
+/** Writes the model's weights and `meta` into `dir`, replacing it whole. */
+export function saveCheckpoint(model: tfl.LayersModel, ir: ModelIR, dir: string, meta: CheckpointMeta): void {
+  const tmp = tempSibling(dir, 'tmp');
+  fs.mkdirSync(tmp, { recursive: true });
+  try {
+    writeSafetensors(path.join(tmp, WEIGHTS), modelStateDict(model, ir),
+      { format: CHECKPOINT_FORMAT, model: ir.name, epoch: String(meta.epoch) });
+    fs.writeFileSync(path.join(tmp, META), JSON.stringify(meta, null, 2));
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  // Swap: the old folder moves aside, the new one takes its name, the old one goes.
+  const old = tempSibling(dir, 'old');
+  const hadOld = fs.existsSync(dir);
+  if (hadOld) fs.renameSync(dir, old);
+  fs.renameSync(tmp, dir);
+  if (hadOld) fs.rmSync(old, { recursive: true, force: true });
 }
 
-/** A tfjs load handler for a folder written by fileSaveHandler. */
-function fileLoadHandler(dir: string): tf.io.IOHandler {
-  return {
-    async load(): Promise<tf.io.ModelArtifacts> {
-      return readArtifacts(dir);
-    },
-  };
+/** Which format `dir` holds, or null when it holds no checkpoint. */
+export function checkpointFormat(dir: string): 'safetensors' | 'tfjs' | null {
+  if (fs.existsSync(path.join(dir, WEIGHTS))) return 'safetensors';
+  if (fs.existsSync(path.join(dir, OLD_MODEL))) return 'tfjs';
+  return null;
 }
 
-function readArtifacts(dir: string): tf.io.ModelArtifacts {
-  const modelPath = path.join(dir, MODEL);
-  if (!fs.existsSync(modelPath)) throw new Error(`no checkpoint in ${dir} (${MODEL} is missing)`);
-  const json = JSON.parse(fs.readFileSync(modelPath, 'utf8')) as tf.io.ModelJSON;
+export function readCheckpointMeta(dir: string): CheckpointMeta | null {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, META), 'utf8')) as CheckpointMeta;
+  } catch {
+    return null;
+  }
+}
+
+/** The model of `ir` with the checkpoint's weights (every tensor must be there, with its shape). */
+export async function loadCheckpoint(dir: string, ir: ModelIR): Promise<tfl.LayersModel> {
+  const format = checkpointFormat(dir);
+  if (format === 'tfjs') return loadOldCheckpoint(dir);
+  if (format === null) throw new Error(`no checkpoint in ${dir} (${WEIGHTS} is missing)`);
+  const file = path.join(dir, WEIGHTS);
+  const state = readWeightsFile(file);
+  const model = buildTfModel(ir, { init: 'zeros' });
+  try {
+    loadStateDict(model, ir, state);
+  } catch (err) {
+    model.dispose();
+    throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
+  }
+  return model;
+}
+
+/**
+ * The checkpoint as a state dict. A checkpoint in the old tfjs format names weights by tfjs
+ * layer, so converting it needs the IR of the model that wrote it (the run's spec.json).
+ */
+export async function checkpointState(dir: string, writtenBy: () => ModelIR): Promise<ReturnType<typeof readWeightsFile>> {
+  if (checkpointFormat(dir) !== 'tfjs') return readWeightsFile(path.join(dir, WEIGHTS));
+  const model = await loadOldCheckpoint(dir);
+  try {
+    return modelStateDict(model, writtenBy());
+  } finally {
+    model.dispose();
+  }
+}
+
+function loadOldCheckpoint(dir: string): Promise<tfl.LayersModel> {
+  return tfl.loadLayersModel({ load: async () => readOldArtifacts(dir) });
+}
+
+function readOldArtifacts(dir: string): tf.io.ModelArtifacts {
+  const json = JSON.parse(fs.readFileSync(path.join(dir, OLD_MODEL), 'utf8')) as tf.io.ModelJSON;
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Buffer[] = [];
   for (const group of json.weightsManifest ?? []) {
@@ -78,26 +119,4 @@ function readArtifacts(dir: string): tf.io.ModelArtifacts {
     weightSpecs: specs,
     weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
   };
-}
-
-export function readCheckpointMeta(dir: string): CheckpointMeta | null {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, META), 'utf8')) as CheckpointMeta;
-  } catch {
-    return null;
-  }
-}
-
-export async function saveCheckpoint(model: tfl.LayersModel, dir: string, meta: CheckpointMeta): Promise<void> {
-  await model.save(fileSaveHandler(dir, meta));
-}
-
-export async function loadCheckpoint(dir: string): Promise<tfl.LayersModel> {
-  return tfl.loadLayersModel(fileLoadHandler(dir));
-}
-
-/** The checkpoint's weights by name (`conv2d_1/kernel`), as tensors the caller disposes. */
-export function checkpointWeights(dir: string): tf.NamedTensorMap {
-  const a = readArtifacts(dir);
-  return tf.io.decodeWeights(a.weightData!, a.weightSpecs!);
 }

@@ -252,7 +252,7 @@ function checkEarlyStopping(c: Checker, v: unknown): ResolvedTraining['earlyStop
 }
 
 function checkRunId(c: Checker, v: unknown): string {
-  if (typeof v !== 'string' || !/^[\w.-]+$/.test(v)) c.fail(['initFrom'], 'a run id (the name of a folder in the runs folder)', v);
+  if (typeof v !== 'string' || v.trim() === '') c.fail(['initFrom'], 'a run id (the name of a folder in the runs folder), or the path of a .safetensors or PyTorch state_dict file', v);
   return v;
 }
 

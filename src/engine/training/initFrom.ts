@@ -1,32 +1,81 @@
-// `initFrom`: start from another run's best weights wherever the layer path and the weight's
-// shape agree (e.g. a new head on the same backbone); everything else keeps its initialisation.
-import * as tf from '@tensorflow/tfjs-core';
+// `initFrom`: start from other weights wherever they fit (e.g. a new head on the same
+// backbone); everything else keeps its initialisation. The weights come from another run's best
+// checkpoint (either engine's, or the older tfjs format), a safetensors file, or a PyTorch file
+// written by torch.save(model.state_dict(), f), matched to the model as matchStateDict says.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { checkpointWeights } from './checkpoints';
+import type { ModelIR } from '../../dsl/ir';
+import { readJson } from '../../runs/files';
+import { runPaths } from '../../runs/store';
+import { readWeightsFile } from '../../weights/files';
+import { matchStateDict, type StateDict, type StateMatch } from '../../weights/stateDict';
+import { analyzeModel } from '../../analysis/index';
+import { stateTensors } from '../../interop/parameters';
+import type { RunSpec } from '../trainer/spec';
+import { loadStateDict } from '../weights/stateDict';
+import { checkpointFormat, checkpointState } from './checkpoints';
+
+export type InitSource =
+  | { kind: 'run'; runId: string; runDir: string; checkpointDir: string }
+  | { kind: 'file'; file: string };
 
 export interface CopyReport {
+  /** The model's state_dict keys that were set. */
   copied: string[];
-  /** Weights of this model with no match: name and why. */
+  /** The model's tensors with no match: key and why. */
   skipped: { name: string; reason: string }[];
 }
 
-export function copyMatchingWeights(model: tfl.LayersModel, checkpointDir: string): CopyReport {
-  const source = checkpointWeights(checkpointDir);
-  const report: CopyReport = { copied: [], skipped: [] };
-  try {
-    for (const w of model.weights) {
-      const name = w.originalName;
-      const t = source[name];
-      if (!t) report.skipped.push({ name, reason: 'not in the checkpoint' });
-      else if (!tf.util.arraysEqual(t.shape, w.shape as number[])) {
-        report.skipped.push({ name, reason: `shape [${t.shape.join(', ')}] there, [${w.shape.join(', ')}] here` });
-      } else {
-        w.write(t);
-        report.copied.push(name);
-      }
+/** What `initFrom` reads as a path rather than a run id. */
+const looksLikePath = (ref: string) => /[/\\]/.test(ref) || /\.(safetensors|pt|pth|bin|ckpt|tar)$/i.test(ref);
+
+/**
+ * Where `ref` points: a run in `runsDir` (by id), or a weights file (relative paths from
+ * `baseDir`). An error is a sentence for the config's `initFrom`.
+ */
+export function resolveInitFrom(ref: string, opts: { runsDir: string; baseDir: string }): InitSource | { error: string } {
+  const file = path.resolve(opts.baseDir, ref);
+  const isFile = () => { try { return fs.statSync(file).isFile(); } catch { return false; } };
+  if (!looksLikePath(ref)) {
+    const runDir = path.join(opts.runsDir, ref);
+    if (fs.existsSync(runDir)) {
+      const checkpointDir = runPaths(runDir).best;
+      if (checkpointFormat(checkpointDir) === null) return { error: `initFrom: run '${ref}' has no best checkpoint (it ended before its first epoch)` };
+      return { kind: 'run', runId: ref, runDir, checkpointDir };
     }
-  } finally {
-    tf.dispose(Object.values(source));
+    if (isFile()) return { kind: 'file', file };
+    return { error: `initFrom: no run '${ref}' in ${opts.runsDir}` };
   }
-  return report;
+  if (!isFile()) return { error: `initFrom: no file ${file}` };
+  return { kind: 'file', file };
+}
+
+/** The source's weights as a state dict (PyTorch keys and layouts), under the source's own keys. */
+async function initFromState(source: InitSource): Promise<StateDict> {
+  if (source.kind === 'file') return readWeightsFile(source.file);
+  return checkpointState(source.checkpointDir, () => {
+    const spec = readJson<RunSpec>(runPaths(source.runDir).spec);
+    if (!spec) throw new Error(`run '${source.runId}' has no readable spec.json, which its older checkpoint format needs to be read`);
+    return spec.model.ir;
+  });
+}
+
+/**
+ * The source's tensors that fit the model of `ir`, under the model's own state_dict keys (a
+ * torchvision file's `layer1.0.conv1.weight` becomes this model's key), with what was left out:
+ * for an engine that loads weights by key (the torch engine writes it to a safetensors file).
+ */
+export async function initFromForModel(source: InitSource, ir: ModelIR): Promise<{ state: StateDict; report: CopyReport }> {
+  const match = matchStateDict(stateTensors(ir, analyzeModel(ir)), await initFromState(source), { partial: true });
+  return { state: match.pairs, report: reportOf(match) };
+}
+
+/** Copies the source's weights into the model where they fit; the rest keeps its values. */
+export async function copyInitWeights(model: tfl.LayersModel, ir: ModelIR, source: InitSource): Promise<CopyReport> {
+  return reportOf(loadStateDict(model, ir, await initFromState(source), { partial: true }));
+}
+
+function reportOf(match: StateMatch): CopyReport {
+  return { copied: [...match.pairs.keys()], skipped: match.skipped.map((s) => ({ name: s.key, reason: s.reason })) };
 }

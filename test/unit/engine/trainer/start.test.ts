@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import '@tensorflow/tfjs-backend-cpu';
-import { checkpointWeights } from '../../../../src/engine/training/checkpoints';
+import { readWeightsFile } from '../../../../src/weights/files';
 import { prepareRuns, startTrainer } from '../../../../src/engine/trainer/start';
 import { attachTrainer } from '../../../../src/engine/trainer/attach';
 import { resolveTraining } from '../../../../src/engine/training/config';
@@ -95,7 +95,7 @@ test('train --json: the result line, run.json, metrics.jsonl and checkpoints', a
   assert.equal(run.errorCode, null);
   const paths = runPaths(result.runDir);
   for (const cp of [paths.best, paths.last]) {
-    assert.ok(fs.existsSync(path.join(cp, 'model.json')) && fs.existsSync(path.join(cp, 'weights.bin')), cp);
+    assert.ok(fs.existsSync(path.join(cp, 'weights.safetensors')) && fs.existsSync(path.join(cp, 'checkpoint.json')), cp);
   }
 
   // evaluate: the best checkpoint on the same test set gives the same numbers
@@ -152,7 +152,7 @@ for (const how of ['a stop message', 'SIGTERM'] as const) {
     const its = metrics.filter((m): m is Extract<MetricRecord, { type: 'iteration' }> => m.type === 'iteration');
     assert.ok(its.length >= 2 && its.length < 200 * 4);
     assert.deepEqual(its.map((m) => m.iteration), its.map((_, i) => i + 1), 'every iteration, in order, none torn');
-    assert.ok(fs.existsSync(path.join(runPaths(run.runDir).last, 'model.json')));
+    assert.ok(fs.existsSync(path.join(runPaths(run.runDir).last, 'weights.safetensors')));
     assert.equal(handle.child.exitCode, 0);
   });
 }
@@ -300,7 +300,7 @@ test('Ctrl-C on the CLI (SIGINT to its process group) stops the run cleanly: sto
   const result = JSON.parse(stdout.trim().split('\n').pop()!);
   assert.equal(result.status, 'stopped');
   assert.equal(readRun(result.runDir)!.status, 'stopped');
-  assert.ok(fs.existsSync(path.join(runPaths(result.runDir).last, 'model.json')));
+  assert.ok(fs.existsSync(path.join(runPaths(result.runDir).last, 'weights.safetensors')));
 });
 
 test('initFrom through the trainer: a missing run is a config error; a finished one seeds the weights', async () => {
@@ -319,8 +319,8 @@ test('initFrom through the trainer: a missing run is a config error; a finished 
   assert.deepEqual(notes, [`initFrom ${first.runId}: copied 4 weights, kept 0 as initialised`]);
   assert.deepEqual(readRun(run!.runDir)!.initFrom, { runId: first.runId, copied: 4, skipped: 0 });
   // conv2d_1 was frozen for the only epoch: its kernel is still the one copied from the first run.
-  const a = checkpointWeights(path.join(first.runDir, 'checkpoints', 'best'))['conv2d_1/kernel']!.dataSync();
-  const b = checkpointWeights(path.join(run!.runDir, 'checkpoints', 'last'))['conv2d_1/kernel']!.dataSync();
+  const a = readWeightsFile(path.join(first.runDir, 'checkpoints', 'best', 'weights.safetensors')).get('conv2d_1.weight')!.data;
+  const b = readWeightsFile(path.join(run!.runDir, 'checkpoints', 'last', 'weights.safetensors')).get('conv2d_1.weight')!.data;
   assert.deepEqual(b, a);
 });
 

@@ -7,10 +7,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadDataset, pixelPermutation } from '../../../../src/engine/data/index';
 import { buildTfGraph } from '../../../../src/engine/model/index';
-import { checkpointWeights, loadCheckpoint } from '../../../../src/engine/training/checkpoints';
+import { loadCheckpoint } from '../../../../src/engine/training/checkpoints';
+import { readWeightsFile } from '../../../../src/weights/files';
 import { resolveTraining } from '../../../../src/engine/training/config';
 import { batchTensor, prepareData, type PreparedData } from '../../../../src/engine/training/data';
-import { copyMatchingWeights } from '../../../../src/engine/training/initFrom';
+import { copyInitWeights } from '../../../../src/engine/training/initFrom';
 import { trainLoop, type LoopResult } from '../../../../src/engine/training/loop';
 import { crossEntropy, outputKind } from '../../../../src/engine/training/loss';
 import { LrSchedule } from '../../../../src/engine/training/schedule';
@@ -44,7 +45,7 @@ async function train(training: Record<string, unknown>, opts: { exportName?: str
   const ds = await loadDataset('synthetic', { limitTrain: opts.limitTrain ?? 300, limitTest: 100 });
   const data = prepareData(ds, config);
   const g = buildTfGraph(ir, { seed: config.seed });
-  if (opts.initFrom) copyMatchingWeights(g.model, path.join(opts.initFrom, 'best'));
+  if (opts.initFrom) await copyInitWeights(g.model, ir, { kind: 'file', file: path.join(opts.initFrom, 'best', 'weights.safetensors') });
   const checkpoints = fs.mkdtempSync(path.join(dir, 'ck-'));
   const epochs: EpochRecord[] = [];
   const iterations: IterationRecord[] = [];
@@ -142,19 +143,22 @@ test('permutePixels moves every image\'s pixels the same way, in training and te
 
 test('best and last checkpoints reload as the trained model; initFrom copies what matches', async () => {
   const src = await train({ epochs: 2, seed: 1 }, { limitTrain: 100 });
-  const best = await loadCheckpoint(path.join(src.checkpoints, 'best'));
-  assert.equal(best.layers.find((l) => l.name === 'head')!.getClassName(), 'CnnDense');
-  const saved = checkpointWeights(path.join(src.checkpoints, 'last'));
-  assert.deepEqual(saved['head/kernel']!.dataSync(), src.weights.get('head/kernel'));
-  best.dispose();
-  // Same backbone, new head shape: the conv is copied, the head keeps its own initialisation.
   const loaded = await loadModelFile(modelFile);
-  const g = buildTfGraph(selectModel(loaded, 'otherHead').model, { seed: 99 });
-  const report = copyMatchingWeights(g.model, path.join(src.checkpoints, 'best'));
-  assert.deepEqual(report.copied, ['features/conv2d_1/kernel', 'features/conv2d_1/bias']);
+  const best = await loadCheckpoint(path.join(src.checkpoints, 'best'), selectModel(loaded).model);
+  assert.equal(best.layers.find((l) => l.name === 'head')!.getClassName(), 'CnnDense');
+  best.dispose();
+  const last = await loadCheckpoint(path.join(src.checkpoints, 'last'), selectModel(loaded).model);
+  assert.deepEqual(last.getLayer('head').weights[0]!.read().dataSync(), src.weights.get('head/kernel'));
+  last.dispose();
+  const saved = readWeightsFile(path.join(src.checkpoints, 'best', 'weights.safetensors'));
+  // Same backbone, new head shape: the conv is copied, the head keeps its own initialisation.
+  const otherHead = selectModel(loaded, 'otherHead').model;
+  const g = buildTfGraph(otherHead, { seed: 99 });
+  const report = await copyInitWeights(g.model, otherHead, { kind: 'file', file: path.join(src.checkpoints, 'best', 'weights.safetensors') });
+  assert.deepEqual(report.copied, ['features.conv2d_1.weight', 'features.conv2d_1.bias']);
   assert.equal(report.skipped.length, 4);
-  const conv = g.model.weights.find((w) => w.originalName === 'features/conv2d_1/kernel')!.read().dataSync();
-  assert.deepEqual(conv, saved['features/conv2d_1/kernel']!.dataSync());
+  const bias = g.model.weights.find((w) => w.originalName === 'features/conv2d_1/bias')!.read().dataSync();
+  assert.deepEqual(bias, saved.get('features.conv2d_1.bias')!.data);
   g.model.dispose();
 });
 
@@ -163,7 +167,7 @@ test('a stop request ends the loop after the current batch, with checkpoints/las
   assert.equal(t.result.status, 'stopped');
   assert.equal(t.iterations.length, 2);
   assert.equal(t.epochs.length, 0);
-  assert.ok(fs.existsSync(path.join(t.checkpoints, 'last', 'model.json')));
+  assert.ok(fs.existsSync(path.join(t.checkpoints, 'last', 'weights.safetensors')));
 });
 
 test('training leaves no tensors behind, stopped mid-epoch (with the next batch already prepared) or completed', async () => {
