@@ -16,6 +16,8 @@ from cnn_explorer_torch.safetensors import save_file
 from cnn_explorer_torch.trainer import TrainerIO, run_trainer
 
 PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The device the tests train on: the CPU, or on a machine with a GPU `cuda` (or `mps`) to check it there.
+DEVICE = os.environ.get('CNN_EXPLORER_TORCH_TEST_DEVICE', 'cpu')
 CLASSES = ['a', 'b', 'c', 'd']
 
 
@@ -169,7 +171,7 @@ class RunFolder:
             'config': self.config, 'overrides': [], 'data': {'baseDir': root}, 'backend': 'torch',
             'torch': {'python': sys.executable, 'module': self.module, 'data': self.data, 'initFrom': init_from,
                       # One thread: on a machine shared with other test runs, more threads spin-wait.
-                      'threads': 1, 'device': 'cpu', 'moduleNames': names},
+                      'threads': 1, 'device': DEVICE, 'moduleNames': names},
         }
         self.spec_path = os.path.join(self.dir, 'spec.json')
         with open(self.spec_path, 'w') as f:

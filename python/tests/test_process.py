@@ -9,7 +9,7 @@ import sys
 import threading
 import unittest
 
-from tests.support import PYTHON_DIR, RunFolder, default_config
+from tests.support import DEVICE, PYTHON_DIR, RunFolder, default_config
 
 TIMEOUT_S = 120  # a hung trainer fails the test instead of hanging the suite
 
@@ -59,7 +59,7 @@ class ProcessTest(unittest.TestCase):
         self.assertIn({**iterations[7]}, sent)  # the last step of an epoch always reaches stdout
         backend = next(m for m in sent if m['type'] == 'backend')
         self.assertEqual((backend['backend'], backend['reason']), ('torch', 'requested'))
-        self.assertRegex(backend['detail'], r'^cpu, 1 thread, torch \d')
+        self.assertRegex(backend['detail'], r'^cpu, 1 thread, torch \d' if DEVICE == 'cpu' else f'^{DEVICE}[:,] .*torch \\d')
         self.assertIn('model.py says hello', run.log())
 
         record = run.run_json()
