@@ -16,6 +16,11 @@ export function pySize([a, b]: readonly [number, number]): string {
   return a === b ? String(a) : `(${a}, ${b})`;
 }
 
+/** Text on one line: a line break or control character (in a model's name) would end a comment. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, ' ');
+}
+
 /** A call whose arguments may be wrapped onto lines of their own when the line is too long. */
 export interface PyCall {
   callee: string;
@@ -43,7 +48,8 @@ export class PythonWriter {
    * for a line, the call's arguments go on one line of their own, else one per line (black's
    * order); a comment that does not fit beside the statement goes on its own line above it.
    */
-  statement(prefix: string, body: PyCall | string, comment?: string): void {
+  statement(prefix: string, body: PyCall | string, rawComment?: string): void {
+    const comment = rawComment === undefined ? undefined : oneLine(rawComment);
     const text = typeof body === 'string' ? prefix + body : prefix + callText(body);
     const commented = comment ? `${this.pad}${text}  # ${comment}` : `${this.pad}${text}`;
     if (commented.length <= LINE_LIMIT) {
@@ -67,7 +73,7 @@ export class PythonWriter {
   comment(...lines: string[]): void {
     for (const line of lines) {
       let current = `${this.pad}#`;
-      for (const word of line.split(' ').filter((w) => w !== '')) {
+      for (const word of oneLine(line).split(' ').filter((w) => w !== '')) {
         if (current.length + 1 + word.length > LINE_LIMIT && current !== `${this.pad}#`) {
           this.out.push(current);
           current = `${this.pad}#`;
@@ -76,6 +82,11 @@ export class PythonWriter {
       }
       this.out.push(current);
     }
+  }
+
+  /** A one-line docstring; any text (quotes, backslashes) is escaped to read back as written. */
+  docstring(text: string): void {
+    this.line(`"""${oneLine(text).replace(/[\\"]/g, (c) => `\\${c}`)}"""`);
   }
 
   line(text: string): void {

@@ -84,7 +84,7 @@ class Exporter {
       body.blank(2);
     }
     body.block('def build_model():', () => {
-      body.line(`"""A new ${this.ir.name}, initialised as PyTorch initialises its layers."""`);
+      body.docstring(`A new ${this.ir.name}, initialised as PyTorch initialises its layers.`);
       body.line(`return ${root.className}()`);
     });
     const head = new PythonWriter();
@@ -109,7 +109,7 @@ class Exporter {
         + (this.analyzed.exportName === 'default' ? '' : ` (export ${this.analyzed.exportName})`) + '.',
       `Parameters: ${exactCount(totals.trainableParams)} trainable`
         + (totals.nonTrainableParams === 0 ? '.' : `, ${exactCount(totals.nonTrainableParams)} non-trainable (BatchNorm running statistics).`),
-      `Input ${this.inputText()} float32 (NCHW); output ${this.outputText()}.`,
+      `Input ${this.inputText()} float32${this.ir.inputShape.length === 3 ? ' (NCHW)' : ''}; output ${this.outputText()}.`,
       'Each layer line ends with its output shape for one image ([channels, height, width]).',
       'Flatten orders features channel-first, as PyTorch does.',
     );
@@ -159,7 +159,7 @@ class Exporter {
 
   private writeClass(w: PythonWriter, tree: Tree): void {
     w.block(`class ${tree.className}(nn.Module):`, () => {
-      w.line(`"""${this.docstring(tree)}"""`);
+      w.docstring(this.docstring(tree));
       w.blank();
       w.block('def __init__(self):', () => {
         w.line('super().__init__()');
@@ -182,9 +182,9 @@ class Exporter {
     const merge = tree.items.at(-1);
     const mergeName = merge?.kind === 'node' ? merge.node.name : '';
     switch (g.kind) {
-      case 'block': return `Block ${JSON.stringify(g.name)}.`;
-      case 'residual': return `Residual ${JSON.stringify(g.name)}: the main path plus the shortcut (${mergeName}).`;
-      case 'parallel': return `Parallel branches ${JSON.stringify(g.name)}, merged by ${mergeName}.`;
+      case 'block': return `Block '${g.name}'.`;
+      case 'residual': return `Residual '${g.name}': the main path plus the shortcut (${mergeName}).`;
+      case 'parallel': return `Parallel branches '${g.name}', merged by ${mergeName}.`;
       default: assertNever(g.kind, 'pytorchExport'); return '';
     }
   }

@@ -6,13 +6,15 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { analyzeModel } from '../../../src/analysis/index';
+import { model, block, parallel, conv2d, dense, flatten, lrn, batchNorm, relu } from '../../../src/dsl/index';
+import type { ModelIR } from '../../../src/dsl/ir';
 import { stateTensors } from '../../../src/interop/parameters';
 import { pytorchModule } from '../../../src/interop/pytorchExport';
 import { loadModelFile } from '../../../src/loader/index';
 import { EXAMPLES_DIR } from '../../support/paths';
 import { torchPython } from '../../support/torch';
 
-// Every exported model of every example, exported and run in real PyTorch: its parameter counts
+// Every exported model of every example (and a few odd ones), exported and run in real PyTorch: its parameter counts
 // are the summary's, a forward pass gives the summary's output shape (NCHW), and its state_dict
 // holds exactly the tensors the checkpoints name (stateTensors), with their shapes. One Python
 // process checks them all, since importing torch is slow.
@@ -28,6 +30,15 @@ interface Expected {
   nonTrainable: number;
   state: Record<string, number[]>;
 }
+
+/** Beside the examples: names Python must be protected from, an empty model, identity branches, a flat input. */
+const ODD: ModelIR[] = [
+  model('Tricky "quoted" \\ name\nwith """ a newline', [4, 4, 2], [
+    block('a"b\\c', [conv2d(2, 1)]), parallel([[], []]), block('empty', []), flatten(), dense(2, { name: 'class' }),
+  ]),
+  model('Empty', [3], []),
+  model('Flat', [6], [dense(4), batchNorm(), lrn({ size: 3 }), relu(), dense(2)]),
+];
 
 const nchw = (s: number[]) => (s.length === 3 ? [s[2]!, s[0]!, s[1]!] : s);
 
@@ -67,9 +78,13 @@ test('every example exports to a PyTorch module with the summary\'s counts, outp
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-export-torch-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const cases: Expected[] = [];
+  const sources: { name: string; models: { exportName: string; model: ModelIR }[] }[] = [];
   for (const name of fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.cnn.ts')).sort()) {
-    const loaded = await loadModelFile(path.join(EXAMPLES_DIR, name));
-    for (const m of loaded.models) {
+    sources.push({ name, models: (await loadModelFile(path.join(EXAMPLES_DIR, name))).models });
+  }
+  sources.push({ name: 'odd.cnn.ts', models: ODD.map((ir, i) => ({ exportName: `odd${i}`, model: ir })) });
+  for (const { name, models } of sources) {
+    for (const m of models) {
       const analysis = analyzeModel(m.model);
       const label = `${name} (${m.exportName})`;
       const file = path.join(dir, `model_${cases.length}.py`);
@@ -81,12 +96,12 @@ test('every example exports to a PyTorch module with the summary\'s counts, outp
         if (s.role === 'running_var') state[s.key.replace(/running_var$/, 'num_batches_tracked')] = [];
       }
       cases.push({
-        label, file, input: nchw(m.model.inputShape), output: [1, ...nchw(analysis.totals.outputShape!)],
+        label, file, input: nchw(m.model.inputShape), output: [1, ...nchw(analysis.totals.outputShape ?? m.model.inputShape)],
         trainable: analysis.totals.trainableParams, nonTrainable: analysis.totals.nonTrainableParams, state,
       });
     }
   }
-  assert.ok(cases.length >= 13, `every example's models (${cases.length})`);
+  assert.ok(cases.length >= 16, `every example's models and the odd ones (${cases.length})`);
   const casesFile = path.join(dir, 'cases.json');
   fs.writeFileSync(casesFile, JSON.stringify(cases));
   const { stdout } = await run(torch.python, ['-c', CHECK, casesFile], { maxBuffer: 1 << 26 });
