@@ -18,7 +18,10 @@ export function pySize([a, b]: readonly [number, number]): string {
 
 /** Text on one line: a line break or control character (in a model's name) would end a comment. */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, ' ');
+  return Array.from(text, (c) => {
+    const code = c.codePointAt(0)!;
+    return code < 0x20 || code === 0x7f || code === 0x85 || code === 0x2028 || code === 0x2029 ? ' ' : c;
+  }).join('');
 }
 
 /** A call whose arguments may be wrapped onto lines of their own when the line is too long. */
