@@ -24,6 +24,8 @@ const programs = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { ...node, entryPoints: ['src/engine/trainer/main.ts'], outfile: 'dist/trainer.js' },
+  // The torch engine's trainer program: prepares the data, then runs the Python trainer (python/).
+  { ...node, entryPoints: ['src/engine/torch/launcher.ts'], outfile: 'dist/torchTrainer.js' },
   // The trainer's input pipeline thread, started by path beside the trainer's bundle.
   { ...node, entryPoints: ['src/engine/data/batchWorker.ts'], outfile: 'dist/batchWorker.js' },
   // The model evaluation process, started by path beside the extension's and the CLI's bundles,

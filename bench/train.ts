@@ -13,7 +13,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import * as readline from 'node:readline';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_NAMES, BackendError, selectBackend, type BackendName } from '../src/engine/backends/index';
+import { BackendError, selectBackend, TFJS_BACKEND_NAMES as BACKEND_NAMES, type TfjsBackendName as BackendName } from '../src/engine/backends/index';
 import { buildModel, MODELS, trainStep, type ModelName } from './models';
 
 interface Options {

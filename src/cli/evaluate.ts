@@ -1,7 +1,7 @@
 // `cnn-explorer evaluate RUN`: the run's best checkpoint on its test set, again (same dataset,
 // same pixel permutation and normalization as in training). Short, so it runs in this process.
 import * as path from 'node:path';
-import { BACKEND_PREFERENCES, describeBackend, isBackendPreference, selectBackend } from '../engine/backends/index';
+import { describeBackend, isTfjsBackendPreference, selectBackend, TFJS_BACKEND_PREFERENCES } from '../engine/backends/index';
 import { loadDataset } from '../engine/data/index';
 import type { RunSpec } from '../engine/trainer/spec';
 import { checkpointFormat, loadCheckpoint, readCheckpointMeta } from '../engine/training/checkpoints';
@@ -13,7 +13,7 @@ import { defaultRunsDir, findRun, runPaths } from '../runs/store';
 import { decimal, exactCount, percent } from '../shared/format';
 import { parseCommandArgs, UsageError } from './args';
 
-const USAGE = `evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend ${BACKEND_PREFERENCES.join('|')}] [--json]`;
+const USAGE = `evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend ${TFJS_BACKEND_PREFERENCES.join('|')}] [--json]`;
 
 export interface EvaluateResult {
   runId: string;
@@ -39,8 +39,9 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   const which = (v.checkpoint ?? 'best') as 'best' | 'last';
   if (which !== 'best' && which !== 'last') throw new UsageError(`--checkpoint must be best or last\nusage: cnn-explorer ${USAGE}`);
   const preference = v.backend ?? 'auto';
-  if (!isBackendPreference(preference)) {
-    throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got '${preference}'\nusage: cnn-explorer ${USAGE}`);
+  if (!isTfjsBackendPreference(preference)) {
+    // Evaluation runs here, on tfjs; a run trained on torch evaluates on it too (same weights).
+    throw new UsageError(`--backend must be one of ${TFJS_BACKEND_PREFERENCES.join(', ')} (evaluate runs on tfjs), got '${preference}'\nusage: cnn-explorer ${USAGE}`);
   }
   const runsDir = path.resolve(v['runs-dir'] ?? defaultRunsDir());
   const found = findRun(runsDir, positionals[0]!);

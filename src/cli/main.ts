@@ -20,7 +20,8 @@ const commands: Record<string, { load: () => Promise<Command>; usage: string }> 
   train: {
     load: async () => (await import('./train')).trainCommand,
     usage: 'train FILE [--model EXPORT|all] [--dataset ID] [--data-dir DIR] [--epochs N] [--batch-size N] [--set key.path=value]… '
-      + '[--sweep key.path=[v1,v2,…]]… [--limit-train N] [--limit-test N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--runs-dir DIR] [--json]',
+      + '[--sweep key.path=[v1,v2,…]]… [--limit-train N] [--limit-test N] [--backend auto|torch|tensorflow|webgpu|wasm|cpu] '
+      + '[--python PATH] [--runs-dir DIR] [--json]',
   },
   export: {
     load: async () => (await import('./export')).exportCommand,

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { LocatedError } from '../dsl/errors';
 import { BACKEND_PREFERENCES, isBackendPreference } from '../shared/backends';
 import { prepareRuns, startTrainer, type PrepareOptions, type TrainerHandle } from '../engine/trainer/start';
+import { engineChooser } from '../engine/torch/chooseEngine';
 import { parseSetArgument, parseValue, type Override } from '../engine/training/overrides';
 import type { TrainResult } from '../runs/types';
 import { assertNever } from '../shared/assertNever';
@@ -14,7 +15,7 @@ import { parseCommandArgs, UsageError } from './args';
 
 const USAGE = 'train FILE [--model EXPORT|all] [--dataset ID] [--data-dir DIR] [--epochs N] [--batch-size N] '
   + '[--set key.path=value]… [--sweep key.path=[v1,v2,…]]… [--limit-train N] [--limit-test N] '
-  + `[--backend ${BACKEND_PREFERENCES.join('|')}] [--runs-dir DIR] [--json]`;
+  + `[--backend ${BACKEND_PREFERENCES.join('|')}] [--python PATH] [--runs-dir DIR] [--json]`;
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -51,6 +52,7 @@ export async function trainCommand(argv: string[], { verbose = false } = {}): Pr
     'limit-train': { type: 'string' },
     'limit-test': { type: 'string' },
     backend: { type: 'string' },
+    python: { type: 'string' },
     'runs-dir': { type: 'string' },
     json: { type: 'boolean' },
   }, USAGE);
@@ -71,6 +73,8 @@ export async function trainCommand(argv: string[], { verbose = false } = {}): Pr
     exportName: v.model,
     runsDir: v['runs-dir'],
     backend,
+    // One choice of engine for the whole command: Python is probed once, however many runs.
+    engine: engineChooser(v.python ? [{ python: v.python, from: '--python' }] : []),
     data: {
       dataDir: v['data-dir'],
       limitTrain: positiveInt('--limit-train', v['limit-train']),

@@ -1,5 +1,7 @@
 // Backend selection for training; see select.ts. The wasm backend (its probe and training kernels) lives in ./wasm.
 export { selectBackend, describe as describeBackend } from './select';
 export { BackendError } from './types';
-export { BACKEND_NAMES, BACKEND_PREFERENCES, isBackendPreference, type BackendName } from '../../shared/backends';
+export {
+  TFJS_BACKEND_NAMES, TFJS_BACKEND_PREFERENCES, isTfjsBackendPreference, type BackendName, type TfjsBackendName,
+} from '../../shared/backends';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm/register';

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // package.json marks the node entry free of side effects), and with it the backend.
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { probeTensorflow } from './tensorflow';
-import { BACKEND_NAMES, BACKEND_PREFERENCES, type BackendName, type BackendPreference } from '../../shared/backends';
+import { TFJS_BACKEND_NAMES, TFJS_BACKEND_PREFERENCES, type BackendPreference, type TfjsBackendName } from '../../shared/backends';
 import { BackendError, type BackendChoice, type ProbeResult } from './types';
 import { probeWasm } from './wasm/probe';
 import { probeWebgpu } from './webgpu';
@@ -22,7 +22,7 @@ async function probeCpu(): Promise<ProbeResult> {
   return { ok: true, detail: `pure JavaScript, tfjs-backend-cpu ${version_cpu}` };
 }
 
-function probe(name: BackendName, forced: boolean): Promise<ProbeResult> {
+function probe(name: TfjsBackendName, forced: boolean): Promise<ProbeResult> {
   switch (name) {
     case 'tensorflow': return probeTensorflow();
     case 'webgpu': return probeWebgpu(forced);
@@ -31,7 +31,7 @@ function probe(name: BackendName, forced: boolean): Promise<ProbeResult> {
   }
 }
 
-const WHY: Record<BackendName, string> = {
+const WHY: Record<TfjsBackendName, string> = {
   tensorflow: 'TensorFlow native (tfjs-node)',
   webgpu: 'a WebGPU adapter was found',
   wasm: 'fastest CPU backend available',
@@ -61,7 +61,7 @@ export function summariseNativeOutput(output: string, where: string | null = 'tr
   return quoted ? `${count}, the last: "${quoted}"` : count;
 }
 
-async function probeQuietly(name: BackendName, forced: boolean, capture?: CaptureStderr): Promise<ProbeResult> {
+async function probeQuietly(name: TfjsBackendName, forced: boolean, capture?: CaptureStderr): Promise<ProbeResult> {
   const { value, output } = capture ? await capture(() => probe(name, forced)) : { value: await probe(name, forced), output: '' };
   // What a probe's child process printed joins the rest in trainer.log (after the capture, so
   // it is counted once); without a log it is only summarised.
@@ -76,13 +76,18 @@ async function probeQuietly(name: BackendName, forced: boolean, capture?: Captur
  * Makes the chosen backend current (tf.getBackend() returns it afterwards).
  * @param capture how to read back what native code prints on stderr during each probe (the
  *   trainer's, whose stderr is its run's trainer.log); without it, it goes where stderr goes.
+ * @param passedOver for 'auto', why the starter passed over what comes before the tfjs backends
+ *   (torch without a GPU, or without PyTorch): they lead the reason's list of what was skipped.
  * @throws BackendError when a forced backend cannot be used (with an install hint) or, for
  *   'auto', when none can.
  */
-export async function selectBackend(preference: BackendPreference, log?: (line: string) => void, capture?: CaptureStderr): Promise<BackendChoice> {
+export async function selectBackend(
+  preference: BackendPreference, log?: (line: string) => void, capture?: CaptureStderr, passedOver: readonly string[] = [],
+): Promise<BackendChoice> {
   if (preference !== 'auto') {
-    if (!BACKEND_NAMES.includes(preference)) {
-      throw new BackendError(`unknown backend '${String(preference)}': use ${BACKEND_PREFERENCES.join(', ')}`);
+    // torch is started as a trainer of its own (src/engine/torch/), never chosen in a tfjs process.
+    if (preference === 'torch' || !TFJS_BACKEND_NAMES.includes(preference)) {
+      throw new BackendError(`unknown tfjs backend '${String(preference)}': use ${TFJS_BACKEND_PREFERENCES.join(', ')}`);
     }
     const r = await probeQuietly(preference, true, capture);
     if (!r.ok) throw new BackendError(`backend '${preference}' is not available: ${r.reason}. To use it, ${r.hint}.`, preference);
@@ -91,8 +96,8 @@ export async function selectBackend(preference: BackendPreference, log?: (line: 
     log?.(describe(choice));
     return choice;
   }
-  const skipped: string[] = [];
-  for (const name of BACKEND_NAMES) {
+  const skipped = [...passedOver];
+  for (const name of TFJS_BACKEND_NAMES) {
     const r = await probeQuietly(name, false, capture);
     if (!r.ok) {
       skipped.push(`${name}: ${r.reason}`);

@@ -11,29 +11,10 @@
 // reported with the exact version to install.
 
 import * as tf from '@tensorflow/tfjs-core';
-import { createRequire } from 'node:module';
-import * as path from 'node:path';
+import { firstLine, resolvePackage, TFJS_NODE_PACKAGES } from './nativePackages';
 import type { ProbeResult } from './types';
 
-const PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
-
-/** require() as seen from this file (src/ or dist/) and from the working directory. */
-function requirers(): NodeJS.Require[] {
-  const bases = [typeof __filename === 'string' ? __filename : undefined, path.join(process.cwd(), 'index.js')];
-  return bases.filter((b): b is string => !!b).map((b) => createRequire(b));
-}
-
-function resolvePackage(name: string): { req: NodeJS.Require; version: string } | undefined {
-  for (const req of requirers()) {
-    try {
-      const pkg = req(`${name}/package.json`) as { version?: string };
-      return { req, version: pkg.version ?? '?' };
-    } catch {
-      // not installed where this require looks; try the next place
-    }
-  }
-  return undefined;
-}
+export { firstLine } from './nativePackages';
 
 function installHint(): string {
   return `install it next to CNN Explorer with \`npm install @tensorflow/tfjs-node@${tf.version_core}\` ` +
@@ -44,7 +25,7 @@ function installHint(): string {
 /** Loads the first installed tfjs-node package and makes 'tensorflow' the current backend. */
 export async function probeTensorflow(): Promise<ProbeResult> {
   const problems: string[] = [];
-  for (const name of PACKAGES) {
+  for (const name of TFJS_NODE_PACKAGES) {
     const found = resolvePackage(name);
     if (!found) continue;
     try {
@@ -71,9 +52,4 @@ export async function probeTensorflow(): Promise<ProbeResult> {
     reason: problems.length ? problems.join('; ') : 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed',
     hint: installHint(),
   };
-}
-
-export function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n')[0] ?? text;
 }

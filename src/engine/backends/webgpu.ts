@@ -6,22 +6,19 @@
 // slower than wasm, so `auto` passes it over; forcing `webgpu` still accepts it.
 
 import * as tf from '@tensorflow/tfjs-core';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { firstLine } from './tensorflow';
 import type { ProbeResult } from './types';
+import { adapterInChild, adapterName, isSoftwareAdapter, vulkanLoaderInstalled, type AdapterLike } from './webgpuAdapter';
+
+export { isSoftwareAdapter } from './webgpuAdapter';
 
 const WEBGPU_HINT =
   'WebGPU needs a GPU driver Dawn can use: Vulkan on Linux (e.g. Debian/Ubuntu `libvulkan1` and ' +
   '`mesa-vulkan-drivers`, or the NVIDIA driver), Metal on macOS, D3D12 on Windows';
 
-interface AdapterLike {
-  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
-}
 interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null>;
 }
@@ -74,80 +71,12 @@ async function dawnGpu(): Promise<GpuLike> {
   return gpu;
 }
 
-/** Whether the dynamic linker can find libvulkan.so.1 in the usual places or LD_LIBRARY_PATH. */
-function vulkanLoaderInstalled(): boolean {
-  const dirs = [
-    ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
-    `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`, '/usr/lib64', '/usr/lib', '/lib64', '/lib',
-    '/usr/local/lib',
-  ];
-  return dirs.some((d) => fs.existsSync(path.join(d, 'libvulkan.so.1')));
-}
-
-function adapterName(a: AdapterLike): string {
-  const i = a.info ?? {};
-  const parts = [i.description || i.device, i.vendor, i.architecture].filter((p) => !!p);
-  return parts.length ? parts.join(', ') : 'unnamed adapter';
-}
-
-export function isSoftwareAdapter(name: string): boolean {
-  return /llvmpipe|lavapipe|swiftshader|software|warp|cpu/i.test(name);
-}
-
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** What a child process's Dawn found: an adapter (or none), or why it could not say. */
-interface ChildAdapter {
-  adapter: AdapterLike | null;
-  error?: string;
-  /** What the child wrote on stderr: Dawn's, the Vulkan loader's and the driver's own lines. */
-  stderr: string;
-}
-
-// Run with `node -e`; WEBGPU_URL is the webgpu package's entry. Prints one JSON line.
-const CHILD_PROBE = `
-import(process.env.WEBGPU_URL)
-  .then((m) => m.create(process.platform === 'linux' ? ['backend=vulkan'] : []).requestAdapter({ powerPreference: 'high-performance' }))
-  .then((a) => a ? { adapter: { info: { vendor: a.info.vendor, architecture: a.info.architecture, device: a.info.device, description: a.info.description } } } : { adapter: null },
-    (e) => ({ adapter: null, error: String((e && e.message) || e) }))
-  .then((r) => { process.stdout.write(JSON.stringify(r) + '\\n'); process.exit(0); });
-`;
-
-/**
- * Asks Dawn for an adapter in a short-lived child process: what Dawn, the Vulkan loader and the
- * driver write to fd 2 then is that child's, captured here instead of reaching the user (which
- * no JavaScript in this process could stop); a driver that hangs or crashes takes only the child
- * down. Dawn is loaded here only when the adapter found is one this run will use.
- */
-function adapterInChild(timeoutMs: number): Promise<ChildAdapter> {
-  const base = typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'index.js');
-  const entry = pathToFileURL(createRequire(base).resolve('webgpu')).href;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-e', CHILD_PROBE], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WEBGPU_URL: entry, ELECTRON_RUN_AS_NODE: '1' },
-    });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => { clearTimeout(timer); resolve({ adapter: null, error: firstLine(e), stderr }); });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      try {
-        const r = JSON.parse(stdout.trim().split('\n').pop() ?? '') as Omit<ChildAdapter, 'stderr'>;
-        return resolve({ ...r, stderr });
-      } catch { /* no answer: it hung or crashed */ }
-      const error = signal === 'SIGKILL' ? `Dawn did not answer within ${timeoutMs} ms` : `Dawn's process ended (${signal ?? `code ${code}`}) without an answer`;
-      resolve({ adapter: null, error, stderr });
-    });
-  });
 }
 
 /**

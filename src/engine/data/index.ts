@@ -3,8 +3,8 @@
 // loop applies to them (validation split, pixel permutation, normalization statistics, augmentation,
 // batching). Nothing here imports tfjs or VS Code.
 
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { defaultCacheDir } from './cacheDir';
 import { loadCifar } from './cifar';
 import { DatasetError } from './errors';
 import { loadImageFolder } from './folder';
@@ -23,11 +23,6 @@ export { augmentBatch, flipHorizontal, isAugmenting, type AugmentSpec } from './
 export { batches, batchCount, type Batch } from './batches';
 export { MNIST_CLASSES, FASHION_CLASSES } from './mnist';
 export { CIFAR_CLASSES } from './cifar';
-
-/** Where downloads are kept when no cacheDir is given: $XDG_CACHE_HOME or ~/.cache, then cnn-explorer. */
-function defaultCacheDir(): string {
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cnn-explorer');
-}
 
 function checkLimit(name: string, v: number | undefined): void {
   if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new RangeError(`${name} must be a positive integer, got ${v}`);

@@ -6,16 +6,16 @@ import { describeBackend, selectBackend } from '../backends/index';
 import { loadDataset } from '../data/index';
 import { buildTfGraph } from '../model/index';
 import { checkAgainstModel, makeReporter } from '../training/config';
-import { prepareData } from '../training/data';
+import { datasetRecord, datasetSummary, prepareData } from '../training/prepareData';
 import { copyInitWeights, resolveInitFrom } from '../training/initFrom';
 import { trainLoop, type LoopResult } from '../training/loop';
 import { trainingConfigLocator } from '../../loader/configLocation';
 import { JsonlWriter } from '../../runs/files';
-import { runResult } from '../../runs/result';
-import { runPaths, updateRun, updateRunOrKeep, readRun } from '../../runs/store';
-import type { EpochRecord, RunErrorCode, TrainResult } from '../../runs/types';
+import { runPaths, updateRun, readRun } from '../../runs/store';
+import type { EpochRecord, TrainResult } from '../../runs/types';
 import { encodeTrainerMessage, TRAINER_PROTOCOL_VERSION, type TrainerMessage, type TrainerPhase } from '../../shared/trainerProtocol';
 import { errorCode, isOutOfMemory, TrainerError } from './errors';
+import { finish } from './finish';
 import { checkTrainingMemory } from './memoryCheck';
 import type { RunSpec } from './spec';
 import { stderrCapture } from './trainerLog';
@@ -56,7 +56,7 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
     // (we choose among the backends ourselves and say why).
     tf.enableProdMode();
     // What native libraries print while backends are probed is summarised in the reason.
-    const backend = await selectBackend(spec.backend, undefined, stderrCapture(spec.runDir));
+    const backend = await selectBackend(spec.backend, undefined, stderrCapture(spec.runDir), spec.backendPassedOver);
     updateRun(spec.runDir, (r) => { r.backend = backend; });
     record({
       type: 'backend', backend: backend.name, reason: backend.reason, ...(backend.detail === undefined ? {} : { detail: backend.detail }),
@@ -71,14 +71,9 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
     const classNames = dataset.classNames;
     checkAgainstModel(config, reporter, { inputShape: spec.model.ir.inputShape, paths: spec.model.ir.nodes.map((n) => n.path) }, dataset.imageShape);
     const data = prepareData(dataset, config);
-    updateRun(spec.runDir, (r) => {
-      r.dataset = {
-        id: dataset.id, source: dataset.source, classNames: dataset.classNames, imageShape: dataset.imageShape,
-        trainCount: data.train.count, validationCount: data.validation?.count ?? 0, testCount: data.test.count,
-        normalization: data.mean && data.std ? { mean: data.mean, std: data.std } : null,
-      };
-    });
-    status('data', `${dataset.id}: ${data.train.count} training, ${data.validation?.count ?? 0} validation, ${data.test.count} test images from ${dataset.source}`);
+    const loaded = datasetRecord(dataset, data);
+    updateRun(spec.runDir, (r) => { r.dataset = loaded; });
+    status('data', datasetSummary(loaded));
 
     const graph = buildModel(spec, config.seed);
     const outUnits = graph.model.outputs[0]!.shape;
@@ -150,27 +145,4 @@ function buildModel(spec: RunSpec, seed: number): ReturnType<typeof buildTfGraph
     if (err instanceof LocatedError || isOutOfMemory(err)) throw err;
     throw new TrainerError('model-invalid', `the model cannot be built: ${err instanceof Error ? err.message : String(err)}`, spec.model.ir.source ?? null);
   }
-}
-
-/** Records how the run ended in run.json, and returns the result as the record now says. */
-function finish(spec: RunSpec, started: number, loop: LoopResult | null, error: { code: RunErrorCode; text: string } | null): TrainResult {
-  const status = error ? 'failed' : loop?.status ?? 'completed';
-  const wallSeconds = (Date.now() - started) / 1000;
-  const best = loop?.best ?? null;
-  const record = updateRunOrKeep(spec.runDir, (r) => {
-    r.status = status;
-    r.error = error?.text ?? null;
-    r.errorCode = error?.code ?? null;
-    r.endedAt = new Date().toISOString();
-    r.wallSeconds = wallSeconds;
-    if (loop) {
-      r.epochsCompleted = loop.epochsCompleted;
-      r.monitor = loop.monitor;
-      r.bestEpoch = best?.epoch ?? null;
-      r.best = best;
-      r.trainImagesPerSecond = loop.trainImagesPerSecond;
-      r.endedEarly = loop.endedEarly;
-    }
-  });
-  return runResult(record, spec.runId, spec.runDir);
 }

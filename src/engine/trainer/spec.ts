@@ -28,5 +28,35 @@ export interface RunSpec {
     /** How the starter sets the data folder, for "dataset not found" messages (LoadDatasetOptions). */
     dataDirOption?: string;
   };
+  /** 'torch' when PyTorch trains (then `torch` or `torchUnavailable` is set); else what the tfjs trainer chooses among. */
   backend: BackendPreference;
+  /**
+   * For `auto` on tfjs: why the starter passed over torch (src/engine/torch/chooseEngine.ts);
+   * they lead the list of what was skipped in the backend's reason.
+   */
+  backendPassedOver?: string[];
+  /** The torch engine's part (docs/torch-engine.md), read by the Python trainer. */
+  torch?: TorchSpec;
+  /** torch was asked for and no Python has PyTorch: the run fails with this (backend-unavailable). */
+  torchUnavailable?: string;
+}
+
+/** spec.json's `torch` section: the contract with python/cnn_explorer_torch (docs/torch-engine.md). */
+export interface TorchSpec {
+  /** The interpreter that was found. */
+  python: string;
+  /** Absolute path of <run>/model.py; its build_model() returns the nn.Module. */
+  module: string;
+  /** Absolute path of the prepared dataset (.safetensors). */
+  data: string;
+  /** Absolute path of a safetensors file with state_dict keys, or null. */
+  initFrom: string | null;
+  /** torch.set_num_threads() on the CPU (PyTorch may start with fewer). */
+  threads: number;
+  /** 'auto': cuda, then mps, then cpu. */
+  device: 'cuda' | 'mps' | 'cpu' | 'auto';
+  /** IR node id → the layer's dotted attribute path in the module (src/interop/torchNames.ts). */
+  moduleNames: Record<string, string>;
+  /** Why torch: 'requested', or for auto why each faster choice was passed over. */
+  reason: string;
 }

@@ -17,6 +17,8 @@ import {
   encodeTrainerCommand, parseTrainerLine, protocolMismatch, type TrainerMessage,
 } from '../../shared/trainerProtocol';
 import { findProgram, processExecArgv } from '../programs';
+import { engineChooser, type EngineChoice, type EngineChooser } from '../torch/chooseEngine';
+import { torchSpec } from '../torch/torchSpec';
 import { resolveTraining } from '../training/config';
 import { resolveInitFrom } from '../training/initFrom';
 import type { Override } from '../training/overrides';
@@ -33,8 +35,21 @@ export interface PrepareOptions {
   runsDir?: string;
   data?: Omit<RunSpec['data'], 'baseDir'>;
   backend?: BackendPreference;
+  /**
+   * Decides between PyTorch and tfjs (src/engine/torch/chooseEngine.ts). A command that prepares
+   * many runs passes one, so that Python is probed once; by default each call makes its own,
+   * trying the default Pythons.
+   */
+  engine?: EngineChooser;
   /** Check everything but create no run folder (returns []). */
   checkOnly?: boolean;
+}
+
+/** What spec.json says about the engine: the backend asked for, and torch's part when PyTorch trains. */
+function engineSpec(choice: EngineChoice, run: Pick<RunSpec, 'runDir' | 'runsDir' | 'config' | 'data'> & { ir: RunSpec['model']['ir'] }): Pick<RunSpec, 'backend' | 'backendPassedOver' | 'torch' | 'torchUnavailable'> {
+  if (choice.engine === 'tfjs') return { backend: choice.preference, ...(choice.passedOver.length ? { backendPassedOver: choice.passedOver } : {}) };
+  if (choice.python === null) return { backend: 'torch', torchUnavailable: choice.unavailable };
+  return { backend: 'torch', torch: torchSpec(run, choice.python, choice.reason) };
 }
 
 export interface PreparedRun {
@@ -66,14 +81,15 @@ export async function prepareRuns(opts: PrepareOptions): Promise<PreparedRun[]> 
     if (error) throw new LocatedError(error.message, error.source ?? model.source);
   }
   if (opts.checkOnly) return [];
+  const choice = await (opts.engine ?? engineChooser([]))(opts.backend ?? 'auto');
   return models.map(({ exportName, model }) => {
     const { id, paths } = createRun(runsDir, { modelName: model.name, exportName, file, text, config });
+    const data = { ...opts.data, baseDir: path.dirname(file) };
     const spec: RunSpec = {
       version: 1, runId: id, runDir: paths.dir, runsDir,
       model: { file, exportName, name: model.name, ir: model },
-      config, overrides,
-      data: { ...opts.data, baseDir: path.dirname(file) },
-      backend: opts.backend ?? 'auto',
+      config, overrides, data,
+      ...engineSpec(choice, { runDir: paths.dir, runsDir, config, data, ir: model }),
     };
     writeJsonAtomic(paths.spec, spec);
     return { runId: id, runDir: paths.dir, specPath: paths.spec, spec };
@@ -81,7 +97,10 @@ export async function prepareRuns(opts: PrepareOptions): Promise<PreparedRun[]> 
 }
 
 export interface StartOptions {
-  /** The trainer program: dist/trainer.js beside this bundle by default (the TypeScript entry under tsx in tests). */
+  /**
+   * The tfjs trainer program: dist/trainer.js beside this bundle by default (the TypeScript
+   * entry under tsx in tests). A torch run starts dist/torchTrainer.js.
+   */
   trainerPath?: string;
   /** Own process group, so the run outlives the caller (the extension host); the CLI shares its group for Ctrl-C. */
   detached?: boolean;
@@ -114,7 +133,13 @@ export interface TrainerHandle extends RunHandle {
   child: ChildProcess;
 }
 
-function trainerCommand(trainerPath?: string): { file: string; execArgv: string[] } {
+function trainerCommand(spec: RunSpec, trainerPath?: string): { file: string; execArgv: string[] } {
+  if (spec.backend === 'torch') {
+    // The torch engine's launcher prepares the data, then runs Python in its place (src/engine/torch/launcher.ts);
+    // it frees the decoded dataset before training, which needs gc().
+    const file = findProgram(__dirname, 'torchTrainer.js', '../torch/launcher.ts', 'the torch trainer program');
+    return { file, execArgv: [...processExecArgv(file), '--expose-gc'] };
+  }
   const file = trainerPath ?? findProgram(__dirname, 'trainer.js', 'main.ts', 'the trainer program');
   return { file, execArgv: processExecArgv(file) };
 }
@@ -130,7 +155,7 @@ function lastWords(stderr: string): string {
 }
 
 export function startTrainer(run: PreparedRun, opts: StartOptions = {}): TrainerHandle {
-  const cmd = trainerCommand(opts.trainerPath);
+  const cmd = trainerCommand(run.spec, opts.trainerPath);
   // stderr is a file, not a pipe: native code writes there directly (so the trainer can read
   // back what a backend probe printed), and it outlives this process (a reloaded window).
   // A run folder that takes no new file (a full disk) still trains, without the log.

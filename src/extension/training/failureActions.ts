@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import type { SourceRange } from '../../dsl/ir';
 import { LocatedError } from '../../dsl/errors';
+import type { RunSpec } from '../../engine/trainer/spec';
 import { trainerLogPath, trainerLogTail } from '../../engine/trainer/trainerLog';
+import { readJson } from '../../runs/files';
+import { runPaths } from '../../runs/store';
 import type { RunErrorCode, TrainResult } from '../../runs/types';
 import { toVsRange } from '../editor/vscodeRanges';
 import { showLocatedError } from '../locatedErrorMessage';
@@ -14,7 +17,7 @@ import { openRunFolder } from './runFolder';
 // line; what the trainer wrote on its stderr (the stack, library and driver warnings: its run's
 // trainer.log) goes to the CNN Explorer output channel, which Show Output opens.
 
-type FailureAction = 'Set Data Folder' | 'Pick Another Backend' | 'Open File' | 'Change Batch Size' | 'Show Output' | 'Open Run Folder';
+type FailureAction = 'Set Data Folder' | 'Set Python Path' | 'Pick Another Backend' | 'Open File' | 'Change Batch Size' | 'Show Output' | 'Open Run Folder';
 
 /** What fixes each kind of failure, first the most likely. */
 const ACTIONS: Record<RunErrorCode, FailureAction[]> = {
@@ -66,6 +69,8 @@ export async function explainRunFailure({ result, location, model, output }: Run
   const failed = result.status === 'failed';
   const code = failed ? result.errorCode ?? 'internal' : 'internal';
   const actions = ACTIONS[code].filter((a) => (a !== 'Open File' || location !== null) && (a !== 'Change Batch Size' || model !== null));
+  // torch without a Python that has PyTorch: pointing at the right Python is the likelier fix.
+  if (code === 'backend-unavailable' && readJson<RunSpec>(runPaths(result.runDir).spec)?.backend === 'torch') actions.unshift('Set Python Path');
   if (output && writeTrainerLog(output, result)) actions.push('Show Output');
   const what = failed ? 'Training failed' : 'Training was interrupted';
   const chosen = await vscode.window.showErrorMessage(
@@ -73,6 +78,7 @@ export async function explainRunFailure({ result, location, model, output }: Run
   switch (chosen) {
     case undefined: return;
     case 'Set Data Folder': await vscode.commands.executeCommand('workbench.action.openSettings', 'cnnExplorer.dataDir'); return;
+    case 'Set Python Path': await vscode.commands.executeCommand('workbench.action.openSettings', 'cnnExplorer.pythonPath'); return;
     case 'Pick Another Backend': await vscode.commands.executeCommand('workbench.action.openSettings', 'cnnExplorer.backend'); return;
     case 'Open File': {
       const doc = await vscode.workspace.openTextDocument(location!.file);

@@ -27,6 +27,8 @@ function trainTask(cli: string, folder: vscode.WorkspaceFolder, def: TrainTaskDe
   if (dataDir) args.push('--data-dir', dataDir);
   const backend = config.get<string>('backend');
   if (backend && backend !== 'auto') args.push('--backend', backend);
+  const python = config.get<string>('pythonPath')?.trim();
+  if (python) args.push('--python', python);
   for (const [key, flag] of [['limitTrain', '--limit-train'], ['limitTest', '--limit-test']] as const) {
     const n = config.get<number>(key) ?? 0;
     if (n > 0) args.push(flag, String(n));

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendPreference } from '../../shared/backends';
 import { prepareRuns, startTrainer, type PreparedRun } from '../../engine/trainer/start';
+import { engineChooser } from '../../engine/torch/chooseEngine';
 import { pickActiveModel } from '../activeModel';
 import { workspaceRunsDir } from '../runs/runsDir';
 import type { ModelDocuments } from '../modelDocuments';
@@ -9,10 +10,12 @@ import type { CurrentRun } from './currentRun';
 import { explainStartFailure } from './failureActions';
 import { LiveRun } from './liveRun';
 import { askOverrides } from './overridesWizard';
+import { pythonCandidates } from './pythonCandidates';
 
 // Train Model: the model (the active editor's, or the one a CodeLens names), its overrides, the
-// editor's settings (data folder, limits, backend); then the same trainer process the CLI
-// starts, in its own process group at a lower priority. Training never runs in the extension host.
+// editor's settings (data folder, limits, backend, the Python for torch); then the same trainer
+// process the CLI starts, in its own process group at a lower priority. Training never runs in
+// the extension host.
 
 export interface TrainDeps {
   documents: ModelDocuments;
@@ -39,6 +42,7 @@ export async function trainModel(deps: TrainDeps, uri?: vscode.Uri, exportName?:
   if (overrides === undefined) return;
   const config = vscode.workspace.getConfiguration('cnnExplorer');
   const positive = (key: string) => { const v = config.get<number>(key) ?? 0; return v > 0 ? v : undefined; };
+  const backend = config.get<BackendPreference>('backend') ?? 'auto';
   let run: PreparedRun;
   try {
     [run] = await prepareRuns({
@@ -51,7 +55,9 @@ export async function trainModel(deps: TrainDeps, uri?: vscode.Uri, exportName?:
         dataDir: config.get<string>('dataDir') || undefined, dataDirOption: 'the setting cnnExplorer.dataDir: Set Data Folder',
         limitTrain: positive('limitTrain'), limitTest: positive('limitTest'),
       },
-      backend: config.get<BackendPreference>('backend') ?? 'auto',
+      backend,
+      // The Python extension is asked (and woken) only when torch may train.
+      engine: engineChooser(backend === 'auto' || backend === 'torch' ? await pythonCandidates(picked.doc.uri) : []),
     }) as [PreparedRun];
   } catch (err) {
     return explainStartFailure(err, deps.output);

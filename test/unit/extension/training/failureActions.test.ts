@@ -109,3 +109,15 @@ test('Train Model failing on a bug (not the model file) shows one line and puts 
   assert.match(output.text, /TypeError: boom\n {4}at /);
   assert.equal(output.visible, true);
 });
+
+test('torch without PyTorch offers Set Python Path first, which opens cnnExplorer.pythonPath', async () => {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-failure-'));
+  fs.writeFileSync(path.join(runDir, 'spec.json'), JSON.stringify({ backend: 'torch', torchUnavailable: "backend 'torch' is not available" }));
+  const r = { ...result('failed', 'backend-unavailable', "backend 'torch' is not available: PyTorch was not found"), runDir };
+  assert.deepEqual(await buttons(r), ['Set Python Path', 'Pick Another Backend', 'Open Run Folder']);
+  vscode.resetFakeVscode();
+  vscode.ui.answers.push('Set Python Path');
+  await explainRunFailure({ result: r, location: null, model });
+  assert.deepEqual(vscode.commands.executed, [{ command: 'workbench.action.openSettings', args: ['cnnExplorer.pythonPath'] }]);
+  fs.rmSync(runDir, { recursive: true });
+});

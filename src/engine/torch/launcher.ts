@@ -1,0 +1,136 @@
+// The torch engine's trainer program: `node dist/torchTrainer.js <run>/spec.json`, started by
+// the starter exactly as it starts the tfjs trainer (same stdio, trainer.log, process group,
+// niceness), so following, stopping and reattaching do not change. It makes what PyTorch needs
+// (prepareTorchRun.ts: the module, the prepared dataset, the initial weights), then runs
+// `<python> -m cnn_explorer_torch <run>/spec.json` on its own stdin, stdout and stderr: from
+// there on the Python trainer speaks the protocol itself, and this process only waits, passes
+// SIGTERM on, and exits as Python did. The preparation runs here rather than in the starter so
+// that an editor's extension host never holds a dataset, and so that a failure at preparation
+// ends the run as any trainer's failure does: hello, error, done, run.json failed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LocatedError } from '../../dsl/errors';
+import { JsonlWriter } from '../../runs/files';
+import { updateRunOrKeep } from '../../runs/store';
+import { encodeTrainerMessage, TRAINER_PROTOCOL_VERSION, type TrainerMessage } from '../../shared/trainerProtocol';
+import { BackendError } from '../backends/types';
+import { errorCode } from '../trainer/errors';
+import { finish } from '../trainer/finish';
+import type { RunSpec, TorchSpec } from '../trainer/spec';
+import { prepareTorchRun, torchSection } from './prepareTorchRun';
+
+process.stdout.on('error', () => { /* the starter went away: the run folder still gets every message */ });
+process.stderr.on('error', () => { /* a full disk must not end the run over a log line */ });
+
+/** The folder that holds the cnn_explorer_torch package: `python/` at the extension's (or the repository's) root. */
+function pythonPackageRoot(): string {
+  for (let dir = __dirname, up = 0; up < 5; up++, dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'python');
+    if (fs.existsSync(path.join(candidate, 'cnn_explorer_torch', '__main__.py'))) return candidate;
+  }
+  throw new Error(`the Python trainer (python/cnn_explorer_torch) is missing near ${__dirname}: reinstall CNN Explorer`);
+}
+
+/** Ends a run that failed (or was stopped) before Python started, as a trainer would: hello, [error,] done. */
+function endBeforePython(spec: RunSpec, started: number, err: unknown | null): number {
+  const metrics = new JsonlWriter(path.join(spec.runDir, 'metrics.jsonl'));
+  const send = (msg: TrainerMessage) => {
+    const line = encodeTrainerMessage(msg);
+    try { metrics.appendLine(line); } catch { /* a full disk: stdout still gets it */ }
+    process.stdout.write(line);
+  };
+  try {
+    send({ type: 'hello', protocol: TRAINER_PROTOCOL_VERSION, runId: spec.runId, pid: process.pid, time: Date.now() });
+    if (err === null) {
+      const result = finish(spec, started, null, null, true);
+      send({ type: 'done', result, time: Date.now() });
+      return 0;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    const location = err instanceof LocatedError ? err.location : null;
+    const code = errorCode(err);
+    send({ type: 'error', code, message, location, time: Date.now() });
+    process.stderr.write(`${code}: ${err instanceof Error ? err.stack ?? message : message}\n`);
+    const text = location ? `${location.file}:${location.line}:${location.column}: ${message}` : message;
+    const result = finish(spec, started, null, { code, text });
+    send({ type: 'done', result, time: Date.now() });
+    return 1;
+  } finally {
+    metrics.close();
+  }
+}
+
+/** Runs the Python trainer on this process's stdio; resolves with how it ended. */
+function runPython(specPath: string, torch: TorchSpec, onStart: (child: ChildProcess) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: Error }> {
+  const root = pythonPackageRoot();
+  const env = {
+    ...process.env,
+    PYTHONPATH: [root, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
+    // Every message as it is written, not when a block fills; no .pyc beside an installed extension.
+    PYTHONUNBUFFERED: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
+  return new Promise((resolve) => {
+    const child = spawn(torch.python, ['-m', 'cnn_explorer_torch', specPath], { stdio: 'inherit', env });
+    child.once('error', (error) => resolve({ error }));
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    onStart(child);
+  });
+}
+
+async function main(): Promise<number> {
+  const specPath = process.argv[2];
+  if (!specPath) {
+    process.stderr.write('usage: torchTrainer <run>/spec.json\n');
+    return 2;
+  }
+  const spec = JSON.parse(fs.readFileSync(specPath, 'utf8')) as RunSpec;
+  const started = Date.now();
+  // A live pid while the data is prepared, so that readers do not take the run for dead;
+  // Python writes its own when it starts.
+  updateRunOrKeep(spec.runDir, (r) => { r.pid = process.pid; });
+
+  let child: ChildProcess | null = null;
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // Python counts the signals itself (the first is a stop). A terminal's Ctrl-C reaches its
+    // whole process group, Python included, so only SIGTERM (sent to this pid) is passed on.
+    if (child) {
+      if (signal === 'SIGTERM') child.kill('SIGTERM');
+      return;
+    }
+    if (++signals >= 3) process.exit(130);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+
+  let torch: TorchSpec;
+  try {
+    torch = torchSection(spec);
+    const data = await prepareTorchRun(spec);
+    process.stderr.write(`${data.written ? 'prepared' : 'reusing'} ${data.file}: ${data.description}\n`);
+  } catch (err) {
+    return endBeforePython(spec, started, err);
+  }
+  // A stop that came while the data was prepared: no training starts.
+  if (signals > 0) return endBeforePython(spec, started, null);
+  // The dataset this process decoded is garbage now: give its memory back before training.
+  (globalThis as { gc?: () => void }).gc?.();
+
+  const ended = await runPython(specPath, torch, (c) => { child = c; });
+  if ('error' in ended) return endBeforePython(spec, started, new BackendError(`${torch.python} could not be started: ${ended.error.message}`, 'torch'));
+  if (ended.signal) {
+    // Die of the same signal, so that the starter's account of the run is Python's.
+    process.removeAllListeners('SIGTERM');
+    process.removeAllListeners('SIGINT');
+    process.kill(process.pid, ended.signal);
+    await new Promise(() => { /* the signal ends this process */ });
+  }
+  return ended.code ?? 1;
+}
+
+main().then((code) => process.exit(code), (err) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
