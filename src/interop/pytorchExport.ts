@@ -255,7 +255,8 @@ class Exporter {
   private writeLayer(w: PythonWriter, node: IRNode, module: string, source: string, target: string): void {
     const op = node.op;
     const described = describeOp(op);
-    const redundant = described === op.type && node.name.startsWith(op.type);
+    // A bare type (`batchnorm`, `relu`) says nothing an automatic name (`batchNorm_7`) does not.
+    const redundant = !/[0-9]/.test(described) && new RegExp(`^${op.type}_[0-9]+$`).test(node.name);
     const comment = `${redundant ? '' : `${described} `}→ ${shapeText(this.outputShape(node.id))}`;
     let x = source;
     if (op.type === 'conv2d' || op.type === 'depthwiseConv2d') {
