@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,6 +13,7 @@ import { readMetrics, readRun } from '../../../../src/runs/index';
 import type { RunSpec } from '../../../../src/engine/trainer/spec';
 import type { TrainResult } from '../../../../src/runs/types';
 import { readSafetensors } from '../../../../src/weights/safetensors';
+import { REPO_ROOT } from '../../../support/paths';
 import { torchPython } from '../../../support/torch';
 
 // Torch runs started as the CLI and the editor start them (prepareRuns, startTrainer): the
@@ -113,4 +115,58 @@ test('auto on tfjs: the tfjs trainer\'s backend reason starts with why torch was
   assert.notEqual(result.backend, 'torch');
   assert.deepEqual(spec(result.runDir).backendPassedOver, ['torch: no Python with PyTorch (python3: no torch module (ModuleNotFoundError))']);
   assert.match(readRun(result.runDir)!.backend!.reason, /; skipped torch: no Python with PyTorch \(python3: no torch module \(ModuleNotFoundError\)\); tensorflow: /);
+});
+
+test('Stop reaches Python through the launcher: the run ends stopped, checkpoints/last saved', async (t) => {
+  const torch = await torchPython(t);
+  if (!torch) return;
+  const [run] = await prepareRuns({
+    file: modelFile, runsDir, backend: 'torch', data: DATA, overrides: ['epochs=100'].map(parseSetArgument),
+    engine: engineChooser([{ python: torch.python, from: '--python' }]),
+  });
+  const handle = startTrainer(run!);
+  handle.onMessage((m) => { if (m.type === 'iteration') handle.stop(); });
+  const result = await handle.done;
+  assert.equal(result.status, 'stopped', result.error ?? '');
+  assert.ok(fs.existsSync(path.join(result.runDir, 'checkpoints', 'last', 'weights.safetensors')));
+});
+
+test('initFrom another torch run: PyTorch starts from its best weights', async (t) => {
+  const torch = await torchPython(t);
+  if (!torch) return;
+  const engine = engineChooser([{ python: torch.python, from: '--python' }]);
+  const first = await train({ file: modelFile, runsDir, backend: 'torch', data: DATA, engine });
+  assert.equal(first.result.status, 'completed', first.result.error ?? '');
+  const [run] = await prepareRuns({
+    file: modelFile, runsDir, backend: 'torch', data: DATA, engine, overrides: [`initFrom=${first.result.runId}`].map(parseSetArgument),
+  });
+  assert.equal(run!.spec.torch!.initFrom, path.join(first.result.runDir, 'checkpoints', 'best', 'weights.safetensors'));
+  const handle = startTrainer(run!);
+  const notes: string[] = [];
+  handle.onMessage((m) => { if (m.type === 'status' && m.phase === 'init') notes.push(m.message); });
+  const result = await handle.done;
+  assert.equal(result.status, 'completed', result.error ?? '');
+  assert.match(notes.join(), new RegExp(`^initFrom ${first.result.runId}: copied 4 weights, kept 0`));
+});
+
+test('initFrom a torch.save file: converted to safetensors in the run folder, then loaded by PyTorch', async (t) => {
+  const torch = await torchPython(t);
+  if (!torch) return;
+  const engine = engineChooser([{ python: torch.python, from: '--python' }]);
+  const first = await train({ file: modelFile, runsDir, backend: 'torch', data: DATA, engine });
+  const pt = path.join(dir, 'tiny.pt');
+  execFileSync(torch.python, ['-c', 'import sys, torch\nfrom cnn_explorer_torch.safetensors import load_file\ntorch.save(load_file(sys.argv[1]), sys.argv[2])',
+    path.join(first.result.runDir, 'checkpoints', 'best', 'weights.safetensors'), pt], { env: { ...process.env, PYTHONPATH: path.join(REPO_ROOT, 'python') } });
+  const [run] = await prepareRuns({
+    file: modelFile, runsDir, backend: 'torch', data: DATA, engine, overrides: [`initFrom=${JSON.stringify(pt)}`].map(parseSetArgument),
+  });
+  assert.equal(run!.spec.torch!.initFrom, path.join(run!.runDir, 'initFrom.safetensors'));
+  const handle = startTrainer(run!);
+  const notes: string[] = [];
+  handle.onMessage((m) => { if (m.type === 'status' && m.phase === 'init') notes.push(m.message); });
+  const result = await handle.done;
+  assert.equal(result.status, 'completed', result.error ?? '');
+  assert.deepEqual([...readSafetensors(path.join(run!.runDir, 'initFrom.safetensors')).tensors.keys()].sort(),
+    [...readSafetensors(path.join(first.result.runDir, 'checkpoints', 'best', 'weights.safetensors')).tensors.keys()].sort());
+  assert.match(notes.join(), /copied 4 weights, kept 0/);
 });
