@@ -33,11 +33,12 @@ function tempSibling(dir: string, tag: string): string {
 }
 
 /** Writes the model's weights and `meta` into `dir`, replacing it whole. */
-export function saveCheckpoint(model: tfl.LayersModel, ir: ModelIR, dir: string, meta: CheckpointMeta): void {
+export async function saveCheckpoint(model: tfl.LayersModel, ir: ModelIR, dir: string, meta: CheckpointMeta): Promise<void> {
+  const state = await modelStateDict(model, ir);
   const tmp = tempSibling(dir, 'tmp');
   fs.mkdirSync(tmp, { recursive: true });
   try {
-    writeSafetensors(path.join(tmp, WEIGHTS), modelStateDict(model, ir),
+    writeSafetensors(path.join(tmp, WEIGHTS), state,
       { format: CHECKPOINT_FORMAT, model: ir.name, epoch: String(meta.epoch) });
     fs.writeFileSync(path.join(tmp, META), JSON.stringify(meta, null, 2));
   } catch (err) {
@@ -92,7 +93,7 @@ export async function checkpointState(dir: string, writtenBy: () => ModelIR): Pr
   if (checkpointFormat(dir) !== 'tfjs') return readWeightsFile(path.join(dir, WEIGHTS));
   const model = await loadOldCheckpoint(dir);
   try {
-    return modelStateDict(model, writtenBy());
+    return await modelStateDict(model, writtenBy());
   } finally {
     model.dispose();
   }

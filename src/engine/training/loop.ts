@@ -191,11 +191,11 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
         best = record;
         bestValue = value;
         sinceBest = 0;
-        saveCheckpoint(model, input.ir, path.join(input.checkpointsDir, 'best'), { epoch: e + 1, savedAt: new Date().toISOString(), monitor: monitor.name, record });
+        await saveCheckpoint(model, input.ir, path.join(input.checkpointsDir, 'best'), { epoch: e + 1, savedAt: new Date().toISOString(), monitor: monitor.name, record });
       } else {
         sinceBest++;
       }
-      saveCheckpoint(model, input.ir, path.join(input.checkpointsDir, 'last'), { epoch: e + 1, savedAt: new Date().toISOString(), record });
+      await saveCheckpoint(model, input.ir, path.join(input.checkpointsDir, 'last'), { epoch: e + 1, savedAt: new Date().toISOString(), record });
       last = record;
       epochsCompleted = e + 1;
       hooks.onEpoch?.(record);
@@ -208,7 +208,7 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
     }
     if (endedEarly === 'stop requested') {
       hooks.onStatus?.('stopping', 'stop requested: saving checkpoints/last');
-      saveCheckpoint(model, input.ir, path.join(input.checkpointsDir, 'last'), { epoch: epochsCompleted, savedAt: new Date().toISOString(), partial: true });
+      await saveCheckpoint(model, input.ir, path.join(input.checkpointsDir, 'last'), { epoch: epochsCompleted, savedAt: new Date().toISOString(), partial: true });
     }
   } finally {
     setFrozen(model, []);

@@ -163,11 +163,14 @@ function slotsOf(model: tfl.LayersModel, ir: ModelIR): Slot[] {
   });
 }
 
-/** The model's weights by state_dict key, in PyTorch's layouts (stateTensors' order). */
-export function modelStateDict(model: tfl.LayersModel, ir: ModelIR): StateDict {
+/**
+ * The model's weights by state_dict key, in PyTorch's layouts (stateTensors' order). Read
+ * asynchronously: a GPU backend (webgpu) has no synchronous read-back in Node.
+ */
+export async function modelStateDict(model: tfl.LayersModel, ir: ModelIR): Promise<StateDict> {
   const out: StateDict = new Map();
   for (const slot of slotsOf(model, ir)) {
-    const values = slot.variable.read().dataSync() as Float32Array;
+    const values = await slot.variable.read().data() as Float32Array;
     out.set(slot.tensor.key, { shape: [...slot.tensor.shape], data: slot.toTorch(values) });
   }
   return out;

@@ -47,7 +47,7 @@ save_file({k: v for k, v in m.state_dict().items() if v.is_floating_point()}, sy
   const match = loadStateDict(model, ir, state);
   assert.equal(match.by, 'order');
   assert.equal(match.pairs.size, 102);
-  const mine = modelStateDict(model, ir);
+  const mine = await modelStateDict(model, ir);
   const expected = [...readSafetensors(reference).tensors.values()];
   assert.equal(mine.size, expected.length);
   let i = 0;

@@ -31,7 +31,7 @@ const outputs = (m: { predict: (x: tf.Tensor) => tf.Tensor | tf.Tensor[] }, x: t
 test('a checkpoint is weights.safetensors (state_dict keys, metadata) and checkpoint.json; it loads as the same model', async () => {
   const model = buildTfModel(ir, { seed: 3 });
   const ck = path.join(dir, 'best');
-  saveCheckpoint(model, ir, ck, { epoch: 2, savedAt: '2026-12-05T00:00:00.000Z', monitor: 'test_accuracy' });
+  await saveCheckpoint(model, ir, ck, { epoch: 2, savedAt: '2026-12-05T00:00:00.000Z', monitor: 'test_accuracy' });
   assert.deepEqual(fs.readdirSync(ck).sort(), ['checkpoint.json', 'weights.safetensors']);
   assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('best')), ['best'], 'no temporary folder left');
   const file = readSafetensors(path.join(ck, 'weights.safetensors'));
@@ -46,7 +46,7 @@ test('a checkpoint is weights.safetensors (state_dict keys, metadata) and checkp
   const loaded = await loadCheckpoint(ck, ir);
   assert.deepEqual(outputs(loaded, x), outputs(model, x));
   // Saved again over the old one: the folder is swapped whole.
-  saveCheckpoint(loaded, ir, ck, { epoch: 3, savedAt: '2026-12-05T00:00:01.000Z' });
+  await saveCheckpoint(loaded, ir, ck, { epoch: 3, savedAt: '2026-12-05T00:00:01.000Z' });
   assert.equal(readCheckpointMeta(ck)!.epoch, 3);
   loaded.dispose();
   model.dispose();
@@ -72,7 +72,7 @@ test('a checkpoint in the older tfjs format still loads, and reads as a state di
   const loaded = await loadCheckpoint(ck, ir);
   assert.deepEqual(outputs(loaded, x), outputs(model, x));
   const state = await checkpointState(ck, () => ir);
-  assert.deepEqual(state, modelStateDict(model, ir));
+  assert.deepEqual(state, await modelStateDict(model, ir));
   loaded.dispose();
   model.dispose();
   x.dispose();
@@ -81,7 +81,7 @@ test('a checkpoint in the older tfjs format still loads, and reads as a state di
 test('a damaged or missing checkpoint is one error naming the file', async () => {
   const model = buildTfModel(ir, { seed: 5 });
   const ck = path.join(dir, 'cut');
-  saveCheckpoint(model, ir, ck, { epoch: 1, savedAt: '2026-12-05T00:00:00.000Z' });
+  await saveCheckpoint(model, ir, ck, { epoch: 1, savedAt: '2026-12-05T00:00:00.000Z' });
   const file = path.join(ck, 'weights.safetensors');
   fs.truncateSync(file, fs.statSync(file).size - 4);
   await assert.rejects(loadCheckpoint(ck, ir), (err: Error) => err.message.startsWith(`${file}: not a valid safetensors file: tensor 'head.bias'`));
@@ -89,7 +89,7 @@ test('a damaged or missing checkpoint is one error naming the file', async () =>
   // Another model's checkpoint: the first tensor that differs, named on both sides.
   const other = buildTfModel(ir, { seed: 5 });
   const ck2 = path.join(dir, 'other');
-  saveCheckpoint(other, ir, ck2, { epoch: 1, savedAt: '2026-12-05T00:00:00.000Z' });
+  await saveCheckpoint(other, ir, ck2, { epoch: 1, savedAt: '2026-12-05T00:00:00.000Z' });
   const wide = { ...ir, nodes: ir.nodes.map((n) => (n.op.type === 'dense' ? { ...n, op: { ...n.op, units: 5 } } : n)) } as ModelIR;
   await assert.rejects(loadCheckpoint(ck2, wide), { message: `${path.join(ck2, 'weights.safetensors')}: model head.weight [5,48] ≠ file head.weight [4,48]` });
   model.dispose();

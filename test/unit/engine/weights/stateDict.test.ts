@@ -70,13 +70,13 @@ function randomState(model: ModelIR, seed: number): StateDict {
   return out;
 }
 
-test('a state dict written into a tfjs model reads back the same, key for key', () => {
+test('a state dict written into a tfjs model reads back the same, key for key', async () => {
   const model = buildTfModel(ir, { seed: 1 });
   const state = randomState(ir, 7);
   const match = loadStateDict(model, ir, state);
   assert.equal(match.by, 'key');
   assert.equal(match.pairs.size, state.size);
-  const back = modelStateDict(model, ir);
+  const back = await modelStateDict(model, ir);
   assert.deepEqual([...back.keys()], [...state.keys()]);
   for (const [key, t] of state) assert.deepEqual(back.get(key), t, key);
   // Not an identity in tfjs layout: the conv kernel really is stored HWIO.
@@ -95,7 +95,7 @@ test('the converted weights give PyTorch the tfjs model\'s outputs', async (t) =
   const x = tf.randomUniform([2, 7, 7, 4], -1, 1, 'float32', 5);
   const y = (model.apply(x, { training: false }) as tf.Tensor).dataSync();
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sd-torch-')), 'mix.safetensors');
-  const tensors = new Map([...modelStateDict(model, ir)].map(([k, v]) => [k, v] as const));
+  const tensors = new Map([...await modelStateDict(model, ir)].map(([k, v]) => [k, v] as const));
   writeSafetensors(file, new Map([...tensors, ['x', { shape: [2, 7, 7, 4], data: x.dataSync() as Float32Array }]]));
   const got = JSON.parse(runTorchScript(py, TORCH_MIX, [file])) as number[];
   assert.equal(got.length, y.length);
