@@ -138,6 +138,7 @@ test('a run around the user', async (t) => {
     assert.match(message, /inside a data folder \(the setting cnnExplorer\.dataDir: Set Data Folder\)/);
     assert.doesNotMatch(message, /--data-dir/, 'no CLI flag for an editor user');
     await page.locator('.settings-editor .setting-item', { hasText: 'Data Dir' }).first().waitFor();
+    await page.keyboard.press('Escape'); // the settings editor opens as a modal: the palette waits behind it
     const view = await showRunsView(page);
     await view.locator('.run-row.status-failed').first().waitFor();
   });
