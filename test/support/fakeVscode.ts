@@ -177,6 +177,15 @@ export const workspace = {
   onDidChangeConfiguration: new EventEmitter<unknown>().event,
 };
 
+/** Other extensions, by id, as getExtension returns them (tests add what they need). */
+export const installedExtensions = new Map<string, { isActive: boolean; activate(): Promise<unknown>; exports: unknown }>();
+
+export const extensions = {
+  getExtension(id: string) {
+    return installedExtensions.get(id);
+  },
+};
+
 /** An ExtensionContext whose workspaceState is a Map. */
 export function fakeContext(extensionPath = process.cwd()) {
   const state = new Map<string, unknown>();
@@ -204,4 +213,5 @@ export function resetFakeVscode(): void {
   outputChannels.length = 0;
   workspace.workspaceFolders = undefined;
   workspace.isTrusted = true;
+  installedExtensions.clear();
 }
