@@ -28,6 +28,7 @@ const cacheDir = path.join(dir, 'cache');
 const modelFile = path.join(dir, 'tiny.cnn.ts');
 fs.writeFileSync(modelFile, `import { model, conv2d, maxPool2d, relu, flatten, dense, type Training } from 'cnn-explorer';
 export default model('Tiny', [28, 28, 1], [conv2d(4, 5, { stride: 2 }), relu(), maxPool2d(2), flatten(), dense(10)]);
+export const wrong = model('Wrong', [32, 32, 3], [flatten(), dense(10)]);
 export const training: Training = { dataset: 'mnist', epochs: 1, batchSize: 50, optimizer: { type: 'adam', lr: 0.01 } };
 `);
 const DATA = { limitTrain: 300, limitTest: 100, cacheDir };
@@ -72,6 +73,18 @@ test('a dataset that is not there fails on torch with the code and the line it h
   assert.equal(onTorch.result.error, onTfjs.result.error);
   assert.deepEqual(onTorch.messages, ['hello', 'error dataset-missing', 'done']);
   assert.equal(readRun(onTorch.result.runDir)!.status, 'failed');
+});
+
+test('a model that does not fit the data fails on torch where and as it fails on tfjs', async (t) => {
+  const torch = await torchPython(t);
+  if (!torch) return;
+  const [onTorch, onTfjs] = await Promise.all([
+    train({ file: modelFile, exportName: 'wrong', runsDir, backend: 'torch', data: DATA, engine: engineChooser([{ python: torch.python, from: '--python' }]) }),
+    train({ file: modelFile, exportName: 'wrong', runsDir, backend: 'cpu', data: DATA }),
+  ]);
+  assert.equal(onTorch.result.errorCode, 'config-invalid');
+  assert.equal(onTorch.result.error, onTfjs.result.error);
+  assert.match(onTorch.result.error!, /^.*tiny\.cnn\.ts:\d+:\d+: 'mnist' has images of \[28, 28, 1\] but the model's input is \[32, 32, 3\]/);
 });
 
 test('a torch run: module, prepared dataset and spec written, PyTorch trains, run.json says torch', async (t) => {
