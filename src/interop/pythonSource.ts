@@ -60,11 +60,16 @@ export class PythonWriter {
       return;
     }
     if (comment) this.comment(comment);
+    const inner = this.pad + INDENT;
+    if (typeof body !== 'string' && body.args.length === 0 && prefix.endsWith(' = ') && `${this.pad}${text}`.length > LINE_LIMIT) {
+      // Nothing to split inside `Name()`: black puts the right-hand side in parentheses instead.
+      this.out.push(`${this.pad}${prefix}(`, `${inner}${callText(body)}`, `${this.pad})`);
+      return;
+    }
     if (typeof body === 'string' || `${this.pad}${text}`.length <= LINE_LIMIT || body.args.length === 0) {
       this.out.push(`${this.pad}${text}`);
       return;
     }
-    const inner = this.pad + INDENT;
     this.out.push(`${this.pad}${prefix}${body.callee}(`);
     const joined = inner + body.args.join(', ');
     if (joined.length <= LINE_LIMIT) this.out.push(joined);

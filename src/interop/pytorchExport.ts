@@ -114,9 +114,10 @@ class Exporter {
       'Flatten orders features channel-first, as PyTorch does.',
     );
     w.blank();
+    // isort's order: plain imports, then from-imports.
     if (this.imports.torch) w.line('import torch');
-    w.line('from torch import nn');
     if (this.imports.F) w.line('import torch.nn.functional as F');
+    w.line('from torch import nn');
   }
 
   // ── The group tree ──────────────────────────────────────────────────────────────────────
@@ -164,7 +165,7 @@ class Exporter {
       w.block('def __init__(self):', () => {
         w.line('super().__init__()');
         for (const item of tree.items) {
-          if (item.kind === 'group') w.statement(`self.${this.attr(item)} = `, `${item.tree.className}()`);
+          if (item.kind === 'group') w.statement(`self.${this.attr(item)} = `, pyCall(item.tree.className, []));
           else {
             const ctor = this.moduleFor(item.node);
             if (ctor) w.statement(`self.${this.attr(item)} = `, ctor);
