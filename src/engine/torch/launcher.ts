@@ -61,9 +61,8 @@ function endBeforePython(spec: RunSpec, started: number, err: unknown | null): n
   }
 }
 
-/** Runs the Python trainer on this process's stdio; resolves with how it ended. */
-function runPython(specPath: string, torch: TorchSpec, onStart: (child: ChildProcess) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: Error }> {
-  const root = pythonPackageRoot();
+/** Runs the Python trainer (the package in `root`) on this process's stdio; resolves with how it ended. */
+function runPython(specPath: string, torch: TorchSpec, root: string, onStart: (child: ChildProcess) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: Error }> {
   const env = {
     ...process.env,
     PYTHONPATH: [root, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
@@ -106,8 +105,10 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => onSignal('SIGINT'));
 
   let torch: TorchSpec;
+  let root: string;
   try {
     torch = torchSection(spec);
+    root = pythonPackageRoot();
     const data = await prepareTorchRun(spec);
     process.stderr.write(`${data.written ? 'prepared' : 'reusing'} ${data.file}: ${data.description}\n`);
   } catch (err) {
@@ -118,7 +119,7 @@ async function main(): Promise<number> {
   // The dataset this process decoded is garbage now: give its memory back before training.
   (globalThis as { gc?: () => void }).gc?.();
 
-  const ended = await runPython(specPath, torch, (c) => { child = c; });
+  const ended = await runPython(specPath, torch, root, (c) => { child = c; });
   if ('error' in ended) return endBeforePython(spec, started, new BackendError(`${torch.python} could not be started: ${ended.error.message}`, 'torch'));
   if (ended.signal) {
     // Die of the same signal, so that the starter's account of the run is Python's.
