@@ -14,9 +14,8 @@ import {
   residual, parallel, flatten, dense, batchNorm, maxPool2d, avgPool2d, adaptiveAvgPool2d, globalAvgPool, globalMaxPool,
   lrn, zeroPad2d, dropout,
 } from '../../../src/dsl/index';
-import { INPUT_ID, type ModelIR } from '../../../src/dsl/ir';
 import { buildTfGraph } from '../../../src/engine/model/index';
-import { stateTensors } from '../../../src/interop/parameters';
+import { modelStateDict } from '../../../src/engine/weights/stateDict';
 import { pytorchModule } from '../../../src/interop/pytorchExport';
 import { loadModelFile } from '../../../src/loader/index';
 import { EXAMPLES_DIR } from '../../support/paths';
@@ -28,8 +27,9 @@ import { torchPython } from '../../support/torch';
 // even kernels), ceil-mode pools (the overhang left out of an average), padded average pools,
 // LRN, zero padding, depthwise with a multiplier, groups, dilation, adaptive pooling, every
 // activation (as a layer and fused), softmax over channels, BatchNorm's running statistics,
-// concat and add. The weights go from tfjs's layouts to PyTorch's here, in the test (HWIO →
-// OIHW, dense [in, out] → [out, in] with the NHWC → NCHW reorder of a flatten's features).
+// concat and add. The weights go from tfjs's layouts to PyTorch's as checkpoints take them
+// (src/engine/weights/stateDict.ts: HWIO → OIHW, dense [in, out] → [out, in], and a flatten's
+// features from NHWC to NCHW order for the dense or batchNorm layer it feeds).
 
 const run = promisify(execFile);
 
@@ -51,7 +51,7 @@ const SEMANTICS = model('Semantics', [12, 11, 3], [
   avgPool2d(2, { ceilMode: true }), // 5 → 3: the last row's window is cut by the edge
   adaptiveAvgPool2d([2, 3]), // 3 → 2: overlapping bins
   parallel([[sigmoid()], [tanh()]], { merge: 'add' }),
-  flatten(),
+  flatten(), batchNorm(), // per feature: its statistics follow the flatten's reorder
   dense(20, { activation: 'tanh' }), dropout(0.3), batchNorm(), lrn(), relu(), leakyRelu(0.2), elu(), selu(),
   dense(10), logSoftmax(),
 ]);
@@ -85,72 +85,18 @@ function plain(t: tf.Tensor): Tensor {
   return { shape: t.shape, data: Array.from(t.dataSync()) };
 }
 
-/**
- * The [h, w, c] whose NHWC flatten a dense layer's features are, or null where they are already
- * in the same order in both frameworks (a dense layer's or a global pool's output).
- */
-function flattenedFrom(ir: ModelIR, analysis: AnalyzedModel['analysis'], id: string): number[] | null {
-  if (id === INPUT_ID) return ir.inputShape.length === 3 ? ir.inputShape : null;
-  const i = ir.nodes.findIndex((n) => n.id === id);
-  const node = ir.nodes[i]!;
-  const input = analysis.nodes[i]!.inputShapes[0]!;
-  switch (node.op.type) {
-    case 'flatten': return input.length === 3 ? input : flattenedFrom(ir, analysis, node.inputs[0]!);
-    case 'dense': case 'globalAvgPool': case 'globalMaxPool': return null;
-    case 'concat': {
-      const from = node.inputs.map((x) => flattenedFrom(ir, analysis, x));
-      assert.ok(from.every((f) => f === null), 'the test converts no concat of flattened maps');
-      return null;
-    }
-    default: return flattenedFrom(ir, analysis, node.inputs[0]!); // element-wise
-  }
-}
-
-/** The tfjs model's weights (BatchNorm's statistics made random first) as PyTorch's state_dict. */
-function torchState(m: AnalyzedModel, graph: ReturnType<typeof buildTfGraph>, seed: number): Record<string, Tensor> {
-  const state: Record<string, Tensor> = {};
-  const tensors = stateTensors(m.model, m.analysis);
+/** The tfjs model's weights (BatchNorm's parameters and statistics made random first) as PyTorch's state_dict. */
+async function torchState(m: AnalyzedModel, graph: ReturnType<typeof buildTfGraph>, seed: number): Promise<Record<string, Tensor>> {
   m.model.nodes.forEach((node, i) => {
-    const layer = graph.model.getLayer(graph.names.byNode.get(node.id)!);
-    const weights = new Map(layer.weights.map((w, j) => [w.originalName.split('/').pop()!, layer.getWeights()[j]!]));
-    const key = (role: string) => tensors.find((t) => t.nodeId === node.id && t.role === role)!.key;
+    if (node.op.type !== 'batchNorm') return;
     const input = m.analysis.nodes[i]!.inputShapes[0]!;
-    switch (node.op.type) {
-      case 'conv2d':
-        state[key('weight')] = plain(tf.transpose(weights.get('kernel')!, [3, 2, 0, 1]));
-        break;
-      case 'depthwiseConv2d': {
-        const k = weights.get('depthwise_kernel')!; // [kh, kw, c, m]: output channel c·m + j
-        const [kh, kw, c, mult] = k.shape as number[];
-        state[key('weight')] = plain(tf.reshape(tf.transpose(tf.reshape(k, [kh!, kw!, c! * mult!]), [2, 0, 1]), [c! * mult!, 1, kh!, kw!]));
-        break;
-      }
-      case 'dense': {
-        let k = weights.get('kernel')!; // [in, out], in in NHWC flatten order when from a map
-        const from = flattenedFrom(m.model, m.analysis, node.inputs[0]!);
-        if (from) {
-          const [h, w, c] = from as [number, number, number];
-          k = tf.reshape(tf.transpose(tf.reshape(k, [h, w, c, -1]), [2, 0, 1, 3]), [h * w * c, -1]);
-        }
-        state[key('weight')] = plain(tf.transpose(k));
-        break;
-      }
-      case 'batchNorm': {
-        const c = input[input.length - 1]!;
-        const s = seed * 101 + i;
-        layer.setWeights([uniform([c], s, 0.5, 1.5), uniform([c], s + 1), uniform([c], s + 2), uniform([c], s + 3, 0.5, 2)]);
-        const [gamma, beta, mean, variance] = layer.getWeights();
-        state[key('weight')] = plain(gamma!);
-        state[key('bias')] = plain(beta!);
-        state[key('running_mean')] = plain(mean!);
-        state[key('running_var')] = plain(variance!);
-        return;
-      }
-      default:
-        return;
-    }
-    if (weights.has('bias')) state[key('bias')] = plain(weights.get('bias')!);
+    const c = input[input.length - 1]!;
+    const s = seed * 101 + i;
+    graph.model.getLayer(graph.names.byNode.get(node.id)!)
+      .setWeights([uniform([c], s, 0.5, 1.5), uniform([c], s + 1), uniform([c], s + 2), uniform([c], s + 3, 0.5, 2)]);
   });
+  const state: Record<string, Tensor> = {};
+  for (const [key, t] of await modelStateDict(graph.model, m.model)) state[key] = { shape: t.shape, data: Array.from(t.data) };
   return state;
 }
 
@@ -193,18 +139,18 @@ test('the exported module computes what the tfjs engine computes, given the same
     }
   }
   for (const ir of [SEMANTICS, POOLED, SPATIAL]) models.push({ exportName: 'default', model: ir, analysis: analyzeModel(ir) });
-  const cases: Case[] = models.map((m, i) => {
+  const cases: Case[] = [];
+  for (const [i, m] of models.entries()) {
     assert.deepEqual(m.analysis.diagnostics.filter((d) => d.severity === 'error'), [], m.model.name);
     const graph = buildTfGraph(m.model, { seed: 7 + i });
-    const state = torchState(m, graph, i + 1);
+    const state = await torchState(m, graph, i + 1);
     const x = uniform([2, ...m.model.inputShape], 1000 + i, -2, 2);
     const y = graph.model.predict(x) as tf.Tensor;
     const file = path.join(dir, `model_${i}.py`);
     fs.writeFileSync(file, pytorchModule(m, { sourceName: 'test.cnn.ts' }));
-    const c = { label: `${m.model.name} (${m.exportName})`, file, input: plain(toNchw(x)), expected: plain(toNchw(y)), state };
+    cases.push({ label: `${m.model.name} (${m.exportName})`, file, input: plain(toNchw(x)), expected: plain(toNchw(y)), state });
     graph.model.dispose();
-    return c;
-  });
+  }
   const casesFile = path.join(dir, 'cases.json');
   fs.writeFileSync(casesFile, JSON.stringify(cases));
   const { stdout } = await run(torch.python, ['-c', CHECK, casesFile], { maxBuffer: 1 << 26 });
