@@ -111,8 +111,9 @@ class Exporter {
         + (totals.nonTrainableParams === 0 ? '.' : `, ${exactCount(totals.nonTrainableParams)} non-trainable (BatchNorm running statistics).`),
       `Input ${this.inputText()} float32${this.ir.inputShape.length === 3 ? ' (NCHW)' : ''}; output ${this.outputText()}.`,
       'Each layer line ends with its output shape for one image ([channels, height, width]).',
-      'Flatten orders features channel-first, as PyTorch does.',
     );
+    const flattensMaps = this.ir.nodes.some((n) => n.op.type === 'flatten' && this.inputShape(n).length === 3);
+    if (flattensMaps) w.comment('Flatten orders features channel-first, as PyTorch does.');
     w.blank();
     // isort's order: plain imports, then from-imports.
     if (this.imports.torch) w.line('import torch');
