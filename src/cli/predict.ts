@@ -13,7 +13,8 @@ import { CIFAR_CLASSES, FASHION_CLASSES, MNIST_CLASSES, pixelPermutation } from 
 import { decodeImage, rgbaToFloats } from '../engine/data/decode';
 import { resizeImage } from '../engine/data/resize';
 import { buildTfModel } from '../engine/model/index';
-import { checkpointFormat, loadCheckpoint } from '../engine/training/checkpoints';
+import { loadCheckpoint } from '../engine/training/checkpoints';
+import { checkpointFormat } from '../runs/checkpointFiles';
 import { resolveTraining } from '../engine/training/config';
 import { outputKind } from '../engine/training/loss';
 import { loadStateDict } from '../engine/weights/stateDict';

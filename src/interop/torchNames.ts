@@ -27,7 +27,7 @@ const PYTHON_KEYWORDS = new Set([
 ]);
 
 /** A DSL name as a Python identifier (ASCII letters, digits and `_`; not a keyword). */
-export function pythonIdentifier(name: string): string {
+function pythonIdentifier(name: string): string {
   let id = name.replace(/[^A-Za-z0-9_]/g, '_');
   if (id === '' || /^[0-9]/.test(id)) id = `_${id}`;
   return PYTHON_KEYWORDS.has(id) ? `${id}_` : id;

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 // recent enough torch wins, and when none does the error names each one tried and why.
 
 /** The oldest PyTorch the torch engine runs on (Debian bookworm's python3-torch). */
-export const MIN_TORCH = [1, 13] as const;
+const MIN_TORCH = [1, 13] as const;
 
 export interface TorchPython {
   /** The interpreter, as given (a command on PATH or a path). */
@@ -39,7 +39,7 @@ export class TorchNotFoundError extends Error {
 }
 
 /** The candidates tried after any the user named: `python3` on PATH, then the system's. */
-export const DEFAULT_PYTHONS: readonly PythonCandidate[] = [
+const DEFAULT_PYTHONS: readonly PythonCandidate[] = [
   { python: 'python3', from: 'PATH' },
   { python: '/usr/bin/python3', from: 'the system Python' },
 ];
@@ -94,7 +94,7 @@ function versionAtLeast(version: string, min: readonly number[]): boolean {
 }
 
 /** Asks one interpreter about its torch; a reason instead when it cannot be used. */
-export async function probeTorchPython(python: string, timeoutMs = 60_000): Promise<TorchPython | { reason: string }> {
+async function probeTorchPython(python: string, timeoutMs = 60_000): Promise<TorchPython | { reason: string }> {
   const { stdout, error } = await run(python, timeoutMs);
   if (error) return { reason: error };
   let out: ProbeOutput;

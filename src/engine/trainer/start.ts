@@ -20,7 +20,7 @@ import { findProgram, processExecArgv } from '../programs';
 import { engineChooser, type EngineChoice, type EngineChooser } from '../torch/chooseEngine';
 import { torchSpec } from '../torch/torchSpec';
 import { resolveTraining } from '../training/config';
-import { resolveInitFrom } from '../training/initFrom';
+import { resolveInitFrom } from '../training/initFromSource';
 import type { Override } from '../training/overrides';
 import type { BackendPreference, RunSpec } from './spec';
 import { followLog, openTrainerLog, trainerLogPath, trainerLogTail } from './trainerLog';

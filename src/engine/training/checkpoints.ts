@@ -12,21 +12,12 @@ import { writeSafetensors } from '../../weights/safetensors';
 import { buildTfModel } from '../model/index'; // also registers the custom layers, so old checkpoints load
 import { loadStateDict, modelStateDict } from '../weights/stateDict';
 import { readWeightsFile } from '../../weights/files';
+import {
+  CHECKPOINT_FORMAT, CHECKPOINT_META, CHECKPOINT_WEIGHTS, checkpointFormat, OLD_CHECKPOINT_MODEL, type CheckpointMeta,
+} from '../../runs/checkpointFiles';
 
-const WEIGHTS = 'weights.safetensors';
-const META = 'checkpoint.json';
-/** The tfjs layers format of checkpoints written before safetensors. */
-const OLD_MODEL = 'model.json';
-
-/** `__metadata__.format` of a checkpoint's weights file. */
-export const CHECKPOINT_FORMAT = 'cnn-explorer.checkpoint/1';
-
-/** What we record beside the weights. */
-export interface CheckpointMeta {
-  epoch: number;
-  savedAt: string;
-  [key: string]: unknown;
-}
+const WEIGHTS = CHECKPOINT_WEIGHTS;
+const META = CHECKPOINT_META;
 
 function tempSibling(dir: string, tag: string): string {
   return `${dir}.${tag}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -51,21 +42,6 @@ export async function saveCheckpoint(model: tfl.LayersModel, ir: ModelIR, dir: s
   if (hadOld) fs.renameSync(dir, old);
   fs.renameSync(tmp, dir);
   if (hadOld) fs.rmSync(old, { recursive: true, force: true });
-}
-
-/** Which format `dir` holds, or null when it holds no checkpoint. */
-export function checkpointFormat(dir: string): 'safetensors' | 'tfjs' | null {
-  if (fs.existsSync(path.join(dir, WEIGHTS))) return 'safetensors';
-  if (fs.existsSync(path.join(dir, OLD_MODEL))) return 'tfjs';
-  return null;
-}
-
-export function readCheckpointMeta(dir: string): CheckpointMeta | null {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, META), 'utf8')) as CheckpointMeta;
-  } catch {
-    return null;
-  }
 }
 
 /** The model of `ir` with the checkpoint's weights (every tensor must be there, with its shape). */
@@ -104,7 +80,7 @@ function loadOldCheckpoint(dir: string): Promise<tfl.LayersModel> {
 }
 
 function readOldArtifacts(dir: string): tf.io.ModelArtifacts {
-  const json = JSON.parse(fs.readFileSync(path.join(dir, OLD_MODEL), 'utf8')) as tf.io.ModelJSON;
+  const json = JSON.parse(fs.readFileSync(path.join(dir, OLD_CHECKPOINT_MODEL), 'utf8')) as tf.io.ModelJSON;
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Buffer[] = [];
   for (const group of json.weightsManifest ?? []) {

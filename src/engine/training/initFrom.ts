@@ -2,8 +2,6 @@
 // backbone); everything else keeps its initialisation. The weights come from another run's best
 // checkpoint (either engine's, or the older tfjs format), a safetensors file, or a PyTorch file
 // written by torch.save(model.state_dict(), f), matched to the model as matchStateDict says.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ModelIR } from '../../dsl/ir';
 import { readJson } from '../../runs/files';
@@ -14,41 +12,14 @@ import { analyzeModel } from '../../analysis/index';
 import { stateTensors } from '../../interop/parameters';
 import type { RunSpec } from '../trainer/spec';
 import { loadStateDict } from '../weights/stateDict';
-import { checkpointFormat, checkpointState } from './checkpoints';
-
-export type InitSource =
-  | { kind: 'run'; runId: string; runDir: string; checkpointDir: string }
-  | { kind: 'file'; file: string };
+import { checkpointState } from './checkpoints';
+import type { InitSource } from './initFromSource';
 
 export interface CopyReport {
   /** The model's state_dict keys that were set. */
   copied: string[];
   /** The model's tensors with no match: key and why. */
   skipped: { name: string; reason: string }[];
-}
-
-/** What `initFrom` reads as a path rather than a run id. */
-const looksLikePath = (ref: string) => /[/\\]/.test(ref) || /\.(safetensors|pt|pth|bin|ckpt|tar)$/i.test(ref);
-
-/**
- * Where `ref` points: a run in `runsDir` (by id), or a weights file (relative paths from
- * `baseDir`). An error is a sentence for the config's `initFrom`.
- */
-export function resolveInitFrom(ref: string, opts: { runsDir: string; baseDir: string }): InitSource | { error: string } {
-  const file = path.resolve(opts.baseDir, ref);
-  const isFile = () => { try { return fs.statSync(file).isFile(); } catch { return false; } };
-  if (!looksLikePath(ref)) {
-    const runDir = path.join(opts.runsDir, ref);
-    if (fs.existsSync(runDir)) {
-      const checkpointDir = runPaths(runDir).best;
-      if (checkpointFormat(checkpointDir) === null) return { error: `initFrom: run '${ref}' has no best checkpoint (it ended before its first epoch)` };
-      return { kind: 'run', runId: ref, runDir, checkpointDir };
-    }
-    if (isFile()) return { kind: 'file', file };
-    return { error: `initFrom: no run '${ref}' in ${opts.runsDir}` };
-  }
-  if (!isFile()) return { error: `initFrom: no file ${file}` };
-  return { kind: 'file', file };
 }
 
 /** The source's weights as a state dict (PyTorch keys and layouts), under the source's own keys. */

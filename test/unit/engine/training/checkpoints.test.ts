@@ -8,9 +8,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import type { ModelIR } from '../../../../src/dsl/ir';
 import { loadModelFile } from '../../../../src/loader/index';
 import { buildTfModel } from '../../../../src/engine/model/index';
-import {
-  CHECKPOINT_FORMAT, checkpointFormat, checkpointState, loadCheckpoint, readCheckpointMeta, saveCheckpoint,
-} from '../../../../src/engine/training/checkpoints';
+import { checkpointState, loadCheckpoint, saveCheckpoint } from '../../../../src/engine/training/checkpoints';
+import { CHECKPOINT_FORMAT, checkpointFormat, readCheckpointMeta } from '../../../../src/runs/checkpointFiles';
 import { modelStateDict } from '../../../../src/engine/weights/stateDict';
 import { readSafetensors } from '../../../../src/weights/safetensors';
 

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { resolveInitFrom } from '../../../../src/engine/training/initFrom';
+import { resolveInitFrom } from '../../../../src/engine/training/initFromSource';
 import { readWeightsFile } from '../../../../src/weights/files';
 import { REPO_ROOT } from '../../../support/paths';
 import { torchPython } from '../../../support/torch';

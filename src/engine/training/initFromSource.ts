@@ -1,0 +1,35 @@
+// Where `initFrom` points: a run (by id) or a weights file. Resolved by the starters before a
+// trainer starts (the torch engine needs a file), so this module loads no tfjs.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkpointFormat } from '../../runs/checkpointFiles';
+import { runPaths } from '../../runs/store';
+
+export type InitSource =
+  | { kind: 'run'; runId: string; runDir: string; checkpointDir: string }
+  | { kind: 'file'; file: string };
+
+/** What `initFrom` reads as a path rather than a run id. */
+const looksLikePath = (ref: string) => /[/\\]/.test(ref) || /\.(safetensors|pt|pth|bin|ckpt|tar)$/i.test(ref);
+
+/**
+ * Where `ref` points: a run in `runsDir` (by id), or a weights file (relative paths from
+ * `baseDir`). An error is a sentence for the config's `initFrom`.
+ */
+export function resolveInitFrom(ref: string, opts: { runsDir: string; baseDir: string }): InitSource | { error: string } {
+  const file = path.resolve(opts.baseDir, ref);
+  const isFile = () => { try { return fs.statSync(file).isFile(); } catch { return false; } };
+  if (!looksLikePath(ref)) {
+    const runDir = path.join(opts.runsDir, ref);
+    if (fs.existsSync(runDir)) {
+      const checkpointDir = runPaths(runDir).best;
+      if (checkpointFormat(checkpointDir) === null) return { error: `initFrom: run '${ref}' has no best checkpoint (it ended before its first epoch)` };
+      return { kind: 'run', runId: ref, runDir, checkpointDir };
+    }
+    if (isFile()) return { kind: 'file', file };
+    return { error: `initFrom: no run '${ref}' in ${opts.runsDir}` };
+  }
+  if (!isFile()) return { error: `initFrom: no file ${file}` };
+  return { kind: 'file', file };
+}
+
