@@ -16,7 +16,9 @@ import {
 
 let wb: Workbench;
 before(async () => {
-  wb = await openWorkbench({ 'cnnExplorer.limitTrain': 3000, 'cnnExplorer.limitTest': 500 });
+  // The tfjs engine (wasm) unless a scenario says otherwise: with PyTorch installed, `auto` would
+  // pick torch here, and 48 is the scenario about torch.
+  wb = await openWorkbench({ 'cnnExplorer.limitTrain': 3000, 'cnnExplorer.limitTest': 500, 'cnnExplorer.backend': 'wasm' });
 });
 after(async () => { await wb?.close(); });
 
@@ -206,6 +208,36 @@ test('a run around the user', async (t) => {
       const message = await clickToastAction(page, /Training failed: backend 'tensorflow'/, 'Pick Another Backend');
       assert.match(message, /npm install @tensorflow\/tfjs-node/, 'says how to get it');
       await page.locator('.settings-editor .setting-item', { hasText: 'Backend' }).first().waitFor();
+    } finally {
+      fs.writeFileSync(settingsFile, settings);
+    }
+  });
+
+  await scenario(t, () => wb, '48-torch-engine-live-and-stop', async (page) => {
+    // The same Train Model on the torch engine (Debian's PyTorch here): the sidebar follows the
+    // Python trainer live and its Stop button stops it, as for a tfjs run.
+    await stopLiveRuns(page, wb);
+    const settingsFile = path.join(wb.workspace, '.vscode', 'settings.json');
+    const settings = fs.readFileSync(settingsFile, 'utf8');
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), 'cnnExplorer.backend': 'torch' }));
+    try {
+      await openFile(page, 'lenet.cnn.ts');
+      await runCommand(page, 'CNN: Train Model');
+      await trainWithEpochs(page, 1000);
+      const view = await showRunsView(page);
+      const row = view.locator('.run-row.status-running', { hasText: 'mnist · torch' }).first();
+      await row.waitFor({ timeout: 120_000 });
+      const runId = (await row.getAttribute('data-run-id'))!;
+      await row.click();
+      await view.locator('.detail-header', { hasText: 'LeNet-5 · running' }).waitFor();
+      await view.locator('.progress-line', { hasText: /epoch (?!1\/)\d+\/1000/ }).waitFor({ timeout: 120_000 });
+      await view.locator('svg.line-chart path').first().waitFor();
+      await view.locator('[data-action="stop"]').click();
+      await view.locator(`.run-row.status-stopped[data-run-id="${runId}"]`).waitFor({ timeout: 60_000 });
+      await view.locator('.detail-header', { hasText: 'LeNet-5 · stopped' }).waitFor();
+      const record = JSON.parse(fs.readFileSync(path.join(wb.workspace, '.cnn-runs', runId, 'run.json'), 'utf8')) as { backend: { name: string } };
+      assert.equal(record.backend.name, 'torch');
+      assert.ok(fs.existsSync(path.join(wb.workspace, '.cnn-runs', runId, 'checkpoints', 'last', 'weights.safetensors')), 'Stop saved checkpoints/last');
     } finally {
       fs.writeFileSync(settingsFile, settings);
     }

@@ -17,6 +17,8 @@ let wb: Workbench;
 before(async () => {
   wb = await openWorkbench({
     'cnnExplorer.limitTrain': 3000, 'cnnExplorer.limitTest': 500,
+    // The tfjs engine: with PyTorch installed `auto` would pick torch here (lifecycle's 48 trains on it).
+    'cnnExplorer.backend': 'wasm',
     // The DOM renderer keeps the terminal's text in the page, where the task scenario reads it.
     'terminal.integrated.gpuAcceleration': 'off',
   });
