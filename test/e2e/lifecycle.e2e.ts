@@ -231,7 +231,8 @@ test('a run around the user', async (t) => {
       await row.click();
       await view.locator('.detail-header', { hasText: 'LeNet-5 · running' }).waitFor();
       await view.locator('.progress-line', { hasText: /epoch (?!1\/)\d+\/1000/ }).waitFor({ timeout: 120_000 });
-      await view.locator('svg.line-chart path').first().waitFor();
+      // An epoch's point on the curves (one epoch draws a point, not yet a line).
+      await view.locator('svg.line-chart circle.marker').first().waitFor();
       await view.locator('[data-action="stop"]').click();
       await view.locator(`.run-row.status-stopped[data-run-id="${runId}"]`).waitFor({ timeout: 60_000 });
       await view.locator('.detail-header', { hasText: 'LeNet-5 · stopped' }).waitFor();
