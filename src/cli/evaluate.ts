@@ -1,20 +1,26 @@
 // `cnn-explorer evaluate RUN`: the run's best checkpoint on its test set, again (same dataset,
-// same pixel permutation and normalization as in training). Short, so it runs in this process.
+// same pixel permutation and normalization as in training). On tfjs it runs in this process; on
+// torch in the Python that has PyTorch (src/engine/torch/evaluateOnTorch.ts). Both engines'
+// checkpoints hold the same state_dict, so either evaluates a run trained on the other.
 import * as path from 'node:path';
-import { describeBackend, isTfjsBackendPreference, selectBackend, TFJS_BACKEND_PREFERENCES } from '../engine/backends/index';
+import { describeBackend, selectBackend } from '../engine/backends/index';
 import { loadDataset } from '../engine/data/index';
+import { evaluateOnTorch } from '../engine/torch/evaluateOnTorch';
+import { findTorchPython, TorchNotFoundError, type TorchPython } from '../engine/torch/python';
 import type { RunSpec } from '../engine/trainer/spec';
 import { loadCheckpoint } from '../engine/training/checkpoints';
-import { checkpointFormat, readCheckpointMeta } from '../runs/checkpointFiles';
 import { prepareData } from '../engine/training/data';
-import { evaluateSplit } from '../engine/training/evaluate';
+import { evaluateSplit, type Evaluation } from '../engine/training/evaluate';
 import { outputKind } from '../engine/training/loss';
+import { CHECKPOINT_WEIGHTS, checkpointFormat, readCheckpointMeta } from '../runs/checkpointFiles';
 import { readJson } from '../runs/files';
 import { defaultRunsDir, findRun, runPaths } from '../runs/store';
+import type { RunRecord } from '../runs/types';
+import { BACKEND_PREFERENCES, isBackendPreference, type BackendPreference, type TfjsBackendPreference } from '../shared/backends';
 import { decimal, exactCount, percent } from '../shared/format';
 import { parseCommandArgs, UsageError } from './args';
 
-const USAGE = `evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend ${TFJS_BACKEND_PREFERENCES.join('|')}] [--json]`;
+const USAGE = `evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend ${BACKEND_PREFERENCES.join('|')}] [--python PATH] [--json]`;
 
 export interface EvaluateResult {
   runId: string;
@@ -28,21 +34,70 @@ export interface EvaluateResult {
   confusionMatrix: number[][];
 }
 
-export async function evaluateCommand(argv: string[]): Promise<void> {
+type Normalization = NonNullable<RunRecord['dataset']>['normalization'];
+
+/** Which engine evaluates: torch when asked, or for `auto` when torch trained the run and a Python has it; else tfjs. */
+type EvaluateEngine =
+  | { engine: 'torch'; python: TorchPython; reason: string }
+  | { engine: 'tfjs'; preference: TfjsBackendPreference; note: string };
+
+async function chooseEvaluateEngine(preference: BackendPreference, record: RunRecord, format: 'safetensors' | 'tfjs', pythonFlag: string | undefined): Promise<EvaluateEngine> {
+  const candidates = pythonFlag ? [{ python: pythonFlag, from: '--python' }] : [];
+  if (preference === 'torch') {
+    if (format === 'tfjs') {
+      throw new Error(`run ${record.id}'s checkpoint is in the older tfjs format, which only the tfjs backends read: evaluate it with --backend auto or a tfjs backend`);
+    }
+    try {
+      return { engine: 'torch', python: await findTorchPython(candidates), reason: 'requested' };
+    } catch (err) {
+      if (err instanceof TorchNotFoundError) throw new Error(`backend 'torch' is not available: ${err.message}`, { cause: err });
+      throw err;
+    }
+  }
+  if (preference !== 'auto') return { engine: 'tfjs', preference, note: '' };
+  // The engine that trained the run gives its own figures again; other runs stay on tfjs,
+  // which needs no Python to be looked for.
+  if (record.backend?.name !== 'torch' || format === 'tfjs') return { engine: 'tfjs', preference: 'auto', note: '' };
+  try {
+    return { engine: 'torch', python: await findTorchPython(candidates), reason: 'auto: the run was trained on torch' };
+  } catch (err) {
+    if (!(err instanceof TorchNotFoundError)) throw err;
+    return { engine: 'tfjs', preference: 'auto', note: ' (the run was trained on torch, but no Python here has PyTorch)' };
+  }
+}
+
+async function evaluateOnTfjs(spec: RunSpec, dir: string, preference: TfjsBackendPreference, dataDir: string | undefined, normalization: Normalization | undefined, note: string): Promise<{ evaluation: Evaluation; classNames: string[] }> {
+  const backend = await selectBackend(preference);
+  process.stderr.write(`${describeBackend(backend)}${note}\n`);
+  const dataset = await loadDataset(spec.config.dataset, { ...spec.data, dataDir });
+  const data = prepareData(dataset, spec.config);
+  if (normalization) { data.mean = normalization.mean; data.std = normalization.std; } // exactly what training used
+  const model = await loadCheckpoint(dir, spec.model.ir);
+  try {
+    const evaluation = await evaluateSplit(model, data.test, data, {
+      batchSize: spec.config.batchSize, inputShape: spec.model.ir.inputShape, kind: outputKind(spec.model.ir),
+    });
+    return { evaluation: evaluation!, classNames: data.classNames };
+  } finally {
+    model.dispose();
+  }
+}
+
+export async function evaluateCommand(argv: string[], options: { verbose: boolean } = { verbose: false }): Promise<void> {
   const { values: v, positionals } = parseCommandArgs(argv, {
     checkpoint: { type: 'string' },
     'runs-dir': { type: 'string' },
     'data-dir': { type: 'string' },
     backend: { type: 'string' },
+    python: { type: 'string' },
     json: { type: 'boolean' },
   }, USAGE);
   if (positionals.length !== 1) throw new UsageError(`expected one run id\nusage: cnn-explorer ${USAGE}`);
   const which = (v.checkpoint ?? 'best') as 'best' | 'last';
   if (which !== 'best' && which !== 'last') throw new UsageError(`--checkpoint must be best or last\nusage: cnn-explorer ${USAGE}`);
   const preference = v.backend ?? 'auto';
-  if (!isTfjsBackendPreference(preference)) {
-    // Evaluation runs here, on tfjs; a run trained on torch evaluates on it too (same weights).
-    throw new UsageError(`--backend must be one of ${TFJS_BACKEND_PREFERENCES.join(', ')} (evaluate runs on tfjs), got '${preference}'\nusage: cnn-explorer ${USAGE}`);
+  if (!isBackendPreference(preference)) {
+    throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got '${preference}'\nusage: cnn-explorer ${USAGE}`);
   }
   const runsDir = path.resolve(v['runs-dir'] ?? defaultRunsDir());
   const found = findRun(runsDir, positionals[0]!);
@@ -51,23 +106,28 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
   const spec = readJson<RunSpec>(paths.spec);
   if (!spec || !found.record) throw new Error(`run ${found.id} has no readable spec.json/run.json`);
   const dir = which === 'best' ? paths.best : paths.last;
-  if (checkpointFormat(dir) === null) throw new Error(`run ${found.id} has no ${which} checkpoint`);
+  const format = checkpointFormat(dir);
+  if (format === null) throw new Error(`run ${found.id} has no ${which} checkpoint`);
 
-  const backend = await selectBackend(preference);
-  process.stderr.write(`${describeBackend(backend)}\n`);
-  const dataset = await loadDataset(spec.config.dataset, { ...spec.data, dataDir: v['data-dir'] ?? spec.data.dataDir });
-  const data = prepareData(dataset, spec.config);
-  const norm = found.record.dataset?.normalization;
-  if (norm) { data.mean = norm.mean; data.std = norm.std; } // exactly what training used
-  const model = await loadCheckpoint(dir, spec.model.ir);
-  const ev = await evaluateSplit(model, data.test, data, {
-    batchSize: spec.config.batchSize, inputShape: spec.model.ir.inputShape, kind: outputKind(spec.model.ir),
-  });
-  model.dispose();
+  const engine = await chooseEvaluateEngine(preference, found.record, format, v.python);
+  const dataDir = v['data-dir'] ?? spec.data.dataDir;
+  const normalization = found.record.dataset?.normalization;
+  let ev: { evaluation: Evaluation; classNames: string[] };
+  if (engine.engine === 'torch') {
+    const out = await evaluateOnTorch({
+      python: engine.python.python, spec: { ...spec, data: { ...spec.data, dataDir } }, weights: path.join(dir, CHECKPOINT_WEIGHTS),
+      normalization: normalization ?? null, verbose: options.verbose,
+    });
+    process.stderr.write(`backend torch (${out.detail}): ${engine.reason}\n`);
+    ev = out;
+  } else {
+    ev = await evaluateOnTfjs(spec, dir, engine.preference, dataDir, normalization, engine.note);
+  }
+  const e = ev.evaluation;
   const result: EvaluateResult = {
     runId: found.id, checkpoint: which, epoch: readCheckpointMeta(dir)?.epoch ?? null,
-    testAccuracy: ev!.accuracy, testLoss: ev!.loss, count: ev!.count,
-    perClassAccuracy: ev!.perClassAccuracy, classNames: data.classNames, confusionMatrix: ev!.confusionMatrix,
+    testAccuracy: e.accuracy, testLoss: e.loss, count: e.count,
+    perClassAccuracy: e.perClassAccuracy, classNames: ev.classNames, confusionMatrix: e.confusionMatrix,
   };
   if (v.json) {
     process.stdout.write(JSON.stringify(result) + '\n');

@@ -29,7 +29,7 @@ const commands: Record<string, { load: () => Promise<Command>; usage: string }> 
   },
   evaluate: {
     load: async () => (await import('./evaluate')).evaluateCommand,
-    usage: 'evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend B] [--json]',
+    usage: 'evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend B] [--python PATH] [--json]',
   },
   predict: {
     load: async () => (await import('./predict')).predictCommand,

@@ -27,7 +27,3 @@ export type TfjsBackendPreference = (typeof TFJS_BACKEND_PREFERENCES)[number];
 export function isBackendPreference(value: string): value is BackendPreference {
   return (BACKEND_PREFERENCES as readonly string[]).includes(value);
 }
-
-export function isTfjsBackendPreference(value: string): value is TfjsBackendPreference {
-  return (TFJS_BACKEND_PREFERENCES as readonly string[]).includes(value);
-}

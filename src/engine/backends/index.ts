@@ -2,6 +2,6 @@
 export { selectBackend, describe as describeBackend } from './select';
 export { BackendError } from './types';
 export {
-  TFJS_BACKEND_NAMES, TFJS_BACKEND_PREFERENCES, isTfjsBackendPreference, type BackendName, type TfjsBackendName,
+  TFJS_BACKEND_NAMES, type BackendName, type TfjsBackendName,
 } from '../../shared/backends';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm/register';

@@ -19,18 +19,10 @@ import { errorCode } from '../trainer/errors';
 import { finish } from '../trainer/finish';
 import type { RunSpec, TorchSpec } from '../trainer/spec';
 import { prepareTorchRun, torchSection } from './prepareTorchRun';
+import { pythonPackageEnv, pythonPackageRoot } from './pythonPackage';
 
 process.stdout.on('error', () => { /* the starter went away: the run folder still gets every message */ });
 process.stderr.on('error', () => { /* a full disk must not end the run over a log line */ });
-
-/** The folder that holds the cnn_explorer_torch package: `python/` at the extension's (or the repository's) root. */
-function pythonPackageRoot(): string {
-  for (let dir = __dirname, up = 0; up < 5; up++, dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'python');
-    if (fs.existsSync(path.join(candidate, 'cnn_explorer_torch', '__main__.py'))) return candidate;
-  }
-  throw new Error(`the Python trainer (python/cnn_explorer_torch) is missing near ${__dirname}: reinstall CNN Explorer`);
-}
 
 /** Ends a run that failed (or was stopped) before Python started, as a trainer would: hello, [error,] done. */
 function endBeforePython(spec: RunSpec, started: number, err: unknown | null): number {
@@ -63,13 +55,7 @@ function endBeforePython(spec: RunSpec, started: number, err: unknown | null): n
 
 /** Runs the Python trainer (the package in `root`) on this process's stdio; resolves with how it ended. */
 function runPython(specPath: string, torch: TorchSpec, root: string, onStart: (child: ChildProcess) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: Error }> {
-  const env = {
-    ...process.env,
-    PYTHONPATH: [root, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
-    // Every message as it is written, not when a block fills; no .pyc beside an installed extension.
-    PYTHONUNBUFFERED: '1',
-    PYTHONDONTWRITEBYTECODE: '1',
-  };
+  const env = pythonPackageEnv(root);
   return new Promise((resolve) => {
     const child = spawn(torch.python, ['-m', 'cnn_explorer_torch', specPath], { stdio: 'inherit', env });
     child.once('error', (error) => resolve({ error }));

@@ -26,7 +26,7 @@ export function torchSection(spec: RunSpec): TorchSpec {
 }
 
 /** Writes the module PyTorch trains; a model the export cannot write is the model's error. */
-function writeModule(spec: RunSpec, file: string): void {
+export function writeModule(spec: Pick<RunSpec, 'model'>, file: string): void {
   const ir = spec.model.ir;
   let text: string;
   try {
