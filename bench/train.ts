@@ -7,7 +7,8 @@
 // PyTorch round after each tfjs round of the same model, in a Python process kept alive for the
 // whole bench): on a shared machine both sides then meet the same load, and the ratio holds
 // still while the machine's speed does not. Timings depend on the machine: nothing here asserts
-// a number.
+// a number. Last, the torch engine through `cnn-explorer train` against a plain PyTorch loop on
+// the same models (bench/torchEngine.ts).
 
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as readline from 'node:readline';
@@ -15,9 +16,10 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError, selectBackend, TFJS_BACKEND_NAMES as BACKEND_NAMES, type TfjsBackendName as BackendName } from '../src/engine/backends/index';
 import { buildModel, MODELS, trainStep, type ModelName } from './models';
+import { measureTorchEngine, torchEngineTable, type TorchEngineOptions, type TorchEngineReport } from './torchEngine';
 
 interface Options {
-  json: boolean; profile: boolean; torch: boolean;
+  json: boolean; profile: boolean; torch: boolean; torchEngine: boolean;
   backends: BackendName[]; models: ModelName[]; seconds: number; threads: number; batch: number;
   torchDevice: 'cpu' | 'cuda';
   /** --backends was given: measure each of them, software WebGPU adapters included. */
@@ -25,7 +27,7 @@ interface Options {
 }
 
 const USAGE = `npm run bench [-- --json] [--backends wasm,cpu] [--models lenet5,smallcnn,resnet18]
-                 [--seconds 5] [--threads 2] [--batch 64] [--profile] [--no-torch] [--torch-device cuda]
+                 [--seconds 5] [--threads 2] [--batch 64] [--profile] [--no-torch] [--no-torch-engine] [--torch-device cuda]
 
   --json          one JSON object (figures and ratios to PyTorch) instead of the table
   --backends      the tfjs backends to measure (default: every one available; a software
@@ -34,13 +36,15 @@ const USAGE = `npm run bench [-- --json] [--backends wasm,cpu] [--models lenet5,
   --threads       PyTorch's CPU threads (the wasm backend's are CNN_EXPLORER_WASM_THREADS)
   --profile       per model and backend, the time per kernel over a training step (stderr)
   --no-torch      tfjs only
-  --torch-device  cuda: PyTorch on the GPU (next to webgpu)`;
+  --no-torch-engine  no torch engine against a plain PyTorch loop (bench/torch.ts, npm run bench:torch:
+                  full \`cnn-explorer train\` runs, 3 alternating rounds per model, the model files' batch sizes)
+  --torch-device  cuda: PyTorch on the GPU (next to webgpu), the torch engine's comparison too`;
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
-    json: false, profile: false, torch: true, backends: [...BACKEND_NAMES],
+    json: false, profile: false, torch: true, torchEngine: true, backends: [...BACKEND_NAMES],
     models: ['lenet5', 'smallcnn', 'resnet18'], seconds: 5, threads: 2, batch: 64, torchDevice: 'cpu', backendsGiven: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -49,6 +53,7 @@ function parseArgs(argv: string[]): Options {
     if (a === '--json') o.json = true;
     else if (a === '--profile') o.profile = true;
     else if (a === '--no-torch') o.torch = false;
+    else if (a === '--no-torch-engine') o.torchEngine = false;
     else if (a === '--backends') { o.backends = next().split(',') as BackendName[]; o.backendsGiven = true; }
     else if (a === '--models') o.models = next().split(',') as ModelName[];
     else if (a === '--seconds') o.seconds = Number(next());
@@ -307,13 +312,17 @@ async function main(): Promise<void> {
     torch?.close();
   }
   if (torch) for (const [m, rounds] of torch.rounds) figures.push({ model: m, backend: 'pytorch', ...fastest(rounds) });
+  // The torch engine against a plain loop: after tfjs's figures, which it does not share a process with.
+  const engineOptions: TorchEngineOptions = { models: o.models, rounds: 3, epochs: 3, warmup: 1, device: o.torchDevice };
+  let torchEngine: TorchEngineReport | null = null;
+  if (o.torch && o.torchEngine) torchEngine = await measureTorchEngine(engineOptions, log);
   const torchOf = (m: ModelName) => figures.find((f) => f.backend === 'pytorch' && f.model === m)?.imagesPerSecond;
   const rows = figures.map((f) => {
     const ref = torchOf(f.model);
     return { ...f, ratioToPytorch: ref ? f.imagesPerSecond / ref : null };
   });
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ batch: o.batch, backends, pytorch: torchNote, results: rows })}\n`);
+    process.stdout.write(`${JSON.stringify({ batch: o.batch, backends, pytorch: torchNote, results: rows, torchEngine })}\n`);
     return;
   }
   const out: string[] = [];
@@ -325,6 +334,7 @@ async function main(): Promise<void> {
       `${(r.ratioToPytorch === null ? '—' : `${r.ratioToPytorch < 0.1 ? r.ratioToPytorch.toPrecision(2) : r.ratioToPytorch.toFixed(2)}×`).padStart(11)}${String(r.steps).padStart(7)}`);
   }
   for (const [name, b] of Object.entries(backends)) if (b.available) out.push(`${name}: ${b.detail ?? ''}`);
+  if (torchEngine) out.push('', ...torchEngineTable(torchEngine, engineOptions));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
