@@ -1,17 +1,34 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { listRuns } from '../../runs/store';
+import { findRun, listRuns } from '../../runs/store';
 import { datasetLabel } from '../../runs/text';
+import type { BackendPreference } from '../../shared/backends';
 import { decimal, exactCount, percent } from '../../shared/format';
 import { workspaceRunsDir } from '../runs/runsDir';
+import { pythonCandidates } from './pythonCandidates';
 
 // Evaluate Run: re-evaluates a run's best checkpoint on its test set with the CLI's `evaluate`
-// (a child process: tfjs never loads in the extension host).
+// (a child process: tfjs never loads in the extension host), on the engine the setting
+// cnnExplorer.backend names; with `auto`, on the engine that trained the run, as the CLI decides.
 
 const EVALUATE_RUN_COMMAND = 'cnnExplorer.evaluateRun';
 
 interface EvaluateResult { runId: string; epoch: number; testAccuracy: number; testLoss: number; count: number }
+
+/** The CLI's --backend, and --python where torch may evaluate (the Python extension is asked only then). */
+async function engineArgs(runsDir: string, id: string): Promise<string[]> {
+  const backend = vscode.workspace.getConfiguration('cnnExplorer').get<BackendPreference>('backend') ?? 'auto';
+  const torchMayRun = backend === 'torch' || (backend === 'auto' && findRun(runsDir, id)?.record?.backend?.name === 'torch');
+  const [python] = torchMayRun ? await pythonCandidates(vscode.Uri.file(runsDir)) : [];
+  return ['--backend', backend, ...(python ? ['--python', python.python] : [])];
+}
+
+/** The engine the CLI's backend line names (`backend torch (cpu, …): …`), for the message. */
+function evaluatedOn(stderr: string): string {
+  const name = /^backend (\S+)/m.exec(stderr)?.[1];
+  return name ? ` (on ${name})` : '';
+}
 
 async function pickRun(runsDir: string): Promise<string | undefined> {
   const runs = listRuns(runsDir).filter((r) => r.record?.bestEpoch !== null && r.record !== null);
@@ -32,10 +49,11 @@ export function registerEvaluateRun(context: vscode.ExtensionContext): void {
     if (!runsDir) return void vscode.window.showInformationMessage('Open a folder with runs first.');
     const id = typeof runId === 'string' ? runId : await pickRun(runsDir);
     if (!id) return;
+    const engine = await engineArgs(runsDir, id);
     const output = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Evaluating ${id}…` },
       () => new Promise<{ stdout: string; stderr: string; failed: boolean }>((resolve) => {
-        execFile(process.execPath, [cli, 'evaluate', id, '--runs-dir', runsDir, '--json'], {
+        execFile(process.execPath, [cli, 'evaluate', id, '--runs-dir', runsDir, ...engine, '--json'], {
           env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 16 * 1024 * 1024,
         }, (err, stdout, stderr) => resolve({ stdout, stderr, failed: err !== null }));
       }));
@@ -45,6 +63,6 @@ export function registerEvaluateRun(context: vscode.ExtensionContext): void {
     const result = JSON.parse(output.stdout.trim().split('\n').pop()!) as EvaluateResult;
     void vscode.window.showInformationMessage(
       `${result.runId}, best checkpoint (epoch ${result.epoch}): test accuracy ${percent(result.testAccuracy)}, ` +
-      `loss ${decimal(result.testLoss)} on ${exactCount(result.count)} images.`);
+      `loss ${decimal(result.testLoss)} on ${exactCount(result.count)} images${evaluatedOn(output.stderr)}.`);
   }));
 }
