@@ -57,7 +57,7 @@ test('a run trained on wasm evaluates on torch with the figures wasm gives', asy
   if (!torch) return;
   const run = await train([path.join(EXAMPLES_DIR, 'lenet.cnn.ts'), '--backend', 'wasm']);
   const onTorch = await evaluate(run.runId, 'torch', torch.python);
-  assert.match(onTorch.stderr, /^backend torch \(cpu, \d+ threads?, torch [\d.a-z]+\): requested$/m);
+  assert.match(onTorch.stderr, /^backend torch \((cpu|cuda|mps)\b.*torch [\d.a-z+]+\): requested$/m);
   const onWasm = await evaluate(run.runId, 'wasm');
   assertSameEvaluation(onTorch.result, onWasm.result);
   assert.equal(onWasm.result.testAccuracy, run.testAccuracy);
@@ -96,7 +96,7 @@ test('auto evaluates a run trained on torch on torch, with the figures it record
   if (!torch) return;
   const run = await trainedOnTorch(torch.python);
   const onAuto = await evaluate(run.runId, 'auto', torch.python);
-  assert.match(onAuto.stderr, /^backend torch \(cpu, .*\): auto: the run was trained on torch$/m);
+  assert.match(onAuto.stderr, /^backend torch \((cpu|cuda|mps)\b.*\): auto: the run was trained on torch$/m);
   assert.equal(onAuto.result.testAccuracy, run.testAccuracy);
   assert.deepEqual(onAuto.result.confusionMatrix, run.confusionMatrix);
   assert.ok(Math.abs(onAuto.result.testLoss - run.testLoss) <= 1e-6 * run.testLoss, `loss ${onAuto.result.testLoss} again, ${run.testLoss} in training`);
