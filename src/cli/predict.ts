@@ -12,16 +12,13 @@ import { describeBackend, selectBackend } from '../engine/backends/index';
 import { CIFAR_CLASSES, FASHION_CLASSES, MNIST_CLASSES, pixelPermutation } from '../engine/data/index';
 import { decodeImage, rgbaToFloats } from '../engine/data/decode';
 import { resizeImage } from '../engine/data/resize';
-import { buildTfModel } from '../engine/model/index';
-import { loadCheckpoint } from '../engine/training/checkpoints';
+import { loadCheckpoint, modelFromWeightsFile } from '../engine/training/checkpoints';
 import { checkpointFormat } from '../runs/checkpointFiles';
 import { resolveTraining } from '../engine/training/config';
 import { outputKind } from '../engine/training/loss';
-import { loadStateDict } from '../engine/weights/stateDict';
 import { loadModelFile, selectModel } from '../loader/index';
 import { defaultRunsDir, findRun, runPaths } from '../runs/store';
 import type { RunRecord } from '../runs/types';
-import { readWeightsFile } from '../weights/files';
 import { parseCommandArgs, UsageError } from './args';
 
 const USAGE = 'predict FILE [--model EXPORT] --weights RUN|FILE --input IMAGE [--runs-dir DIR] [--json]';
@@ -67,7 +64,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
   const prep = preparation(ir, run?.record ?? null, loaded.training, file);
   const image = prepareImage(v.input, prep);
   await useCpuBackend();
-  const model = run ? await loadRunWeights(run, ir) : loadFileWeights(path.resolve(v.weights), ir);
+  const model = run ? await loadRunWeights(run, ir) : modelFromWeightsFile(path.resolve(v.weights), ir);
   const logits = tf.tidy(() => {
     const x = tf.reshape(tf.tensor(image, [1, ...prep.imageShape]), [1, ...ir.inputShape]);
     return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
@@ -95,18 +92,6 @@ async function loadRunWeights(run: { id: string; dir: string }, ir: ModelIR): Pr
   const best = runPaths(run.dir).best;
   if (checkpointFormat(best) === null) throw new Error(`run ${run.id} has no best checkpoint (it ended before its first epoch)`);
   return loadCheckpoint(best, ir);
-}
-
-function loadFileWeights(file: string, ir: ModelIR): tfl.LayersModel {
-  const state = readWeightsFile(file);
-  const model = buildTfModel(ir, { init: 'zeros' });
-  try {
-    loadStateDict(model, ir, state);
-  } catch (err) {
-    model.dispose();
-    throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
-  }
-  return model;
 }
 
 async function useCpuBackend(): Promise<void> {

@@ -92,8 +92,8 @@ function parseHeader(file: string, bytes: Uint8Array): { entries: Map<string, He
   return { entries, metadata, dataStart: 8 + n };
 }
 
-/** Half and bfloat16 widened to float32. */
-function halfToFloat(h: number): number {
+/** An IEEE half-precision value (its 16 bits) widened to a number. */
+export function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exp = (h >> 10) & 0x1f;
   const frac = h & 0x3ff;

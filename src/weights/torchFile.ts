@@ -3,6 +3,7 @@
 // zip container, the pickle of the dict, and each tensor rebuilt from its storage, offset and
 // strides into a contiguous float32 array.
 import { PickleError, PyGlobal, PyObject, unpickle } from './pickle';
+import { halfToFloat } from './safetensors';
 import type { StateDict, WeightTensor } from './stateDict';
 import { ZipError, ZipFile } from './torchZip';
 
@@ -15,7 +16,7 @@ export class TorchFileError extends Error {
 const STORAGES: Record<string, { bytes: number; read: (v: DataView, at: number) => number }> = {
   FloatStorage: { bytes: 4, read: (v, at) => v.getFloat32(at, true) },
   DoubleStorage: { bytes: 8, read: (v, at) => v.getFloat64(at, true) },
-  HalfStorage: { bytes: 2, read: (v, at) => half(v.getUint16(at, true)) },
+  HalfStorage: { bytes: 2, read: (v, at) => halfToFloat(v.getUint16(at, true)) },
   BFloat16Storage: { bytes: 2, read: (v, at) => new Float32Array(new Uint32Array([v.getUint16(at, true) << 16]).buffer)[0]! },
   LongStorage: { bytes: 8, read: (v, at) => Number(v.getBigInt64(at, true)) },
   IntStorage: { bytes: 4, read: (v, at) => v.getInt32(at, true) },
@@ -25,14 +26,6 @@ const STORAGES: Record<string, { bytes: number; read: (v: DataView, at: number) 
   BoolStorage: { bytes: 1, read: (v, at) => v.getUint8(at) },
 };
 
-function half(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
 
 interface Storage { type: string; key: string; numel: number }
 

@@ -49,7 +49,11 @@ export async function loadCheckpoint(dir: string, ir: ModelIR): Promise<tfl.Laye
   const format = checkpointFormat(dir);
   if (format === 'tfjs') return loadOldCheckpoint(dir);
   if (format === null) throw new Error(`no checkpoint in ${dir} (${WEIGHTS} is missing)`);
-  const file = path.join(dir, WEIGHTS);
+  return modelFromWeightsFile(path.join(dir, WEIGHTS), ir);
+}
+
+/** The model of `ir` with a weights file's tensors (safetensors or torch.save; every tensor, matching shapes). */
+export function modelFromWeightsFile(file: string, ir: ModelIR): tfl.LayersModel {
   const state = readWeightsFile(file);
   const model = buildTfModel(ir, { init: 'zeros' });
   try {
