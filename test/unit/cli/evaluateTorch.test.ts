@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { EvaluateResult } from '../../../src/cli/evaluate';
-import { EXAMPLES_DIR, REPO_ROOT } from '../../support/paths';
+import { EXAMPLES_DIR } from '../../support/paths';
 import { torchPython } from '../../support/torch';
+import { runCli } from '../../support/cli';
 
 // `cnn-explorer evaluate` across engines, as users run it (the bundles in dist/): a run trained
 // on one engine evaluates on the other with the same figures, since both read the same
@@ -14,18 +14,9 @@ import { torchPython } from '../../support/torch';
 
 const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-cli-evaluate-'));
 process.on('exit', () => fs.rmSync(runsDir, { recursive: true, force: true }));
-const cliJs = path.join(REPO_ROOT, 'dist', 'cli.js');
 const TINY = ['--epochs', '1', '--limit-train', '300', '--limit-test', '100', '--runs-dir', runsDir, '--json'];
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliJs, ...args], { cwd: runsDir });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args, { cwd: runsDir, built: true });
 
 function lastJson<T>(stdout: string): T {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as T;

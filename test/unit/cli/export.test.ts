@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { analyzeModel } from '../../../src/analysis/index';
 import { pytorchModule } from '../../../src/interop/pytorchExport';
 import { loadModelFile, selectModel } from '../../../src/loader/index';
-import { EXAMPLES_DIR, REPO_ROOT } from '../../support/paths';
+import { EXAMPLES_DIR } from '../../support/paths';
+import { runCli } from '../../support/cli';
 
 // `cnn-explorer export`: the real command (a process, as people run it) on a real example, to a
 // file and to stdout, and each mistake as one line with a non-zero exit status.
@@ -16,16 +15,7 @@ import { EXAMPLES_DIR, REPO_ROOT } from '../../support/paths';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-cli-export-'));
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const tsx = pathToFileURL(require.resolve('tsx')).href;
-    const child = spawn(process.execPath, ['--import', tsx, path.join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd: dir });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args, { cwd: dir });
 
 async function expectedModule(file: string, exportName?: string): Promise<string> {
   const loaded = await loadModelFile(file);

@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as jpeg from 'jpeg-js';
@@ -12,9 +10,9 @@ import { PNG } from 'pngjs';
 import { loadDataset } from '../../../src/engine/data/index';
 import { loadCheckpoint } from '../../../src/engine/training/checkpoints';
 import { loadModelFile } from '../../../src/loader/index';
-import { REPO_ROOT } from '../../support/paths';
 import { torchPython } from '../../support/torch';
 import { runTorchScript } from '../../support/torchScript';
+import { runCli } from '../../support/cli';
 
 // predict on a real MNIST digit (written as a PNG by the test) with weights from a run, from its
 // safetensors file and from a torch.save file: the same logits the trained model gives the
@@ -29,16 +27,7 @@ export const training: Training = { dataset: 'mnist', epochs: 1, batchSize: 50, 
   normalize: { mean: [0.1307], std: [0.3081] } };
 `);
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const tsx = pathToFileURL(require.resolve('tsx')).href;
-    const child = spawn(process.execPath, ['--import', tsx, path.join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd: dir });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args, { cwd: dir });
 
 interface Prediction { logits: number[]; top: { class: number; label: string; probability: number }[] }
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { EXAMPLES_DIR, REPO_ROOT } from '../../support/paths';
 import { torchPython } from '../../support/torch';
+import { runCli } from '../../support/cli';
 
 // `cnn-explorer train --backend torch` end to end, as users run it: the bundles in dist/ (npm test
 // builds them first), the Python trainer found beside them, LeNet-5 on a few hundred MNIST images
@@ -15,15 +15,7 @@ const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-cli-torch-'));
 process.on('exit', () => fs.rmSync(runsDir, { recursive: true, force: true }));
 const cliJs = path.join(REPO_ROOT, 'dist', 'cli.js');
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliJs, ...args], { cwd: runsDir });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args, { cwd: runsDir, built: true });
 
 test('train --backend torch completes, and runs show reads the run', async (t) => {
   const torch = await torchPython(t);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -18,6 +17,7 @@ import { loadModelFile } from '../../../src/loader/index';
 import { writeSafetensors } from '../../../src/weights/safetensors';
 import { EXAMPLES_DIR, REPO_ROOT } from '../../support/paths';
 import { torchPython } from '../../support/torch';
+import { runCli } from '../../support/cli';
 
 // Issue 20's promise that a model means the same in both frameworks, end to end: the same
 // weights give the same logits in `cnn-explorer predict` (tfjs) and in PyTorch, within 1e-4 of
@@ -52,16 +52,7 @@ interface TorchResult {
 
 interface Prediction { logits: number[] }
 
-function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const tsx = pathToFileURL(require.resolve('tsx')).href;
-    const child = spawn(process.execPath, ['--import', tsx, path.join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], cwd: string) => runCli(args, { cwd });
 
 async function predict(ex: Example, weights: string, image: string, cwd: string): Promise<number[]> {
   const r = await cli(['predict', ex.file, '--model', ex.exportName, '--weights', weights, '--input', image, '--json'], cwd);

@@ -14,6 +14,7 @@ import { parseSetArgument } from '../../../../src/engine/training/overrides';
 import { createRun, readMetrics, readRun, runPaths, updateRun, type MetricRecord } from '../../../../src/runs/index';
 import { TRAINER_PROTOCOL_VERSION, type TrainerMessage } from '../../../../src/shared/trainerProtocol';
 import { REPO_ROOT } from '../../../support/paths';
+import { runCli } from '../../../support/cli';
 
 // The trainer as a separate process, started the way the CLI and the extension start it: what it
 // leaves on disk, stopping it (message and signal), a crash, and the CLI's contract (--json,
@@ -35,16 +36,7 @@ export const training: Training = {
 `);
 const DATA = { limitTrain: 200, limitTest: 100 };
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const tsx = pathToFileURL(require.resolve('tsx')).href;
-    const child = spawn(process.execPath, ['--import', tsx, path.join(root, 'src/cli/main.ts'), ...args], { cwd: dir });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args, { cwd: dir });
 
 const SYNTH = ['--dataset', 'synthetic', '--limit-train', '200', '--limit-test', '100', '--backend', 'cpu', '--runs-dir', runsDir];
 

@@ -3,13 +3,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
 import { resolveInitFrom } from '../../../../src/engine/training/initFromSource';
 import { readWeightsFile } from '../../../../src/weights/files';
-import { REPO_ROOT } from '../../../support/paths';
 import { torchPython } from '../../../support/torch';
 import { runTorchScript } from '../../../support/torchScript';
+import { runCli } from '../../../support/cli';
 
 // What initFrom's value points at: a run by id, a weights file by path, or one sentence why not;
 // and a run started from a torch.save file through the CLI.
@@ -25,16 +23,7 @@ fs.mkdirSync(path.join(root, 'models'));
 fs.writeFileSync(path.join(root, 'models', 'resnet.pth'), '');
 const opts = { runsDir, baseDir: path.join(root, 'models') };
 
-function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const tsx = pathToFileURL(require.resolve('tsx')).href;
-    const child = spawn(process.execPath, ['--import', tsx, path.join(REPO_ROOT, 'src/cli/main.ts'), ...args], { cwd });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], cwd: string) => runCli(args, { cwd });
 
 test('a run id, in either checkpoint format, or a file by path from the base folder', () => {
   assert.deepEqual(resolveInitFrom('done', opts), {
