@@ -119,6 +119,8 @@ export interface StartOptions {
   port?: number;
   /** Where code-server's own output goes (default: discarded). */
   output?: 'inherit' | 'ignore';
+  /** Environment variables for code-server and what it starts (the extension host, trainers). */
+  env?: Record<string, string>;
 }
 
 /** Installs the .vsix into a fresh profile and starts code-server on loopback. */
@@ -141,7 +143,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   }, null, 2));
   const base = [entry, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--user-data-dir', userData, '--extensions-dir', extensions];
-  const env = { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data') };
+  const env = { ...process.env, ...opts.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data') };
   opts.log(`installing ${path.relative(ROOT, opts.vsix)} into code-server…`);
   const install = spawnSync(node, [...base, '--install-extension', opts.vsix], { env, encoding: 'utf8' });
   if (install.status !== 0 || !/successfully installed/i.test(install.stdout + install.stderr)) {

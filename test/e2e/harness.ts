@@ -30,7 +30,13 @@ export async function openWorkbench(settings: Record<string, unknown> = {}): Pro
   const executablePath = ensureChromium(log);
   packaged ??= packageExtension(log);
   const workspace = copyExamples(fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-e2e-ws-')), settings);
-  const server = await startCodeServer({ vsix: packaged, log, userSettings: { 'security.workspace.trust.enabled': false } });
+  const server = await startCodeServer({
+    vsix: packaged, log, userSettings: { 'security.workspace.trust.enabled': false },
+    // Trainers on the torch engine share these two cores with code-server, Chromium and the
+    // typing scenarios: PyTorch's OpenMP threads sleep instead of spinning between operations,
+    // as docs/torch-engine.md advises on a busy machine (spinning threads starved the run).
+    env: { OMP_WAIT_POLICY: 'PASSIVE' },
+  });
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({

@@ -20,10 +20,5 @@ export function pythonPackageEnv(root: string): NodeJS.ProcessEnv {
     // Every line as it is written, not when a block fills; no .pyc beside an installed extension.
     PYTHONUNBUFFERED: '1',
     PYTHONDONTWRITEBYTECODE: '1',
-    // PyTorch's OpenMP threads spin between parallel regions by default. Beside an editor, other
-    // runs or anything else on the machine, a spinning thread takes the core another thread
-    // (often torch's own) needs: on a busy machine a LeNet epoch was several times slower
-    // (bench/README.md has both settings side by side). A user's own setting wins.
-    OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE',
   };
 }
