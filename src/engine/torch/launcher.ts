@@ -10,12 +10,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LocatedError } from '../../dsl/errors';
 import { JsonlWriter } from '../../runs/files';
 import { updateRunOrKeep } from '../../runs/store';
 import { encodeTrainerMessage, TRAINER_PROTOCOL_VERSION, type TrainerMessage } from '../../shared/trainerProtocol';
 import { BackendError } from '../backends/types';
-import { errorCode } from '../trainer/errors';
+import { reportFailure } from '../trainer/errors';
 import { finish } from '../trainer/finish';
 import type { RunSpec, TorchSpec } from '../trainer/spec';
 import { prepareTorchRun, torchSection } from './prepareTorchRun';
@@ -39,13 +38,9 @@ function endBeforePython(spec: RunSpec, started: number, err: unknown | null): n
       send({ type: 'done', result, time: Date.now() });
       return 0;
     }
-    const message = err instanceof Error ? err.message : String(err);
-    const location = err instanceof LocatedError ? err.location : null;
-    const code = errorCode(err);
-    send({ type: 'error', code, message, location, time: Date.now() });
-    process.stderr.write(`${code}: ${err instanceof Error ? err.stack ?? message : message}\n`);
-    const text = location ? `${location.file}:${location.line}:${location.column}: ${message}` : message;
-    const result = finish(spec, started, null, { code, text });
+    const { error, failure } = reportFailure(err);
+    send({ type: 'error', ...error, time: Date.now() });
+    const result = finish(spec, started, null, failure);
     send({ type: 'done', result, time: Date.now() });
     return 1;
   } finally {

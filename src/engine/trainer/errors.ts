@@ -34,3 +34,21 @@ export function errorCode(err: unknown): RunErrorCode {
   if (err instanceof LocatedError) return 'model-invalid';
   return 'internal';
 }
+
+/**
+ * What a failed run reports, from what was thrown: the `error` message's fields and run.json's
+ * failure (the message after its file:line:column). The stack goes to stderr, which is the run's
+ * trainer.log: the user is shown the message, and the stack is there for --verbose, the
+ * editor's output channel and bug reports.
+ */
+export function reportFailure(err: unknown): {
+  error: { code: RunErrorCode; message: string; location: LocatedError['location'] };
+  failure: { code: RunErrorCode; text: string };
+} {
+  const message = err instanceof Error ? err.message : String(err);
+  const location = err instanceof LocatedError ? err.location : null;
+  const code = errorCode(err);
+  process.stderr.write(`${code}: ${err instanceof Error ? err.stack ?? message : message}\n`);
+  const text = location ? `${location.file}:${location.line}:${location.column}: ${message}` : message;
+  return { error: { code, message, location }, failure: { code, text } };
+}

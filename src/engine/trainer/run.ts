@@ -15,7 +15,7 @@ import { JsonlWriter } from '../../runs/files';
 import { runPaths, updateRun, readRun } from '../../runs/store';
 import type { EpochRecord, TrainResult } from '../../runs/types';
 import { encodeTrainerMessage, TRAINER_PROTOCOL_VERSION, type TrainerMessage, type TrainerPhase } from '../../shared/trainerProtocol';
-import { errorCode, isOutOfMemory, TrainerError } from './errors';
+import { isOutOfMemory, reportFailure, TrainerError } from './errors';
 import { finish } from './finish';
 import { checkTrainingMemory } from './memoryCheck';
 import type { RunSpec } from './spec';
@@ -122,15 +122,9 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
     record({ type: 'done', result, time: Date.now() });
     return result;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const location = err instanceof LocatedError ? err.location : null;
-    const code = errorCode(err);
-    record({ type: 'error', code, message, location, time: Date.now() });
-    // The stack goes to stderr, which is the run's trainer.log: the user is shown the message,
-    // and the stack is there for --verbose, the editor's output channel and bug reports.
-    process.stderr.write(`${code}: ${err instanceof Error ? err.stack ?? message : message}\n`);
-    const text = location ? `${location.file}:${location.line}:${location.column}: ${message}` : message;
-    const result = finish(spec, started, loop, { code, text });
+    const { error, failure } = reportFailure(err);
+    record({ type: 'error', ...error, time: Date.now() });
+    const result = finish(spec, started, loop, failure);
     record({ type: 'done', result, time: Date.now() });
     return result;
   } finally {
