@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
@@ -99,5 +101,24 @@ test('editor and graph', async (t) => {
     // The model trains on MNIST: its field is drawn over a real test digit.
     await graph.locator('image.rf-sample').waitFor({ state: 'attached', timeout: 60_000 });
     await graph.locator('.rf-field-outline').first().waitFor({ state: 'attached' });
+  });
+
+  await scenario(t, () => wb, '10-export-to-pytorch', async (page) => {
+    await openFile(page, 'alexnet.cnn.ts');
+    await runCommand(page, 'CNN: Export to PyTorch');
+    // code-server's Save As is VS Code's own file dialog in the quick input: it offers the module
+    // beside the model file, named after it; Enter accepts, as a user who agrees would press.
+    const input = page.locator('.quick-input-widget input');
+    await page.waitForFunction(() => {
+      const box = document.querySelector<HTMLInputElement>('.quick-input-widget input');
+      return box?.value.endsWith('/alexnet.py') ?? false;
+    });
+    assert.match(await input.inputValue(), /\/alexnet\.py$/);
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active[aria-label*="alexnet.py"]').first().waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-editor .view-lines', { hasText: 'class Features(nn.Module)' }).first().waitFor();
+    const written = fs.readFileSync(path.join(wb.workspace, 'alexnet.py'), 'utf8');
+    assert.match(written, /^class \w+\(nn\.Module\):/m);
+    assert.match(written, /^def build_model\(\)/m);
   });
 });
