@@ -126,4 +126,5 @@ def run_result(record, run_id: str, run_dir: str) -> dict:
         'wallSeconds': r.get('wallSeconds') or 0,
         'error': r.get('error') if record else 'the run folder has no readable run.json',
         'errorCode': r.get('errorCode') if status == 'failed' else None,
+        'worldSize': (r.get('distributed') or {}).get('worldSize', 1),
     }

@@ -21,5 +21,6 @@ export function runResult(record: RunRecord | null, runId: string, runDir: strin
     wallSeconds: record?.wallSeconds ?? 0,
     error: record ? record.error : 'the run folder has no readable run.json',
     errorCode: status === 'failed' ? record?.errorCode ?? null : null,
+    worldSize: record?.distributed?.worldSize ?? 1,
   };
 }

@@ -113,6 +113,8 @@ export interface TrainResult {
   error: string | null;
   /** The trainer's classification of a failure; null unless status is failed. */
   errorCode: RunErrorCode | null;
+  /** Processes that trained the run: run.json's distributed.worldSize, 1 for every other run. */
+  worldSize: number;
 }
 
 // ───────────────────────────── run.json ─────────────────────────────
@@ -164,4 +166,19 @@ export interface RunRecord {
   endedEarly: string | null;
   /** initFrom: which weights were copied. */
   initFrom: { runId: string; copied: number; skipped: number } | null;
+  /** A DDP run's processes (docs/distributed.md); absent for a run on one process. */
+  distributed?: DistributedRecord;
+}
+
+/** run.json's account of a run trained by several processes through torchrun (docs/distributed.md). */
+export interface DistributedRecord {
+  worldSize: number;
+  nnodes: number;
+  nprocPerNode: number;
+  backend: 'gloo' | 'nccl';
+  /** ceil(batchSize / worldSize): the most images one rank takes in a step. */
+  perRankBatch: number;
+  syncBatchNorm: boolean;
+  /** device: 'cpu', or 'cuda:0 (NVIDIA H100 80GB HBM3)'. */
+  ranks: { rank: number; host: string; pid: number; device: string }[];
 }

@@ -59,4 +59,19 @@ export interface TorchSpec {
   moduleNames: Record<string, string>;
   /** Why torch: 'requested', or for auto why each faster choice was passed over. */
   reason: string;
+  /** Present when the run trains through torchrun with DDP (docs/distributed.md); absent: one process. */
+  distributed?: TorchDistributed;
 }
+
+/** How torchrun is started for a DDP run: the starter's request with every default filled in. */
+export interface TorchDistributed {
+  nprocPerNode: number;
+  nnodes: number;
+  nodeRank: number;
+  masterAddr: string;
+  masterPort: number;
+  syncBatchNorm: boolean;
+}
+
+/** What a starter (the CLI's flags, the editor's "on N GPUs") asks for; the rest is defaulted. */
+export type DistributedRequest = Pick<TorchDistributed, 'nprocPerNode'> & Partial<Omit<TorchDistributed, 'nprocPerNode'>>;

@@ -46,7 +46,7 @@ test('train --json: the result line, run.json, metrics.jsonl and checkpoints', a
   const lines = r.stdout.trim().split('\n');
   const result = JSON.parse(lines[lines.length - 1]!);
   assert.deepEqual(Object.keys(result), ['runId', 'runDir', 'status', 'backend', 'epochs', 'bestEpoch', 'testAccuracy', 'testLoss',
-    'perClassAccuracy', 'classNames', 'confusionMatrix', 'trainImagesPerSecond', 'wallSeconds', 'error', 'errorCode']);
+    'perClassAccuracy', 'classNames', 'confusionMatrix', 'trainImagesPerSecond', 'wallSeconds', 'error', 'errorCode', 'worldSize']);
   assert.equal(result.status, 'completed');
   assert.equal(result.error, null);
   assert.equal(result.errorCode, null);

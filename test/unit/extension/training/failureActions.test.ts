@@ -17,7 +17,7 @@ beforeEach(() => vscode.resetFakeVscode());
 function result(status: 'failed' | 'interrupted', errorCode: RunErrorCode | null, error: string): TrainResult {
   return {
     runId: 'r1', runDir: '/runs/r1', status, backend: null, epochs: 0, bestEpoch: null, testAccuracy: null, testLoss: null,
-    perClassAccuracy: [], classNames: [], confusionMatrix: [], trainImagesPerSecond: null, wallSeconds: 1, error, errorCode,
+    perClassAccuracy: [], classNames: [], confusionMatrix: [], trainImagesPerSecond: null, wallSeconds: 1, error, errorCode, worldSize: 1,
   };
 }
 
