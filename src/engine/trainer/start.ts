@@ -22,7 +22,7 @@ import { torchSpec } from '../torch/torchSpec';
 import { resolveTraining } from '../training/config';
 import { resolveInitFrom } from '../training/initFromSource';
 import type { Override } from '../training/overrides';
-import type { BackendPreference, RunSpec } from './spec';
+import type { BackendPreference, DistributedRequest, RunSpec } from './spec';
 import { followLog, openTrainerLog, trainerLogPath, trainerLogTail } from './trainerLog';
 
 export interface PrepareOptions {
@@ -43,6 +43,8 @@ export interface PrepareOptions {
   engine?: EngineChooser;
   /** Check everything but create no run folder (returns []). */
   checkOnly?: boolean;
+  /** Train through torchrun with DDP (docs/distributed.md); needs the torch engine. */
+  distributed?: DistributedRequest;
 }
 
 /** What spec.json says about the engine: the backend asked for, and torch's part when PyTorch trains. */
