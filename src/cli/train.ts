@@ -4,7 +4,8 @@
 import * as path from 'node:path';
 import { LocatedError } from '../dsl/errors';
 import { BACKEND_PREFERENCES, isBackendPreference } from '../shared/backends';
-import { prepareRuns, startTrainer, type PrepareOptions, type TrainerHandle } from '../engine/trainer/start';
+import { distributedProblem, prepareRuns, startTrainer, type PrepareOptions, type TrainerHandle } from '../engine/trainer/start';
+import type { DistributedRequest } from '../engine/trainer/spec';
 import { engineChooser } from '../engine/torch/chooseEngine';
 import { parseSetArgument, parseValue, type Override } from '../engine/training/overrides';
 import type { TrainResult } from '../runs/types';
@@ -15,13 +16,50 @@ import { parseCommandArgs, UsageError } from './args';
 
 const USAGE = 'train FILE [--model EXPORT|all] [--dataset ID] [--data-dir DIR] [--epochs N] [--batch-size N] '
   + '[--set key.path=value]… [--sweep key.path=[v1,v2,…]]… [--limit-train N] [--limit-test N] '
-  + `[--backend ${BACKEND_PREFERENCES.join('|')}] [--python PATH] [--runs-dir DIR] [--json]`;
+  + `[--backend ${BACKEND_PREFERENCES.join('|')}] [--python PATH] [--runs-dir DIR] [--json] `
+  + '[--nproc-per-node N [--nnodes M --node-rank R --master-addr HOST --master-port P] [--sync-batchnorm]]';
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got '${value}'\nusage: cnn-explorer ${USAGE}`);
   return n;
+}
+
+function integer(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer of at least ${min}, got '${value}'\nusage: cnn-explorer ${USAGE}`);
+  return n;
+}
+
+/**
+ * The DDP flags (docs/distributed.md) as a request, or undefined without --nproc-per-node. Each
+ * mistake is a usage error of one line: what prepareRuns would refuse, said before anything starts.
+ */
+function distributedRequest(v: Record<string, string | boolean | string[] | undefined>, backend: string): DistributedRequest | undefined {
+  const str = (k: string) => v[k] as string | undefined;
+  const nprocPerNode = positiveInt('--nproc-per-node', str('nproc-per-node'));
+  if (nprocPerNode === undefined) {
+    const stray = ['nnodes', 'node-rank', 'master-addr', 'master-port', 'sync-batchnorm'].find((k) => v[k] !== undefined);
+    if (stray) throw new UsageError(`--${stray} needs --nproc-per-node (training on several processes)\nusage: cnn-explorer ${USAGE}`);
+    return undefined;
+  }
+  if (backend !== 'torch' && backend !== 'auto') {
+    throw new UsageError(`--nproc-per-node needs the torch engine (--backend torch), not --backend ${backend}\nusage: cnn-explorer ${USAGE}`);
+  }
+  const req: DistributedRequest = {
+    nprocPerNode,
+    nnodes: positiveInt('--nnodes', str('nnodes')),
+    nodeRank: integer('--node-rank', str('node-rank'), 0),
+    masterAddr: str('master-addr'),
+    masterPort: integer('--master-port', str('master-port'), 1),
+    syncBatchNorm: v['sync-batchnorm'] === true ? true : undefined,
+  };
+  for (const key of Object.keys(req) as (keyof DistributedRequest)[]) if (req[key] === undefined) delete req[key];
+  const problem = distributedProblem(req);
+  if (problem) throw new UsageError(`${problem}\nusage: cnn-explorer ${USAGE}`);
+  return req;
 }
 
 /** `--epochs 3` etc. become overrides too, so their values are checked like any other. */
@@ -55,6 +93,12 @@ export async function trainCommand(argv: string[], { verbose = false } = {}): Pr
     python: { type: 'string' },
     'runs-dir': { type: 'string' },
     json: { type: 'boolean' },
+    'nproc-per-node': { type: 'string' },
+    nnodes: { type: 'string' },
+    'node-rank': { type: 'string' },
+    'master-addr': { type: 'string' },
+    'master-port': { type: 'string' },
+    'sync-batchnorm': { type: 'boolean' },
   }, USAGE);
   if (positionals.length !== 1) throw new UsageError(`expected one model file\nusage: cnn-explorer ${USAGE}`);
   const backend = v.backend ?? 'auto';
@@ -67,6 +111,7 @@ export async function trainCommand(argv: string[], { verbose = false } = {}): Pr
     ...flagOverride('--batch-size', 'batchSize', v['batch-size'], (s) => (s.trim() !== '' && Number.isFinite(Number(s)) ? Number(s) : s)),
     ...(v.set ?? []).map(parseSetArgument),
   ];
+  const distributed = distributedRequest(v, backend);
   const combos = product((v.sweep ?? []).map(sweepValues));
   const base: PrepareOptions = {
     file: positionals[0]!,
@@ -80,6 +125,7 @@ export async function trainCommand(argv: string[], { verbose = false } = {}): Pr
       limitTrain: positiveInt('--limit-train', v['limit-train']),
       limitTest: positiveInt('--limit-test', v['limit-test']),
     },
+    ...(distributed ? { distributed } : {}),
   };
   // Check every combination before the first run starts: a bad value stops everything up front.
   for (const extra of combos) await prepareRuns({ ...base, overrides: [...overrides, ...extra], checkOnly: true });

@@ -7,24 +7,33 @@
 // SIGTERM on, and exits as Python did. The preparation runs here rather than in the starter so
 // that an editor's extension host never holds a dataset, and so that a failure at preparation
 // ends the run as any trainer's failure does: hello, error, done, run.json failed.
+// A DDP run (spec.torch.distributed) runs torchrun in Python's place (docs/distributed.md): its
+// stdout and stderr pass through this process, which ends the run itself from torchrun's report
+// when the ranks end without rank 0's `done`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JsonlWriter } from '../../runs/files';
 import { updateRunOrKeep } from '../../runs/store';
-import { encodeTrainerMessage, TRAINER_PROTOCOL_VERSION, type TrainerMessage } from '../../shared/trainerProtocol';
+import * as readline from 'node:readline';
+import type { TrainResult } from '../../runs/types';
+import { encodeTrainerMessage, parseTrainerLine, TRAINER_PROTOCOL_VERSION, type TrainerMessage } from '../../shared/trainerProtocol';
 import { BackendError } from '../backends/types';
-import { reportFailure } from '../trainer/errors';
+import { reportFailure, TrainerError } from '../trainer/errors';
 import { finish } from '../trainer/finish';
-import type { RunSpec, TorchSpec } from '../trainer/spec';
+import type { RunSpec, TorchDistributed, TorchSpec } from '../trainer/spec';
 import { prepareTorchRun, torchSection } from './prepareTorchRun';
 import { pythonPackageEnv, pythonPackageRoot } from './pythonPackage';
+import { parseTorchrunReport, torchrunArgs, torchrunCause } from './torchrun';
 
 process.stdout.on('error', () => { /* the starter went away: the run folder still gets every message */ });
 process.stderr.on('error', () => { /* a full disk must not end the run over a log line */ });
 
-/** Ends a run that failed (or was stopped) before Python started, as a trainer would: hello, [error,] done. */
-function endBeforePython(spec: RunSpec, started: number, err: unknown | null): number {
+/**
+ * Ends a run that failed (or was stopped) before Python started, as a trainer would: hello,
+ * [error,] done. `hello: false` when Python already said hello (a DDP run whose ranks died).
+ */
+function endBeforePython(spec: RunSpec, started: number, err: unknown | null, { hello = true } = {}): number {
   const metrics = new JsonlWriter(path.join(spec.runDir, 'metrics.jsonl'));
   const send = (msg: TrainerMessage) => {
     const line = encodeTrainerMessage(msg);
@@ -32,7 +41,7 @@ function endBeforePython(spec: RunSpec, started: number, err: unknown | null): n
     process.stdout.write(line);
   };
   try {
-    send({ type: 'hello', protocol: TRAINER_PROTOCOL_VERSION, runId: spec.runId, pid: process.pid, time: Date.now() });
+    if (hello) send({ type: 'hello', protocol: TRAINER_PROTOCOL_VERSION, runId: spec.runId, pid: process.pid, time: Date.now() });
     if (err === null) {
       const result = finish(spec, started, null, null, true);
       send({ type: 'done', result, time: Date.now() });
@@ -57,6 +66,60 @@ function runPython(specPath: string, torch: TorchSpec, root: string, onStart: (c
     child.once('exit', (code, signal) => resolve({ code, signal }));
     onStart(child);
   });
+}
+
+/** How torchrun ended, and what this process relayed of rank 0's protocol and kept of the ranks' stderr. */
+interface TorchrunEnded {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  hello: boolean;
+  done: TrainResult | null;
+  stderrTail: string;
+}
+
+/** The most of torchrun's stderr kept for its failure report (the report is its last words). */
+const STDERR_TAIL_BYTES = 64 * 1024;
+
+/**
+ * Runs torchrun for a DDP run: stdin inherited (rank 0 reads `stop`), stdout relayed line by line
+ * (noting hello and done), stderr relayed to this process's stderr (trainer.log) with its tail kept.
+ */
+function runTorchrun(specPath: string, torch: TorchSpec, d: TorchDistributed, root: string, onStart: (child: ChildProcess) => void): Promise<TorchrunEnded | { error: Error }> {
+  const env = pythonPackageEnv(root);
+  // torchrun would set 1 thread per rank; the spec's threads are this node's cores shared out.
+  env.OMP_NUM_THREADS ??= String(torch.threads);
+  return new Promise((resolve) => {
+    const child = spawn(torch.python, torchrunArgs(d, specPath), { stdio: ['inherit', 'pipe', 'pipe'], env });
+    let hello = false;
+    let done: TrainResult | null = null;
+    let stderrTail = '';
+    readline.createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', (line) => {
+      process.stdout.write(`${line}\n`);
+      const msg = parseTrainerLine(line);
+      if (msg?.type === 'hello') hello = true;
+      if (msg?.type === 'done') done = msg.result;
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => {
+      process.stderr.write(text);
+      stderrTail = (stderrTail + text).slice(-STDERR_TAIL_BYTES);
+    });
+    child.once('error', (error) => resolve({ error }));
+    // 'close': every line of its stdout has been relayed.
+    child.once('close', (code, signal) => resolve({ code, signal, hello, done, stderrTail }));
+    onStart(child);
+  });
+}
+
+/** The run's end after torchrun exited: as rank 0 said, else from torchrun's report of the failed ranks. */
+function endDistributed(spec: RunSpec, d: TorchDistributed, started: number, ended: TorchrunEnded): number {
+  if (ended.done) return ended.done.status === 'failed' ? 1 : 0;
+  const worldSize = d.nprocPerNode * d.nnodes;
+  const cause = torchrunCause(parseTorchrunReport(ended.stderrTail) ?? [], worldSize) ?? {
+    code: 'internal' as const,
+    message: `torchrun exited (${ended.signal ?? `code ${ended.code}`}) without reporting a failed rank; see trainer.log`,
+  };
+  return endBeforePython(spec, started, new TrainerError(cause.code, cause.message), { hello: !ended.hello });
 }
 
 async function main(): Promise<number> {
@@ -100,6 +163,12 @@ async function main(): Promise<number> {
   // The dataset this process decoded is garbage now: give its memory back before training.
   (globalThis as { gc?: () => void }).gc?.();
 
+  const distributed = torch.distributed;
+  if (distributed) {
+    const ran = await runTorchrun(specPath, torch, distributed, root, (c) => { child = c; });
+    if ('error' in ran) return endBeforePython(spec, started, new BackendError(`${torch.python} could not start torchrun: ${ran.error.message}`, 'torch'));
+    return endDistributed(spec, distributed, started, ran);
+  }
   const ended = await runPython(specPath, torch, root, (c) => { child = c; });
   if ('error' in ended) return endBeforePython(spec, started, new BackendError(`${torch.python} could not be started: ${ended.error.message}`, 'torch'));
   if (ended.signal) {

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ModelIR } from '../../dsl/ir';
 import { torchNames } from '../../interop/torchNames';
-import type { RunSpec, TorchSpec } from '../trainer/spec';
+import type { RunSpec, TorchDistributed, TorchSpec } from '../trainer/spec';
 import { preparedDatasetPath } from './preparedDatasetPath';
 import type { TorchPython } from './python';
 
@@ -33,15 +33,23 @@ function moduleNames(ir: ModelIR): Record<string, string> {
   return Object.fromEntries([...torchNames(ir).nodes].map(([id, names]) => [id, names.join('.')]));
 }
 
-export function torchSpec(spec: Pick<RunSpec, 'runDir' | 'runsDir' | 'config' | 'data'> & { ir: ModelIR }, python: TorchPython, reason: string): TorchSpec {
+/**
+ * `distributed`: the run trains through torchrun (docs/distributed.md); each of the node's ranks
+ * then gets an equal share of its cores.
+ */
+export function torchSpec(
+  spec: Pick<RunSpec, 'runDir' | 'runsDir' | 'config' | 'data'> & { ir: ModelIR }, python: TorchPython, reason: string, distributed?: TorchDistributed,
+): TorchSpec {
+  const cpus = os.cpus().length;
   return {
     python: python.python,
     module: path.join(spec.runDir, TORCH_MODULE_FILE),
     data: preparedDatasetPath(spec),
     initFrom: torchInitFrom(spec.runDir, spec.runsDir, spec.config.initFrom),
-    threads: os.cpus().length,
+    threads: distributed ? Math.max(1, Math.floor(cpus / distributed.nprocPerNode)) : cpus,
     device: 'auto',
     moduleNames: moduleNames(spec.ir),
     reason,
+    ...(distributed ? { distributed } : {}),
   };
 }

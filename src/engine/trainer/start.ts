@@ -19,10 +19,11 @@ import {
 import { findProgram, processExecArgv } from '../programs';
 import { engineChooser, type EngineChoice, type EngineChooser } from '../torch/chooseEngine';
 import { torchSpec } from '../torch/torchSpec';
+import { freeLoopbackPort } from '../torch/torchrun';
 import { resolveTraining } from '../training/config';
 import { resolveInitFrom } from '../training/initFromSource';
 import type { Override } from '../training/overrides';
-import type { BackendPreference, DistributedRequest, RunSpec } from './spec';
+import type { BackendPreference, DistributedRequest, RunSpec, TorchDistributed } from './spec';
 import { followLog, openTrainerLog, trainerLogPath, trainerLogTail } from './trainerLog';
 
 export interface PrepareOptions {
@@ -48,10 +49,57 @@ export interface PrepareOptions {
 }
 
 /** What spec.json says about the engine: the backend asked for, and torch's part when PyTorch trains. */
-function engineSpec(choice: EngineChoice, run: Pick<RunSpec, 'runDir' | 'runsDir' | 'config' | 'data'> & { ir: RunSpec['model']['ir'] }): Pick<RunSpec, 'backend' | 'backendPassedOver' | 'torch' | 'torchUnavailable'> {
+function engineSpec(
+  choice: EngineChoice, run: Pick<RunSpec, 'runDir' | 'runsDir' | 'config' | 'data'> & { ir: RunSpec['model']['ir'] }, distributed?: TorchDistributed,
+): Pick<RunSpec, 'backend' | 'backendPassedOver' | 'torch' | 'torchUnavailable'> {
   if (choice.engine === 'tfjs') return { backend: choice.preference, ...(choice.passedOver.length ? { backendPassedOver: choice.passedOver } : {}) };
   if (choice.python === null) return { backend: 'torch', torchUnavailable: choice.unavailable };
-  return { backend: 'torch', torch: torchSpec(run, choice.python, choice.reason) };
+  return { backend: 'torch', torch: torchSpec(run, choice.python, choice.reason, distributed) };
+}
+
+/** torchrun's default rendezvous port, for a job on several nodes (each node must name the same one). */
+const DEFAULT_MASTER_PORT = 29500;
+
+const isCount = (n: number | undefined) => n === undefined || (Number.isInteger(n) && n > 0);
+
+/**
+ * What is wrong with a DDP request, as one line naming the CLI's flags (the editor asks only
+ * for a number of processes), or null. docs/distributed.md has the rules.
+ */
+export function distributedProblem(req: DistributedRequest): string | null {
+  if (!isCount(req.nprocPerNode)) return `--nproc-per-node must be a positive integer, got ${req.nprocPerNode}`;
+  if (!isCount(req.nnodes)) return `--nnodes must be a positive integer, got ${req.nnodes}`;
+  const nnodes = req.nnodes ?? 1;
+  const nodeRank = req.nodeRank ?? 0;
+  if (!Number.isInteger(nodeRank) || nodeRank < 0 || nodeRank >= nnodes) {
+    return `--node-rank ${nodeRank} is out of range: with --nnodes ${nnodes} it is 0${nnodes > 1 ? ` … ${nnodes - 1}` : ''}`;
+  }
+  if (nnodes > 1 && !req.masterAddr) return `--nnodes ${nnodes} needs --master-addr: node 0's address, reachable from every node`;
+  if (req.masterAddr !== undefined && req.masterAddr.trim() === '') return '--master-addr must not be empty';
+  if (req.masterPort !== undefined && !(Number.isInteger(req.masterPort) && req.masterPort > 0 && req.masterPort < 65536)) {
+    return `--master-port must be a TCP port (1 … 65535), got ${req.masterPort}`;
+  }
+  return null;
+}
+
+/** The request with every default filled in: one node on the loopback takes a port free now. */
+async function torchDistributed(req: DistributedRequest): Promise<TorchDistributed> {
+  const nnodes = req.nnodes ?? 1;
+  return {
+    nprocPerNode: req.nprocPerNode,
+    nnodes,
+    nodeRank: req.nodeRank ?? 0,
+    masterAddr: req.masterAddr ?? '127.0.0.1',
+    masterPort: req.masterPort ?? (nnodes === 1 ? await freeLoopbackPort() : DEFAULT_MASTER_PORT),
+    syncBatchNorm: req.syncBatchNorm ?? false,
+  };
+}
+
+/** A DDP run needs PyTorch: one line saying what trains instead. */
+function distributedEngineProblem(choice: EngineChoice): string | null {
+  if (choice.engine === 'torch') return null;
+  const why = choice.passedOver.length ? ` (${choice.passedOver.join('; ')})` : '';
+  return `training on several processes (--nproc-per-node) needs the torch engine, but the backend is '${choice.preference}'${why}`;
 }
 
 export interface PreparedRun {
@@ -82,8 +130,13 @@ export async function prepareRuns(opts: PrepareOptions): Promise<PreparedRun[]> 
     const error = analyzeModel(model).diagnostics.find((d) => d.severity === 'error');
     if (error) throw new LocatedError(error.message, error.source ?? model.source);
   }
+  const problem = opts.distributed ? distributedProblem(opts.distributed) : null;
+  if (problem) throw new LocatedError(problem, null);
   if (opts.checkOnly) return [];
   const choice = await (opts.engine ?? engineChooser([]))(opts.backend ?? 'auto');
+  const engineProblem = opts.distributed ? distributedEngineProblem(choice) : null;
+  if (engineProblem) throw new LocatedError(engineProblem, null);
+  const distributed = opts.distributed ? await torchDistributed(opts.distributed) : undefined;
   return models.map(({ exportName, model }) => {
     const { id, paths } = createRun(runsDir, { modelName: model.name, exportName, file, text, config });
     const data = { ...opts.data, baseDir: path.dirname(file) };
@@ -91,7 +144,7 @@ export async function prepareRuns(opts: PrepareOptions): Promise<PreparedRun[]> 
       version: 1, runId: id, runDir: paths.dir, runsDir,
       model: { file, exportName, name: model.name, ir: model },
       config, overrides, data,
-      ...engineSpec(choice, { runDir: paths.dir, runsDir, config, data, ir: model }),
+      ...engineSpec(choice, { runDir: paths.dir, runsDir, config, data, ir: model }, distributed),
     };
     writeJsonAtomic(paths.spec, spec);
     return { runId: id, runDir: paths.dir, specPath: paths.spec, spec };
