@@ -98,8 +98,10 @@ async function torchDistributed(req: DistributedRequest): Promise<TorchDistribut
 /** A DDP run needs PyTorch: one line saying what trains instead. */
 function distributedEngineProblem(choice: EngineChoice): string | null {
   if (choice.engine === 'torch') return null;
-  const why = choice.passedOver.length ? ` (${choice.passedOver.join('; ')})` : '';
-  return `training on several processes (--nproc-per-node) needs the torch engine, but the backend is '${choice.preference}'${why}`;
+  const chosen = choice.preference === 'auto'
+    ? `auto chose tfjs${choice.passedOver.length ? ` (${choice.passedOver.join('; ')})` : ''}`
+    : `backend '${choice.preference}' is tfjs`;
+  return `training on several processes (--nproc-per-node) needs the torch engine: ${chosen}`;
 }
 
 export interface PreparedRun {
