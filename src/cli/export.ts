@@ -2,22 +2,38 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeModel } from '../analysis/index';
 import { LocatedError } from '../dsl/errors';
+import { parseSetArgument } from '../engine/training/overrides';
 import { pytorchModule } from '../interop/pytorchExport';
+import { writeTrainingJob } from '../interop/trainingJob';
 import { loadModelFile, selectModel } from '../loader/index';
 import { parseCommandArgs, UsageError } from './args';
 
 // `cnn-explorer export FILE [--model EXPORT] --format pytorch [-o OUT.py]`: the model as source
 // code of another framework, for people who take it further there. Written to OUT atomically
-// (a reader never sees half a module), else to stdout.
+// (a reader never sees half a module), else to stdout. With --with-training, OUT is a folder: a
+// training job that needs only PyTorch (src/interop/trainingJob.ts).
 
-const USAGE = 'export FILE [--model EXPORT] --format pytorch [-o OUT.py]';
+const USAGE = 'export FILE [--model EXPORT] --format pytorch [-o OUT.py | --with-training -o DIR '
+  + '[--set key.path=value]… [--limit-train N] [--limit-test N] [--data-dir DIR]]';
 const FORMATS = ['pytorch'] as const;
+
+function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got '${value}'\nusage: cnn-explorer ${USAGE}`);
+  return n;
+}
 
 export async function exportCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommandArgs(argv, {
     model: { type: 'string' },
     format: { type: 'string' },
     output: { type: 'string', short: 'o' },
+    'with-training': { type: 'boolean' },
+    set: { type: 'string', multiple: true },
+    'limit-train': { type: 'string' },
+    'limit-test': { type: 'string' },
+    'data-dir': { type: 'string' },
   }, USAGE);
   if (positionals.length !== 1) {
     throw new UsageError(`${positionals.length === 0 ? 'missing FILE' : 'one FILE at a time'}\nusage: cnn-explorer ${USAGE}`);
@@ -27,6 +43,9 @@ export async function exportCommand(argv: string[]): Promise<void> {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${values.format}'`);
   }
   const file = positionals[0]!;
+  if (values['with-training']) return exportJob(file, values);
+  const jobOnly = (['set', 'limit-train', 'limit-test', 'data-dir'] as const).find((k) => values[k] !== undefined);
+  if (jobOnly) throw new UsageError(`--${jobOnly} is an option of --with-training\nusage: cnn-explorer ${USAGE}`);
   const loaded = await loadModelFile(file);
   const { exportName, model } = selectModel(loaded, values.model);
   const analysis = analyzeModel(model);
@@ -39,6 +58,22 @@ export async function exportCommand(argv: string[]): Promise<void> {
   }
   writeTextAtomic(values.output, text);
   console.log(`wrote ${values.output}: ${model.name} as a PyTorch module (build_model() returns it)`);
+}
+
+async function exportJob(file: string, values: {
+  model?: string; output?: string; set?: string[]; 'limit-train'?: string; 'limit-test'?: string; 'data-dir'?: string;
+}): Promise<void> {
+  if (values.output === undefined) throw new UsageError(`--with-training writes a folder: give it with -o DIR\nusage: cnn-explorer ${USAGE}`);
+  const job = await writeTrainingJob({
+    file, exportName: values.model, dir: values.output,
+    overrides: (values.set ?? []).map(parseSetArgument),
+    data: {
+      dataDir: values['data-dir'],
+      limitTrain: positiveInt('--limit-train', values['limit-train']),
+      limitTest: positiveInt('--limit-test', values['limit-test']),
+    },
+  });
+  console.log(`wrote ${values.output}: a training job for ${job.modelName} (${job.dataset}); run it with python train.py there (README.md)`);
 }
 
 /** Temp file and rename, so that OUT holds the old text or the new, never part of it. */

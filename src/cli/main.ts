@@ -15,7 +15,7 @@ const commands: Record<string, { load: () => Promise<Command>; usage: string }> 
   },
   runs: {
     load: async () => (await import('./runs')).runsCommand,
-    usage: 'runs list|show ID|compare ID ID… [--runs-dir DIR] [--json]',
+    usage: 'runs list|show ID|compare ID ID…|import DIR [--runs-dir DIR] [--json]',
   },
   train: {
     load: async () => (await import('./train')).trainCommand,
@@ -25,7 +25,7 @@ const commands: Record<string, { load: () => Promise<Command>; usage: string }> 
   },
   export: {
     load: async () => (await import('./export')).exportCommand,
-    usage: 'export FILE [--model EXPORT] --format pytorch [-o OUT.py]',
+    usage: 'export FILE [--model EXPORT] --format pytorch [-o OUT.py | --with-training -o DIR [--set key.path=value]… [--limit-train N] [--limit-test N] [--data-dir DIR]]',
   },
   evaluate: {
     load: async () => (await import('./evaluate')).evaluateCommand,

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { importRuns } from '../runs/importRun';
 import { comparisonContract, compareRuns, bestEpochOf, finalEpochOf } from '../runs/compare';
 import { loadRun, loadRuns, resolveRunId, RunLookupError } from '../runs/lookup';
 import { readMeta } from '../runs/meta';
@@ -7,10 +8,11 @@ import { defaultRunsDir, listRuns } from '../runs/store';
 import { formatComparison, formatRunList, formatRunShow, runSeconds, type ListedRun } from '../runs/text';
 import { parseCommandArgs, UsageError } from './args';
 
-// `cnn-explorer runs list | show ID | compare ID ID… [--runs-dir DIR] [--json]`: the run store
-// for people (tables) and for programs (the contract's JSON). Ids may be given by unique prefix.
+// `cnn-explorer runs list | show ID | compare ID ID… | import DIR [--runs-dir DIR] [--json]`: the
+// run store for people (tables) and for programs (the contract's JSON). Ids may be given by unique
+// prefix. `import` copies runs trained elsewhere (a training job's, docs/export.md) into the store.
 
-const USAGE = 'runs list|show ID|compare ID ID… [--runs-dir DIR] [--json]';
+const USAGE = 'runs list|show ID|compare ID ID…|import DIR [--runs-dir DIR] [--json]';
 
 const OPTIONS = {
   'runs-dir': { type: 'string' },
@@ -37,6 +39,9 @@ export async function runRuns(argv: string[]): Promise<string> {
     case 'compare':
       if (ids.length < 2) throw new UsageError(`runs compare takes two or more ids\nusage: cnn-explorer ${USAGE}`);
       return compare(runsDir, ids, json);
+    case 'import':
+      if (ids.length !== 1) throw new UsageError(`runs import takes one folder\nusage: cnn-explorer ${USAGE}`);
+      return importInto(runsDir, ids[0]!, json);
     default:
       throw new UsageError(`${sub ? `unknown runs command '${sub}'` : 'missing runs command'}\nusage: cnn-explorer ${USAGE}`);
   }
@@ -87,6 +92,14 @@ async function compare(runsDir: string, ids: string[], json: boolean): Promise<s
   // The architecture diff re-evaluates each run's copy of its model file (people only).
   const models = await loadRunModels(runs.map((r) => r.record));
   return formatComparison(compareRuns(runs, models));
+}
+
+function importInto(runsDir: string, dir: string, json: boolean): string {
+  const imported = importRuns(dir, runsDir);
+  if (json) return JSON.stringify(imported) + '\n';
+  return imported.map((r) => (r.copied
+    ? `imported ${r.id} (${r.status}) from ${r.from}\n`
+    : `${r.id} was imported before from ${r.from}: left as it is\n`)).join('');
 }
 
 export { RunLookupError };

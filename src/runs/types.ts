@@ -168,6 +168,8 @@ export interface RunRecord {
   initFrom: { runId: string; copied: number; skipped: number } | null;
   /** A DDP run's processes (docs/distributed.md); absent for a run on one process. */
   distributed?: DistributedRecord;
+  /** `runs import`: the run folder it was copied from (absolute); absent for a run trained into this runs folder. */
+  importedFrom?: string;
 }
 
 /** run.json's account of a run trained by several processes through torchrun (docs/distributed.md). */
