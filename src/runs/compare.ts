@@ -4,6 +4,7 @@
 // The CLI's `runs compare --json` prints the contract part (architecture.md): runs, configDiff,
 // metrics, perClassAccuracy, curves. The view also reads the rest: the keys that are the same,
 // per-class and confusion-matrix deltas, and the architecture diff.
+import { runBackendLabel } from '../shared/backends';
 import { diffArchitectures, type ArchitectureDiff, type RunModel } from './archDiff';
 import { diffConfigs, type ConfigValue } from './configDiff';
 import type { RunMeta } from './meta';
@@ -31,6 +32,11 @@ export interface ComparedRun {
   model: { name: string; export: string; file: string };
   dataset: string | null;
   backend: string | null;
+  /**
+   * The backend as the run's header shows it: the name for a run on one process, with the
+   * world for a DDP run (`torch · cuda ×4 (NVIDIA H100 80GB HBM3) · DDP`; src/shared/backends.ts).
+   */
+  backendLabel: string | null;
   epochsCompleted: number;
   epochsPlanned: number;
   bestEpoch: number | null;
@@ -125,6 +131,7 @@ function comparedRun(input: CompareInput): ComparedRun {
     model: { name: r.model.name, export: r.model.export, file: r.source.file },
     dataset: r.dataset?.id ?? (typeof r.config.dataset === 'string' ? r.config.dataset : r.config.dataset.folder),
     backend: r.backend?.name ?? null,
+    backendLabel: runBackendLabel(r),
     epochsCompleted: Math.max(r.epochsCompleted, input.epochs.at(-1)?.epoch ?? 0),
     epochsPlanned: r.config.epochs,
     bestEpoch: bestEpochOf(input)?.epoch ?? null,

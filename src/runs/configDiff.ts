@@ -1,6 +1,7 @@
 // What defines a run, flattened to dotted keys, and which of those keys differ between runs.
 // Training keys are written as `--set` takes them (`optimizer.lr`, `permutePixels`), so a key
 // seen in a diff can be typed back on the command line.
+import { runDevices, runWorldSize } from '../shared/backends';
 import type { RunRecord } from './types';
 
 /** A leaf value: JSON scalars, and arrays kept whole (`normalize.mean: [0.1307]`). */
@@ -20,6 +21,13 @@ export function runDefinition(record: RunRecord): Record<string, unknown> {
       ? { trainCount: record.dataset.trainCount, validationCount: record.dataset.validationCount, testCount: record.dataset.testCount }
       : null,
     backend: record.backend?.name ?? null,
+    // Where it trained: a run on one process is world size 1 on its backend's device, so a DDP
+    // run compared with it differs here (docs/distributed.md).
+    worldSize: runWorldSize(record),
+    devices: runDevices(record),
+    // A DDP run's own settings; absent on one process (a run without them reads `—`).
+    perRankBatch: record.distributed?.perRankBatch,
+    syncBatchNorm: record.distributed?.syncBatchNorm,
   };
 }
 

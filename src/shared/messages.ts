@@ -123,6 +123,7 @@ export interface RunRow {
   /** Best test (or validation) accuracy so far, a fraction; null before the first epoch. */
   bestAccuracy: number | null;
   seconds: number | null;
+  /** `wasm`; a DDP run's with its world, `torch · cpu ×2 · DDP` (runBackendLabel in src/shared/backends.ts). */
   backend: string | null;
   /** The error of a failed run. */
   error: string | null;

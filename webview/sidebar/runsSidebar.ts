@@ -191,6 +191,8 @@ export class RunsSidebar {
     const header = el('header', { class: 'detail-header' },
       el('h2', {}, `${run.model.name} · ${run.status}`),
       el('p', { class: 'detail-id' }, run.id),
+      // What it trained on: a DDP run's world size and devices (`torch · cuda ×4 (…) · DDP`).
+      run.backendLabel ? el('p', { class: 'detail-backend' }, run.backendLabel) : null,
       d.progress ? progressLine(d.progress) : null,
       run.error ? el('p', { class: 'warning' }, run.error) : null,
       // For one run, the comparison's warnings are what its files lost to a crash.

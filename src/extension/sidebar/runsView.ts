@@ -7,6 +7,7 @@ import { WatchedRun } from '../runs/watchedRun';
 import { COMPARE_RUNS_COMMAND } from '../compare/register';
 import { workspaceRunsDir } from '../runs/runsDir';
 import { assertNever } from '../../shared/assertNever';
+import { runBackendLabel } from '../../shared/backends';
 import { OPEN_RUN_FOLDER_COMMAND, TRAIN_COMMAND } from '../training/commandIds';
 import type { CurrentRun } from '../training/currentRun';
 import { webviewPageHtml } from '../webviewPage';
@@ -29,7 +30,8 @@ function row(r: RunListing): RunRow {
     dataset: datasetLabel(rec),
     bestAccuracy: rec.best ? (rec.best.val?.accuracy ?? rec.best.test.accuracy) : null,
     seconds: runSeconds(rec),
-    backend: rec.backend?.name ?? null,
+    // A DDP run's row says its world too (`torch · cpu ×2 · DDP`).
+    backend: runBackendLabel(rec),
     error: rec.error,
     damaged: r.damaged,
   };

@@ -181,6 +181,41 @@ test('config flattening: nested keys by --set path; a key one run lacks reads nu
   assert.equal(d.same['optimizer.weightDecay'], 0);
 });
 
+test('DDP runs in the config diff: world size, devices, per-rank batch and sync BatchNorm; a run on one process is world size 1 on its device', () => {
+  const plain = readRun(path.join(runsDir, seed.mlp))!;
+  const ddp = (devices: string[], syncBatchNorm: boolean) => {
+    const r = structuredClone(plain);
+    r.backend = { name: 'torch', reason: 'requested' };
+    r.distributed = {
+      worldSize: devices.length, nnodes: 1, nprocPerNode: devices.length, backend: devices[0] === 'cpu' ? 'gloo' : 'nccl',
+      perRankBatch: Math.ceil(plain.config.batchSize / devices.length), syncBatchNorm,
+      ranks: devices.map((device, rank) => ({ rank, host: 'node0', pid: 100 + rank, device })),
+    };
+    return r;
+  };
+  const h100 = 'NVIDIA H100 80GB HBM3';
+  const onGpu = structuredClone(plain);
+  onGpu.backend = { name: 'torch', reason: 'requested', detail: `cuda: ${h100}, torch 2.4.0` };
+  const records = [plain, ddp(['cpu', 'cpu'], false), ddp([0, 1, 2, 3].map((k) => `cuda:${k} (${h100})`), true), onGpu];
+  const bs = plain.config.batchSize;
+  assert.deepEqual(diffConfigs(records).differ, {
+    backend: ['wasm', 'torch', 'torch', 'torch'],
+    worldSize: [1, 2, 4, 1],
+    devices: ['cpu', 'cpu ×2', `cuda ×4 (${h100})`, `cuda (${h100})`],
+    perRankBatch: [null, Math.ceil(bs / 2), Math.ceil(bs / 4), null],
+    syncBatchNorm: [null, false, true, null],
+  });
+  // Runs on one process alike: nothing about DDP differs, and nothing DDP-only is listed.
+  const same = diffConfigs([plain, structuredClone(plain)]);
+  assert.equal(same.same.worldSize, 1);
+  assert.equal(same.same.devices, 'cpu');
+  assert.ok(!('perRankBatch' in same.same) && !('syncBatchNorm' in same.same));
+  // The runs' headers read the same formatter.
+  const c = compareRuns(records.map((record) => ({ record, epochs: [] })));
+  assert.deepEqual(c.runs.map((r) => r.backendLabel), ['wasm', 'torch · cpu ×2 · DDP', `torch · cuda ×4 (${h100}) · DDP`, 'torch']);
+  assert.deepEqual(c.runs.map((r) => r.backend), ['wasm', 'torch', 'torch', 'torch']);
+});
+
 test('the contract part has exactly the five keys, in order', () => {
   const c = comparisonContract(compareRuns(loadRuns(runsDir, [seed.mlp, seed.cnn])));
   assert.deepEqual(Object.keys(c), ['runs', 'configDiff', 'metrics', 'perClassAccuracy', 'curves']);

@@ -28,7 +28,7 @@ export function runsHeader(c: Comparison, live: ReadonlySet<string>, post: (m: C
         el('span', { class: `status status-${isLive ? 'live' : run.status}` }, isLive ? '● live' : run.status)),
       el('div', { class: 'run-sub' },
         `${run.model.name} (${run.model.export}) · ${run.dataset ?? '—'}${permuted !== null ? ' (permuted)' : ''} · `
-        + `${run.epochsCompleted}/${run.epochsPlanned} epochs · ${run.backend ?? '—'} · ${duration(run.wallSeconds)}`),
+        + `${run.epochsCompleted}/${run.epochsPlanned} epochs · ${run.backendLabel ?? '—'} · ${duration(run.wallSeconds)}`),
       run.error ? el('div', { class: 'run-error' }, run.error) : null,
       el('div', { class: 'run-actions' },
         action('Rename', `Name run ${runTag(k)}`, `rename:${run.id}`, () => post({ type: 'rename', runId: run.id })),

@@ -69,6 +69,28 @@ test('the runs view lists each run folder as a row: status, model, dataset, best
   view.dispose();
 });
 
+test('a DDP run\'s row and detail say its world size and devices; a run on one process reads as before', async () => {
+  const plain = await writeFixtureRun(runsDir, { exportName: 'mlp', permutePixels: null, correct: [[80, 80, 80, 80, 80, 80, 80, 80, 80, 80]], at: new Date(2026, 0, 1, 10) });
+  const ddp = await writeFixtureRun(runsDir, { exportName: 'cnn', permutePixels: null, correct: [[90, 90, 90, 90, 90, 90, 90, 90, 90, 90]], at: new Date(2026, 0, 1, 11) });
+  // A run folder made by hand, as rank 0 writes it (docs/distributed.md).
+  updateRun(path.join(runsDir, ddp), (r) => {
+    r.backend = { name: 'torch', reason: 'requested', detail: 'cuda ×4 on 1 node (NVIDIA H100 80GB HBM3), DDP (nccl), 16 per rank, torch 2.4.0' };
+    r.distributed = {
+      worldSize: 4, nnodes: 1, nprocPerNode: 4, backend: 'nccl', perRankBatch: 16, syncBatchNorm: false,
+      ranks: [0, 1, 2, 3].map((rank) => ({ rank, host: 'gpu-node', pid: 500 + rank, device: `cuda:${rank} (NVIDIA H100 80GB HBM3)` })),
+    };
+  });
+  const { view, posted, send } = openView();
+  send({ type: 'ready' });
+  const runs = posted.find((m) => m.type === 'runs');
+  assert.ok(runs && runs.type === 'runs');
+  assert.deepEqual(runs.runs.map((r) => [r.id, r.backend]), [[ddp, 'torch · cuda ×4 (NVIDIA H100 80GB HBM3) · DDP'], [plain, 'wasm']]);
+  const detail = posted.find((m) => m.type === 'detail');
+  assert.ok(detail && detail.type === 'detail' && detail.runId === ddp);
+  assert.equal(detail.comparison.runs[0]!.backendLabel, 'torch · cuda ×4 (NVIDIA H100 80GB HBM3) · DDP');
+  view.dispose();
+});
+
 test('the live run comes first, and selecting a row shows that run', async () => {
   const older = await writeFixtureRun(runsDir, { exportName: 'mlp', permutePixels: null, correct: [[80, 80, 80, 80, 80, 80, 80, 80, 80, 80]], at: new Date(2026, 0, 1, 10) });
   const newer = await writeFixtureRun(runsDir, { exportName: 'cnn', permutePixels: null, correct: [[90, 90, 90, 90, 90, 90, 90, 90, 90, 90]], at: new Date(2026, 0, 1, 11) });
