@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { compareRuns, type Comparison } from '../../../../src/runs/compare';
 import { loadRuns } from '../../../../src/runs/lookup';
+import { updateRun } from '../../../../src/runs/store';
 import { loadRunModels } from '../../../../src/runs/runModels';
 import type { ExtensionToCompare } from '../../../../src/shared/messages';
 import { writeFixtureRun, writeSeedFixtures, CLASSES } from '../../../support/runFixtures';
@@ -198,6 +199,34 @@ test('a live run joins: status shown, its curve grows as epochs arrive, names an
   await p.send(message(grown, [live]));
   await p.page.waitForFunction(() => document.querySelectorAll('g.series[data-metric="test_accuracy"][data-run="1"] circle').length === 2);
   assert.match(await p.page.textContent(`article[data-run-id="${live}"] .run-title`) ?? '', /#2 CNN live.*seed-001/);
+});
+
+test('a DDP run: its card says its world size and devices, and the config diff lists them against a run on one process', async () => {
+  const dir = path.join(root, 'ddp');
+  const plain = await writeFixtureRun(dir, { exportName: 'cnn', permutePixels: null, correct: [CLASSES.map(() => 80)], at: new Date(2026, 5, 1) });
+  const ddp = await writeFixtureRun(dir, { exportName: 'cnn', permutePixels: null, correct: [CLASSES.map(() => 82)], at: new Date(2026, 5, 2) });
+  // run.json as rank 0 of a two-process CPU run writes it (docs/distributed.md), made by hand.
+  updateRun(path.join(dir, ddp), (r) => {
+    r.backend = { name: 'torch', reason: 'requested', detail: 'cpu ×2 on 1 node, DDP (gloo), 32 per rank, 1 thread each, torch 1.13.1' };
+    r.distributed = {
+      worldSize: 2, nnodes: 1, nprocPerNode: 2, backend: 'gloo', perRankBatch: 32, syncBatchNorm: false,
+      ranks: [0, 1].map((rank) => ({ rank, host: 'laptop', pid: 7000 + rank, device: 'cpu' })),
+    };
+  });
+  const p = await open();
+  await show(p, compareRuns(loadRuns(dir, [plain, ddp])));
+  assert.match(await p.page.textContent(`article[data-run-id="${ddp}"] .run-sub`) ?? '', / · torch · cpu ×2 · DDP · /);
+  assert.match(await p.page.textContent(`article[data-run-id="${plain}"] .run-sub`) ?? '', / · wasm · /);
+  const rows = await p.page.$$eval('table.diff-table tbody tr', (trs) => trs.map((tr) => [
+    tr.getAttribute('data-key'), ...[...tr.querySelectorAll('td')].map((td) => td.textContent),
+  ]));
+  assert.deepEqual(rows.filter(([key]) => ['backend', 'worldSize', 'devices', 'perRankBatch', 'syncBatchNorm'].includes(key!)), [
+    ['backend', 'wasm', 'torch'],
+    ['worldSize', '1', '2'],
+    ['devices', 'cpu', 'cpu ×2'],
+    ['perRankBatch', '—', '32'],
+    ['syncBatchNorm', '—', 'false'],
+  ]);
 });
 
 test('screenshot of the seed-001 comparison (dark theme)', async () => {

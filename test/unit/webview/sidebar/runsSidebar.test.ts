@@ -1,15 +1,21 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { webviewPageHtml } from '../../../../src/extension/webviewPage';
+import { compareRuns } from '../../../../src/runs/compare';
+import { loadRuns } from '../../../../src/runs/lookup';
+import { updateRun } from '../../../../src/runs/store';
 import type { ExtensionToSidebar, RunRow, SidebarToExtension } from '../../../../src/shared/messages';
+import { CLASSES, writeFixtureRun } from '../../../support/runFixtures';
 import { launchChromium, openWebviewPage, ORIGIN } from '../../../support/webviewHarness';
 import { REPO_ROOT } from '../../../support/paths';
 
 // The runs sidebar's real bundle in headless Chromium: what a damaged run's row says, and what
-// selecting it shows.
+// selecting it shows; what a DDP run's row and header say.
 
 let browser: Browser;
 let bundle: { js: string; css: string };
@@ -76,4 +82,26 @@ test('a live run updating the list every second keeps its row and the Stop butto
   assert.equal(await live!.evaluate((e) => e.className), 'run-row status-stopped');
   assert.equal(await page.page.$('[data-action="stop"]'), null);
   assert.deepEqual(page.errors, []);
+});
+
+test('a DDP run: its row and its header say its world size and devices', async () => {
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-sidebar-ddp-'));
+  const id = await writeFixtureRun(runsDir, { exportName: 'cnn', permutePixels: null, correct: [CLASSES.map(() => 90)], at: new Date(2026, 5, 1) });
+  // run.json as rank 0 of a four-GPU run writes it (docs/distributed.md), made by hand.
+  updateRun(path.join(runsDir, id), (r) => {
+    r.backend = { name: 'torch', reason: 'requested', detail: 'cuda ×4 on 1 node (NVIDIA H100 80GB HBM3), DDP (nccl), 16 per rank, torch 2.4.0' };
+    r.distributed = {
+      worldSize: 4, nnodes: 1, nprocPerNode: 4, backend: 'nccl', perRankBatch: 16, syncBatchNorm: false,
+      ranks: [0, 1, 2, 3].map((rank) => ({ rank, host: 'gpu-node', pid: 900 + rank, device: `cuda:${rank} (NVIDIA H100 80GB HBM3)` })),
+    };
+  });
+  const label = 'torch · cuda ×4 (NVIDIA H100 80GB HBM3) · DDP';
+  const page = await openSidebar();
+  await page.send({ type: 'runs', runsDir, liveRunId: null, runs: [row(id, { backend: label })] });
+  await page.send({ type: 'detail', runId: id, comparison: compareRuns(loadRuns(runsDir, [id])), progress: null });
+  assert.equal(await page.page.textContent(`li[data-run-id="${id}"] .run-dataset`), `mnist · ${label}`);
+  assert.equal(await page.page.textContent('.detail-header .detail-backend'), label);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(await page.violations(), []);
+  fs.rmSync(runsDir, { recursive: true, force: true });
 });
