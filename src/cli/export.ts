@@ -64,6 +64,7 @@ async function exportJob(file: string, values: {
   model?: string; output?: string; set?: string[]; 'limit-train'?: string; 'limit-test'?: string; 'data-dir'?: string;
 }): Promise<void> {
   if (values.output === undefined) throw new UsageError(`--with-training writes a folder: give it with -o DIR\nusage: cnn-explorer ${USAGE}`);
+  if (values.model === 'all') throw new UsageError(`--with-training exports one model: name it with --model EXPORT\nusage: cnn-explorer ${USAGE}`);
   const job = await writeTrainingJob({
     file, exportName: values.model, dir: values.output,
     overrides: (values.set ?? []).map(parseSetArgument),

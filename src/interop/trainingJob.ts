@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LocatedError } from '../dsl/errors';
 import { prepareRuns, type PrepareOptions } from '../engine/trainer/start';
 import type { RunSpec } from '../engine/trainer/spec';
 import { prepareTorchRun } from '../engine/torch/prepareTorchRun';
@@ -90,6 +91,13 @@ export async function writeTrainingJob(req: TrainingJobRequest): Promise<Written
       file: req.file, exportName: req.exportName, overrides: req.overrides, data: req.data,
       runsDir: scratch, backend: 'torch',
       engine: () => Promise.resolve({ engine: 'torch', python: JOB_PYTHON, reason: JOB_REASON }),
+    }).catch((err: unknown) => {
+      // The scratch runs folder holds no run: initFrom naming one is found nowhere.
+      if (err instanceof LocatedError && /initFrom: no run '[^']*' in \S+$/.test(err.message)) {
+        throw new LocatedError(`${err.message.replace(/ in \S+$/, '')}: a training job starts from a weights file `
+          + '(a run\'s checkpoints/best/weights.safetensors), not from a run id', err.location);
+      }
+      throw err;
     });
     const { spec, runDir } = prepared!;
     const record = readRun(runDir);
