@@ -1,6 +1,11 @@
 """`python -m cnn_explorer_torch <run>/spec.json`: the torch engine's trainer process, with the
 process concerns of docs/trainer-protocol.md (src/engine/trainer/main.ts for the tfjs trainer):
-messages on stdout, a `stop` command on stdin, SIGTERM and SIGINT, the exit codes."""
+messages on stdout, a `stop` command on stdin, SIGTERM and SIGINT, the exit codes.
+
+DDP (under torchrun with spec.torch.distributed, docs/distributed.md): rank 0 is this process
+as on one process. Another rank sends nothing (its stdout goes to stderr all the same, so a
+stray print cannot reach the starter), never reads stdin (rank 0 owns the `stop` command), and
+takes SIGTERM as a stop, which the ranks then agree on. A rank that lost its peers exits 3."""
 import json
 import os
 import signal
@@ -8,6 +13,7 @@ import sys
 import threading
 import traceback
 
+from . import distributed
 from .trainer import TrainerIO, run_trainer
 
 
@@ -88,19 +94,29 @@ def main(argv: list) -> int:
     # Before hello there is no one to tell but stderr: an unreadable spec.json is exit code 1.
     with open(argv[1], encoding='utf-8') as f:
         spec = json.load(f)
+    where = distributed.placement(spec)
     stop = StopRequest()
     stop.watch_signals()
-    stop.watch_stdin()
+    if where is None or where.writes:
+        stop.watch_stdin()
     messages = Messages()
-    result = run_trainer(spec, TrainerIO(send=messages.send, should_stop=stop.requested))
+    send = messages.send if where is None or where.writes else (lambda line: None)
+    try:
+        result = run_trainer(spec, TrainerIO(send=send, should_stop=stop.requested, placement=where))
+    except distributed.PeerLost as err:
+        sys.stderr.write(f'{where.label()}: another rank went away ({err}): exit {distributed.PEER_LOST_EXIT}\n')
+        return distributed.PEER_LOST_EXIT
     return 1 if result['status'] == 'failed' else 0
 
 
 if __name__ == '__main__':
     try:
         code = main(sys.argv)
-    except Exception:  # a failure to even start: runTrainer records its own failures
+    except Exception as err:  # a failure to even start: runTrainer records its own failures
         traceback.print_exc()
+        if os.environ.get('RANK') is not None:
+            from .errors import one_line
+            distributed.write_error_file('internal', one_line(err))
         code = 1
     sys.stderr.flush()
     # Daemon threads blocked in reads (stdin) must not hold the process: leave at once.

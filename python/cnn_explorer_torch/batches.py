@@ -48,14 +48,14 @@ class Batcher:
         self.offset = (-mean / std).view(1, c, 1, 1)
 
     def batch(self, split: DeviceSplit, index: torch.Tensor, train: bool) -> torch.Tensor:
+        # flatten(1), not reshape(n, -1): a DDP rank's part of a step may hold no image.
         x = split.images[index]
-        n = x.shape[0]
         if train and self.augment_spec is not None:
             x = torch.addcmul(self.offset, augment(x, self.augment_spec, self.rng), self.inv_std)
-            return x.permute(0, 2, 3, 1).reshape(n, -1) if self.flat else x.contiguous()
+            return x.permute(0, 2, 3, 1).flatten(1) if self.flat else x.contiguous()
         if self.flat:
             c = self.channels
-            return torch.addcmul(self.offset.view(c), x.float(), self.scale.view(c)).reshape(n, -1)
+            return torch.addcmul(self.offset.view(c), x.float(), self.scale.view(c)).flatten(1)
         # NCHW by shape, channels-last in memory (the bytes' own order, no copy): PyTorch then
         # runs the whole network channels-last, which its CPU convolutions do faster.
         return torch.addcmul(self.offset, x.permute(0, 3, 1, 2).float(), self.scale)

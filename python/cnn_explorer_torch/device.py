@@ -26,6 +26,32 @@ def select_device(requested: str, threads) -> torch.device:
     return torch.device(requested)
 
 
+def select_rank_device(requested: str, local_rank: int, nproc_per_node: int, threads) -> torch.device:
+    """A DDP rank's device (docs/distributed.md): GPU LOCAL_RANK when the node has CUDA, else the
+    CPU with `threads` threads (the spec's share of the cores for one rank); never MPS, which has
+    no backend for the ranks to talk over."""
+    if requested == 'mps':
+        raise TrainerError('config-invalid', 'a DDP run trains on CUDA GPUs or the CPU, not on mps')
+    if requested not in ('auto', 'cuda', 'cpu'):
+        raise TrainerError('backend-unavailable', f"spec.json: torch.device must be 'cuda', 'mps', 'cpu' or 'auto', got {requested!r}")
+    if requested != 'cpu' and torch.cuda.is_available():
+        count = torch.cuda.device_count()
+        # Every rank checks the node's count, not only its own index: all fail alike, at once.
+        if max(local_rank + 1, nproc_per_node) > count:
+            raise TrainerError('config-invalid', f"--nproc-per-node {nproc_per_node} but this node has {count} CUDA device{'' if count == 1 else 's'}")
+        return torch.device('cuda', local_rank)
+    if requested == 'cuda':
+        raise TrainerError('backend-unavailable', f'device cuda: PyTorch {torch.__version__} here sees no CUDA GPU (torch.cuda.is_available() is false)')
+    if isinstance(threads, int) and threads > 0:
+        torch.set_num_threads(threads)
+    return torch.device('cpu')
+
+
+def rank_device_label(device: torch.device) -> str:
+    """A rank's device in run.json: `cpu`, `cuda:0 (NVIDIA H100 80GB HBM3)`."""
+    return f'cuda:{device.index} ({torch.cuda.get_device_name(device)})' if device.type == 'cuda' else device.type
+
+
 def describe_device(device: torch.device) -> str:
     """The `backend` message's detail: `cuda: NVIDIA H200, torch 2.4.0`, `cpu, 2 threads, torch 1.13.1`."""
     version = f'torch {torch.__version__}'

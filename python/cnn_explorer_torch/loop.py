@@ -1,6 +1,19 @@
 """The training loop, epoch by epoch as src/engine/training/loop.ts runs it for the tfjs engine:
 freezing, the learning rate of the epoch, the steps, evaluation, the best and last checkpoints,
-the plateau schedule and early stopping, and a stop request seen between two steps."""
+the plateau schedule and early stopping, and a stop request seen between two steps.
+
+DDP (Inputs.group set, docs/distributed.md): every rank runs this loop over the same global
+batches (the same seeded order) and takes its part of each (distributed.Group.shard). The model
+is trained through DistributedDataParallel, wrapped again whenever the optimizer is made again
+(DDP registers the weights that need gradients when it wraps). Each rank's loss is its images'
+summed loss × world ÷ the global batch's count, so DDP's average of the ranks' gradients is the
+global batch's mean gradient. Each step's loss sum, correct count and the ranks' stop flags are
+summed over ranks in one allreduce, so every rank's records are one process's; the flag is read
+every distributed.STOP_AGREE_STEPS steps and a stop is agreed again before each evaluation, so
+all ranks leave after the same step. Evaluation runs on the unwrapped module, after rank 0's
+BatchNorm statistics are broadcast (its checkpoint's). Only rank 0 saves checkpoints, and only
+rank 0 fails the run on a non-finite loss (every rank sees the same one; the others then lose
+their peer), so the failure is reported once, in the protocol."""
 import math
 import os
 import time
@@ -12,6 +25,7 @@ import torch
 from . import jsonfmt
 from .batches import Batcher, DeviceSplit
 from .checkpoints import save_checkpoint
+from .distributed import STOP_AGREE_STEPS
 from .errors import TrainerError, is_out_of_memory, out_of_memory
 from .evaluate import evaluate_split
 from .loss import cross_entropy
@@ -54,6 +68,7 @@ class Inputs:
     frozen_modules: list
     device_name: str  # for out-of-memory messages
     hooks: Hooks
+    group: object = None  # distributed.Group of a DDP run, else None
 
 
 @dataclass
@@ -91,9 +106,13 @@ def train_loop(inp: Inputs) -> dict:
     epochs_completed = 0
     optimizer = None
     trained = None  # the parameters the optimizer was made for
+    group = inp.group
+    writes = group is None or group.rank == 0
+    trainable = model  # what the steps call: the model, or its DDP wrapper
 
     def checkpoint(which: str, meta: dict) -> None:
-        save_checkpoint(model, os.path.join(inp.checkpoints_dir, which), meta, inp.model_name)
+        if writes:  # the unwrapped module's state: no DDP 'module.' prefix in the keys
+            save_checkpoint(model, os.path.join(inp.checkpoints_dir, which), meta, inp.model_name)
 
     try:
         for e in range(epochs):
@@ -109,6 +128,8 @@ def train_loop(inp: Inputs) -> dict:
             if trained is None or [id(p) for p in params] != trained:
                 optimizer = make_optimizer(config['optimizer'], params) if params else None
                 trained = [id(p) for p in params]
+                if group is not None:
+                    trainable = group.wrap(model) if params else model
             if optimizer is not None:
                 set_learning_rate(optimizer, lr)
             hooks.on_status('training', f"epoch {e + 1}/{epochs}{f' ({len(frozen)} layers frozen)' if frozen else ''}, lr {jsonfmt.learning_rate(lr)}")
@@ -131,7 +152,7 @@ def train_loop(inp: Inputs) -> dict:
                 pending.losses.clear()
                 pending.correct.clear()
                 for k, ((s, it, n, t), loss, correct) in enumerate(done):
-                    if not math.isfinite(loss):
+                    if not math.isfinite(loss) and writes:
                         # A diverging loss is the training block's to fix, not a fault of ours.
                         raise TrainerError('config-invalid', f"the loss became {jsonfmt.js_number(loss)} at epoch {e + 1}, step {s}: lower the learning rate (optimizer.lr is {jsonfmt.js_number(lr)})")
                     loss_sum += loss * n
@@ -140,32 +161,43 @@ def train_loop(inp: Inputs) -> dict:
                               'loss': loss, 'accuracy': correct / n, 'lr': lr, 'time': t}
                     hooks.on_iteration(record, send and k == len(done) - 1)
 
-            model.train()
+            trainable.train()
             epoch_start = time.perf_counter()
             order = torch.randperm(count, generator=inp.shuffle).to(device)
             try:
                 for start in range(0, count, batch_size):
                     index = order[start:start + batch_size]
-                    x = inp.batcher.batch(inp.train, index, train=True)
-                    y = inp.train.labels[index]
+                    n = int(index.shape[0])
+                    part = index if group is None else group.shard(index)
+                    x = inp.batcher.batch(inp.train, part, train=True)
+                    y = inp.train.labels[part]
+                    # One process: the batch's mean loss. DDP: the part's summed loss, scaled so
+                    # that the ranks' averaged gradient is the global batch's mean gradient.
+                    reduction = 'mean' if group is None else 'sum'
                     if optimizer is not None:
-                        out = model(x)
-                        loss = cross_entropy(out, y, inp.kind)
+                        out = trainable(x)
+                        loss = cross_entropy(out, y, inp.kind, reduction=reduction)
                         optimizer.zero_grad(set_to_none=True)
-                        loss.backward()
+                        (loss if group is None else loss * (group.world / n)).backward()
                         optimizer.step()
                     else:  # every weight frozen: nothing learns, the epoch still measures
                         with torch.no_grad():
                             out = model(x)
-                            loss = cross_entropy(out, y, inp.kind)
+                            loss = cross_entropy(out, y, inp.kind, reduction=reduction)
                     step += 1
                     iteration += 1
-                    n = int(index.shape[0])
                     seen += n
                     pending.steps.append((step, iteration, n, jsonfmt.now_ms()))
-                    pending.losses.append(loss.detach())
-                    pending.correct.append((out.detach().argmax(dim=1) == y).sum())
-                    stop = hooks.should_stop()
+                    correct = (out.detach().argmax(dim=1) == y).sum()
+                    if group is None:
+                        pending.losses.append(loss.detach())
+                        pending.correct.append(correct)
+                        stop = hooks.should_stop()
+                    else:
+                        sums = group.step_sums(loss, correct, hooks.should_stop())
+                        pending.losses.append(sums[0] / n)
+                        pending.correct.append(sums[1])
+                        stop = step % STOP_AGREE_STEPS == 0 and bool(sums[2].item() > 0)
                     due = step == steps or time.perf_counter() - last_read >= READ_INTERVAL_S
                     if due or stop:
                         read(send=due)
@@ -183,11 +215,18 @@ def train_loop(inp: Inputs) -> dict:
             if ended_early:
                 break
 
+            if group is not None:
+                if group.agree_stop(hooks.should_stop()):
+                    ended_early = 'stop requested'
+                    break
+                group.broadcast_buffers(model)
             hooks.on_status('evaluating', f'evaluating epoch {e + 1}')
 
             def evaluate(split):
+                if group is not None and group.agree_stop(hooks.should_stop()):
+                    return None
                 try:
-                    return evaluate_split(model, split, inp.batcher, inp.classes, inp.kind, batch_size, hooks.should_stop)
+                    return evaluate_split(model, split, inp.batcher, inp.classes, inp.kind, batch_size, hooks.should_stop, group)
                 except RuntimeError as err:
                     if is_out_of_memory(err):
                         raise out_of_memory(err, f'on {inp.device_name} while evaluating epoch {e + 1}', f'lower batchSize (now {batch_size})') from err

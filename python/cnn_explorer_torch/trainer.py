@@ -2,15 +2,25 @@
 device, the data, the model, initFrom, the loop, done; run.json kept current at each step and
 every message also appended to metrics.jsonl. Process concerns (signals, stdin, exit codes)
 are __main__'s. torch is imported after `hello`, so the starter hears from the trainer at once
-and a Python without a working torch is a `backend-unavailable` failure, not a silent exit."""
+and a Python without a working torch is a `backend-unavailable` failure, not a silent exit.
+
+DDP (TrainerIO.placement set, docs/distributed.md "Each rank"): every rank runs this function.
+Rank 0 alone sends messages and writes the run folder; the other ranks do the same work
+silently. After torch is imported the ranks form their process group, gather where each runs
+(run.json `distributed`, written before training), build the model from the same seed (DDP
+broadcasts rank 0's weights anyway) and then draw their own random numbers: dropout's from the
+seed and the rank, augmentation's likewise, rank 0 keeping one process's. A rank's own failure
+also goes to torchrun's error file; a collective that failed because a peer went away raises
+distributed.PeerLost out of here, with nothing reported: the launcher ends the run."""
 import os
 import sys
 import time
 import traceback
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Optional
 
 from . import jsonfmt
+from . import distributed
 from .errors import TrainerError, error_code, is_out_of_memory, memory_figures, one_line
 from .runfiles import JsonlWriter, run_result, update_run, update_run_or_keep
 
@@ -21,19 +31,22 @@ PROTOCOL_VERSION = 1
 class TrainerIO:
     send: Callable[[str], None]  # one encoded message line, for stdout
     should_stop: Callable[[], bool]
+    placement: Optional[distributed.Placement] = None  # a DDP rank's place, or None for one process
 
 
 def run_trainer(spec: dict, io: TrainerIO) -> dict:
     started = time.time()
     run_dir = spec['runDir']
-    metrics = JsonlWriter(os.path.join(run_dir, 'metrics.jsonl'))
+    where = io.placement
+    writes = where is None or where.writes
+    metrics = JsonlWriter(os.path.join(run_dir, 'metrics.jsonl')) if writes else None
     # A metrics.jsonl that cannot be written (a full disk) ends the run with that error; the
     # messages after it still reach the starter, and the file keeps its whole lines.
     metrics_failed = False
 
     def log(text: str) -> None:
         nonlocal metrics_failed
-        if metrics_failed:
+        if metrics_failed or not writes:
             return
         try:
             metrics.append_line(text)
@@ -41,7 +54,13 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
             metrics_failed = True
             raise
 
+    def update(change) -> None:
+        if writes:
+            update_run(run_dir, change)
+
     def record(msg: dict) -> None:
+        if not writes:
+            return
         text = jsonfmt.line(msg)
         log(text)
         io.send(text)
@@ -50,6 +69,8 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
         record({'type': 'status', 'phase': phase, 'message': message, 'time': jsonfmt.now_ms()})
 
     def on_iteration(it: dict, send: bool) -> None:
+        if not writes:
+            return
         text = jsonfmt.line(it)
         log(text)
         if send:
@@ -63,12 +84,13 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
             if ep['best']:
                 r['bestEpoch'] = ep['epoch']
                 r['best'] = ep
-        update_run(run_dir, change)
+        update(change)
 
-    update_run(run_dir, lambda r: r.update(pid=os.getpid(), status='running'))
+    update(lambda r: r.update(pid=os.getpid(), status='running'))
     record({'type': 'hello', 'protocol': PROTOCOL_VERSION, 'runId': spec['runId'], 'pid': os.getpid(), 'time': jsonfmt.now_ms()})
 
     loop = None
+    group = None
     device_name = 'the device'
     try:
         torch_spec = spec.get('torch')
@@ -82,23 +104,32 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
         from .batches import Batcher, to_device
         from .checkpoints import copy_matching_weights
         from .dataset import load_prepared
-        from .device import describe_device, device_label, select_device
+        from .device import describe_device, device_label, rank_device_label, select_device, select_rank_device
         from .loop import Hooks, Inputs, train_loop
         from .model import build_model, check_against_data, check_output, frozen_layers, output_kind
 
-        device = select_device(torch_spec.get('device', 'auto'), torch_spec.get('threads'))
-        detail = describe_device(device)
+        config, ir = spec['config'], spec['model']['ir']
+        if where is None:
+            device = select_device(torch_spec.get('device', 'auto'), torch_spec.get('threads'))
+            detail = describe_device(device)
+        else:
+            device = select_rank_device(torch_spec.get('device', 'auto'), where.local_rank, where.nproc_per_node, torch_spec.get('threads'))
+            if where.sync_batchnorm and device.type != 'cuda':
+                raise TrainerError('config-invalid', f'--sync-batchnorm needs CUDA: PyTorch {torch.__version__} has no SyncBatchNorm on the {device.type}')
+            group = distributed.Group(where, device)
+            detail = distributed.describe(group, config['batchSize'])
+            ranks = group.gather_ranks(rank_device_label(device))
+            update(lambda r: r.update(distributed=distributed.record(group, config['batchSize'], ranks)))
         device_name = device_label(device)
         if device.type == 'cuda':
             # The same shapes every step: let cuDNN pick its fastest kernels once.
             torch.backends.cudnn.benchmark = True
         reason = torch_spec.get('reason') or 'requested'
         backend = {'name': 'torch', 'reason': reason, 'detail': detail}
-        update_run(run_dir, lambda r: r.update(backend=backend))
+        update(lambda r: r.update(backend=backend))
         record({'type': 'backend', 'backend': 'torch', 'reason': reason, 'detail': detail,
                 'message': f'backend torch ({detail}): {reason}', 'time': jsonfmt.now_ms()})
 
-        config, ir = spec['config'], spec['model']['ir']
         dataset = config['dataset']
         status('data', f"loading {dataset if isinstance(dataset, str) else dataset['folder']}")
         data = load_prepared(torch_spec['data'])
@@ -107,12 +138,22 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
             data.mean, data.std = list(config['normalize']['mean']), list(config['normalize']['std'])
             data.record['normalization'] = {'mean': data.mean, 'std': data.std}
         check_against_data(config, ir, data.image_shape)
-        update_run(run_dir, lambda r: r.update(dataset=data.record))
+        update(lambda r: r.update(dataset=data.record))
         rec = data.record
         status('data', data.description or f"{rec.get('id', 'dataset')}: {rec['trainCount']} training, {rec['validationCount']} validation, {rec['testCount']} test images")
 
         torch.manual_seed(config['seed'])
         model = build_model(torch_spec['module'], ir).to(device)
+        if where is not None:
+            if len(ir['inputShape']) == 3:
+                # The batches are channels-last in memory (batches.py), so are the convolutions'
+                # gradients: weights laid out alike let DDP's buckets take them without a copy.
+                model = model.to(memory_format=torch.channels_last)
+            if where.sync_batchnorm:
+                # Before anything holds the model's modules (freeze): the conversion replaces them.
+                model = torch.nn.SyncBatchNorm.convert_sync_batchnorm(model)
+            if where.rank > 0:
+                torch.manual_seed(distributed.rank_seed(config['seed'], where.rank))  # dropout's draws, the rank's own
         try:
             train, val, test = (to_device(s, device) for s in (data.train, data.val, data.test))
         except RuntimeError as err:
@@ -122,7 +163,7 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
             raise TrainerError('out-of-memory', f'out of memory on {device_name}: the dataset ({size:.2f} GiB) does not fit ({memory_figures(err)})') from err
         # The host's copy of a dataset now on a GPU is not read again: its memory goes back.
         data.train = data.val = data.test = None
-        batcher = Batcher(data, ir['inputShape'], device, config.get('augment'), Random(config['seed'] + 1, device))
+        batcher = Batcher(data, ir['inputShape'], device, config.get('augment'), Random(distributed.rank_seed(config['seed'] + 1, where.rank if where else 0), device))
         sample = test if test.count else train
         check_output(model, batcher.batch(sample, torch.arange(min(2, sample.count), device=device), train=False), len(data.classes), ir)
 
@@ -131,7 +172,7 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
             if not path:
                 raise TrainerError('internal', 'spec.json: config.initFrom is set but torch.initFrom is null')
             copied, skipped = copy_matching_weights(model, path, config['initFrom'])
-            update_run(run_dir, lambda r: r.update(initFrom={'runId': config['initFrom'], 'copied': len(copied), 'skipped': len(skipped)}))
+            update(lambda r: r.update(initFrom={'runId': config['initFrom'], 'copied': len(copied), 'skipped': len(skipped)}))
             why = f" ({'; '.join(f'{key}: {kept}' for key, kept in skipped)})" if skipped else ''
             status('init', f"initFrom {config['initFrom']}: copied {len(copied)} weights, kept {len(skipped)} as initialised{why}")
 
@@ -146,11 +187,16 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
             batcher=batcher, shuffle=shuffle, checkpoints_dir=os.path.join(run_dir, 'checkpoints'),
             frozen_paths=frozen_paths, frozen_modules=frozen_modules, device_name=device_name,
             hooks=Hooks(should_stop=io.should_stop, on_status=status, on_iteration=on_iteration, on_epoch=on_epoch),
+            group=group,
         ))
-        result = _finish(spec, started, loop, None)
+        result = _finish(spec, started, loop, None, writes)
         record({'type': 'done', 'result': result, 'time': jsonfmt.now_ms()})
+        if group is not None:
+            group.finish()
         return result
     except Exception as err:
+        if where is not None and distributed.is_peer_lost(err):
+            raise distributed.PeerLost(one_line(err)) from err
         code = error_code(err)
         if isinstance(err, TrainerError):
             message, location = err.message, err.location
@@ -163,16 +209,22 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
         sys.stderr.write(f'{code}: {"".join(traceback.format_exception(type(err), err, err.__traceback__))}\n')
         sys.stderr.flush()
         text = f"{location['file']}:{location['line']}:{location['column']}: {message}" if location else message
-        result = _finish(spec, started, loop, {'code': code, 'text': text})
+        if where is not None:
+            distributed.write_error_file(code, text)
+        result = _finish(spec, started, loop, {'code': code, 'text': text}, writes)
         record({'type': 'done', 'result': result, 'time': jsonfmt.now_ms()})
         return result
     finally:
-        metrics.close()
+        if metrics is not None:
+            metrics.close()
 
 
-def _finish(spec: dict, started: float, loop, error) -> dict:
-    """Records how the run ended in run.json, and returns the result as the record now says."""
+def _finish(spec: dict, started: float, loop, error, writes: bool = True) -> dict:
+    """Records how the run ended in run.json, and returns the result as the record now says
+    (a DDP rank other than 0 writes nothing: its result is only its status)."""
     status = 'failed' if error else (loop or {}).get('status', 'completed')
+    if not writes:
+        return {'status': status, 'error': error['text'] if error else None, 'errorCode': error['code'] if error else None}
     wall_seconds = time.time() - started
 
     def change(r):

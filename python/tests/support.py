@@ -6,6 +6,7 @@ import copy
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,13 @@ PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The device the tests train on: the CPU, or on a machine with a GPU `cuda` (or `mps`) to check it there.
 DEVICE = os.environ.get('CNN_EXPLORER_TORCH_TEST_DEVICE', 'cpu')
 CLASSES = ['a', 'b', 'c', 'd']
+
+
+def free_port() -> int:
+    """A loopback port free now (bound, then let go): the master port of a torchrun job."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
 
 
 def make_images(count: int, size: int, channels: int, generator: torch.Generator):
@@ -208,6 +216,26 @@ class RunFolder:
         try:
             return subprocess.Popen([sys.executable, '-m', 'cnn_explorer_torch', self.spec_path], stdin=subprocess.PIPE,
                                     stdout=subprocess.PIPE, stderr=log, env=env, cwd=self.dir)
+        finally:
+            log.close()
+
+    def start_torchrun(self, nproc: int, sync_batchnorm=False) -> subprocess.Popen:
+        """The trainer as a DDP job, started as the launcher starts it (docs/distributed.md): the
+        spec gets torch.distributed, torchrun runs `nproc` ranks on this machine. torchrun's own
+        files go to the run's temporary folder; it leads its own process group, so that a test
+        can end every process of the job."""
+        port = free_port()
+        self.spec['torch']['distributed'] = {'nprocPerNode': nproc, 'nnodes': 1, 'nodeRank': 0, 'masterAddr': '127.0.0.1',
+                                             'masterPort': port, 'syncBatchNorm': sync_batchnorm}
+        self.write_spec()
+        env = {**os.environ, 'PYTHONPATH': PYTHON_DIR, 'PYTHONDONTWRITEBYTECODE': '1', 'OMP_NUM_THREADS': '1', 'TMPDIR': self.tmp.name}
+        command = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', str(nproc), '--nnodes', '1', '--node_rank', '0',
+                   '--master_addr', '127.0.0.1', '--master_port', str(port), '--max_restarts', '0', '--monitor_interval', '1',
+                   '--redirects', '2', '--tee', '2', '-m', 'cnn_explorer_torch', self.spec_path]
+        log = open(os.path.join(self.dir, 'trainer.log'), 'ab')
+        try:
+            return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env, cwd=self.dir,
+                                    start_new_session=True)
         finally:
             log.close()
 

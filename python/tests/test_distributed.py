@@ -1,0 +1,198 @@
+"""The trainer as a DDP job under torchrun (docs/distributed.md), started as the launcher starts
+it: two ranks on the CPU over gloo train what one process trains, only rank 0 speaks and
+writes, a stop ends both ranks after the same step, and a rank killed mid-epoch leaves no
+process of the job, its peer exiting 3 (peer lost)."""
+import json
+import os
+import signal
+import threading
+import unittest
+
+import torch
+
+from tests.support import RunFolder, default_config
+
+try:
+    import torch.distributed as dist
+    AVAILABLE = dist.is_available() and dist.is_gloo_available()
+except ImportError:
+    AVAILABLE = False
+
+TIMEOUT_S = 240  # a hung job is killed (every process of it) and the test fails
+
+# A small CNN without BatchNorm or dropout: two ranks then train the very weights one process does.
+CONV_PY = '''
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+class Features(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv2d_1 = nn.Conv2d(1, 4, 3, padding=1)
+
+    def forward(self, x):
+        return F.max_pool2d(F.relu(self.conv2d_1(x)), 2)
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = Features()
+        self.dense_1 = nn.Linear(4 * 4 * 4, 4)
+
+    def forward(self, x):
+        return self.dense_1(torch.flatten(self.features(x), 1))
+
+
+def build_model():
+    return Model()
+'''
+
+SGD = {'type': 'sgd', 'lr': 0.05, 'momentum': 0.9, 'nesterov': False, 'weightDecay': 0}
+
+
+def job_processes(marker: str) -> list:
+    """Pids of live processes whose command line holds `marker` (the run's spec path)."""
+    found = []
+    for name in os.listdir('/proc'):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f'/proc/{name}/cmdline', 'rb') as f:
+                cmdline = f.read().decode('utf-8', 'replace')
+            with open(f'/proc/{name}/stat') as f:
+                state = f.read().rsplit(')', 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker in cmdline and state != 'Z':
+            found.append(int(name))
+    return found
+
+
+@unittest.skipUnless(AVAILABLE, 'torch.distributed with gloo is not available in this PyTorch')
+class DistributedTest(unittest.TestCase):
+    def folder(self, config, **kw):
+        run = RunFolder(config, dataset=kw.pop('dataset', {'train': 193, 'test': 63}), **kw)
+        with open(run.module, 'w') as f:
+            f.write(CONV_PY)
+        self.addCleanup(run.cleanup)
+        return run
+
+    def watch(self, proc) -> None:
+        """torchrun leads its own process group: a hung job is ended whole."""
+        def kill():
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        timer = threading.Timer(TIMEOUT_S, kill)
+        timer.start()
+        self.addCleanup(timer.cancel)
+
+    def finish(self, proc, lines: list):
+        lines += proc.stdout.read().decode('utf-8').splitlines()
+        proc.wait()
+        proc.stdin.close()
+        proc.stdout.close()
+        return proc.returncode, [json.loads(line) for line in lines]  # every stdout line is a message
+
+    def read_until(self, proc, lines: list, kind: str) -> dict:
+        while True:
+            line = proc.stdout.readline().decode('utf-8')
+            self.assertTrue(line, 'the job ended before a message of type ' + kind)
+            lines.append(line)
+            message = json.loads(line)
+            if message['type'] == kind:
+                return message
+
+    def test_two_ranks_train_what_one_process_trains(self):
+        # 193 images in batches of 48: the last batch holds one image, so rank 1's part of it is
+        # empty; 63 test images split 32 and 31.
+        config = default_config(epochs=2, batchSize=48, optimizer=SGD)
+        one = self.folder(config)
+        proc = one.start()
+        self.watch(proc)
+        code, _ = self.finish(proc, [])
+        self.assertEqual(code, 0, one.log())
+
+        two = self.folder(config)
+        proc = two.start_torchrun(2)
+        self.watch(proc)
+        code, sent = self.finish(proc, [])
+        self.assertEqual(code, 0, two.log())
+
+        # Only rank 0 wrote to stdout: one hello, one done, and each step's record at most once.
+        self.assertEqual([m['type'] for m in sent].count('hello'), 1)
+        self.assertEqual(sent[-1]['type'], 'done')
+        result = sent[-1]['result']
+        self.assertEqual((result['status'], result['worldSize']), ('completed', 2))
+        record = two.run_json()
+        self.assertEqual(record['pid'], sent[0]['pid'])
+        distributed = record['distributed']
+        self.assertEqual({k: v for k, v in distributed.items() if k != 'ranks'},
+                         {'worldSize': 2, 'nnodes': 1, 'nprocPerNode': 2, 'backend': 'gloo', 'perRankBatch': 24, 'syncBatchNorm': False})
+        self.assertEqual([(r['rank'], r['device']) for r in distributed['ranks']], [(0, 'cpu'), (1, 'cpu')])
+        self.assertEqual(distributed['ranks'][0]['pid'], record['pid'])
+        self.assertNotEqual(distributed['ranks'][1]['pid'], record['pid'])
+        backend = next(m for m in sent if m['type'] == 'backend')
+        self.assertRegex(backend['detail'], r'^cpu ×2 on 1 node, DDP \(gloo\), 24 per rank, 1 thread each, torch \d')
+
+        # The same weights, and the same evaluation, as one process.
+        weights_one, _ = one.checkpoint('last')
+        weights_two, _ = two.checkpoint('last')
+        self.assertEqual(sorted(weights_one), sorted(weights_two))  # the module's keys, no 'module.' prefix
+        for key in weights_one:
+            self.assertTrue(torch.allclose(weights_one[key], weights_two[key], rtol=0, atol=1e-5), key)
+        epochs_one = [m for m in one.metrics() if m['type'] == 'epoch']
+        epochs_two = [m for m in two.metrics() if m['type'] == 'epoch']
+        self.assertEqual([e['confusionMatrix'] for e in epochs_one], [e['confusionMatrix'] for e in epochs_two])
+        self.assertEqual([e['perClassAccuracy'] for e in epochs_one], [e['perClassAccuracy'] for e in epochs_two])
+        for a, b in zip(epochs_one, epochs_two):
+            self.assertAlmostEqual(a['test']['loss'], b['test']['loss'], places=5)
+            self.assertAlmostEqual(a['train']['loss'], b['train']['loss'], places=5)
+        steps_one = [(m['epoch'], m['step'], m['loss']) for m in one.metrics() if m['type'] == 'iteration']
+        steps_two = [(m['epoch'], m['step'], m['loss']) for m in two.metrics() if m['type'] == 'iteration']
+        self.assertEqual([s[:2] for s in steps_one], [s[:2] for s in steps_two])
+        for a, b in zip(steps_one, steps_two):
+            self.assertAlmostEqual(a[2], b[2], places=5)
+        self.assertEqual(sorted(os.listdir(two.dir)), sorted(os.listdir(one.dir)))  # rank 1 wrote nothing there
+
+    def test_a_stop_on_stdin_stops_both_ranks_after_the_same_step(self):
+        run = self.folder(default_config(epochs=1000, batchSize=16, optimizer=SGD))
+        proc = run.start_torchrun(2)
+        self.watch(proc)
+        lines = []
+        self.read_until(proc, lines, 'epoch')
+        proc.stdin.write(b'{"type":"stop"}\n')
+        proc.stdin.flush()
+        code, sent = self.finish(proc, lines)
+        self.assertEqual(code, 0, run.log())
+        record = run.run_json()
+        self.assertEqual((record['status'], record['endedEarly']), ('stopped', 'stop requested'))
+        self.assertEqual([(m['type'], m.get('phase')) for m in sent[-2:]], [('status', 'stopping'), ('done', None)])
+        weights, meta = run.checkpoint('last')
+        self.assertEqual((meta['partial'], meta['epoch']), (True, record['epochsCompleted']))
+        self.assertEqual(job_processes(run.spec_path), [])
+
+    def test_a_rank_killed_mid_epoch_leaves_no_process_and_its_peer_exits_3(self):
+        run = self.folder(default_config(epochs=1000, batchSize=16, optimizer=SGD))
+        proc = run.start_torchrun(2)
+        self.watch(proc)
+        lines = []
+        self.read_until(proc, lines, 'iteration')
+        ranks = run.run_json()['distributed']['ranks']
+        os.kill(ranks[1]['pid'], signal.SIGKILL)
+        code, sent = self.finish(proc, lines)
+        self.assertNotEqual(code, 0)
+        self.assertNotIn('done', [m['type'] for m in sent])  # the launcher ends the run, not rank 0
+        self.assertNotIn('error', [m['type'] for m in sent])
+        self.assertIn('[default0]:rank 0 of 2: another rank went away', run.log())
+        self.assertIn(': exit 3', run.log())
+        self.assertEqual(job_processes(run.spec_path), [])
+        self.assertEqual(run.run_json()['status'], 'running')
+
+
+if __name__ == '__main__':
+    unittest.main()
