@@ -4,7 +4,7 @@ run folder runs/<run id>/ with run.json, an empty metrics.jsonl, checkpoints/, m
 spec.json, from the templates in job.json), then becomes the torch engine's trainer on it, exactly
 `python -m cnn_explorer_torch <run>/spec.json`: the same process (exec), so signals, stdin,
 stdout's protocol lines and the exit code are the trainer's own. Under torchrun each rank does so;
-only rank 0 makes the run folder, the other ranks get a scratch one the contract lets them ignore."""
+only rank 0 makes the run folder, the other ranks' spec is an unnamed file."""
 import argparse
 import json
 import os
@@ -148,33 +148,58 @@ def prepare_run(job_dir: str, training: dict, sync_batchnorm: bool = False) -> s
     distributed = distributed_from_env(sync_batchnorm)
     rank = int(os.environ.get('RANK', '0')) if distributed else 0
     runs_dir = os.path.join(job_dir, 'runs')
-    if rank == 0:
-        run_id, run_dir = _make_run_dir(runs_dir, job['idStem'])
-    else:
-        # Other ranks write nothing in the run folder (docs/distributed.md); their spec needs one.
-        run_id = new_run_id(job['idStem'])
-        run_dir = tempfile.mkdtemp(prefix=f'cnn-explorer-rank{rank}-')
-    os.makedirs(os.path.join(run_dir, 'checkpoints'), exist_ok=True)
-    with open(os.path.join(run_dir, 'metrics.jsonl'), 'w', encoding='utf-8'):
-        pass
-    record = dict(job['run'], id=run_id, config=config, machine=machine_info(), pid=None, startedAt=jsonfmt.iso_now())
-    write_json_atomic(os.path.join(run_dir, 'run.json'), record)
-
-    module = os.path.join(run_dir, 'model.py')
-    with open(os.path.join(job_dir, 'model.py'), encoding='utf-8') as src, open(module, 'w', encoding='utf-8') as dst:
-        dst.write(src.read())
     cpus = os.cpu_count() or 1
-    torch_spec = dict(job['spec']['torch'], python=sys.executable, module=module,
+    torch_spec = dict(job['spec']['torch'], python=sys.executable, module=os.path.join(job_dir, 'model.py'),
                       data=os.path.join(job_dir, 'data.safetensors'),
                       threads=max(1, cpus // distributed['nprocPerNode']) if distributed else cpus)
     if torch_spec.get('initFrom'):
         torch_spec['initFrom'] = os.path.join(job_dir, torch_spec['initFrom'])
     if distributed:
         torch_spec['distributed'] = distributed
+    if rank != 0:
+        # Other ranks write nothing (docs/distributed.md): no run folder, and rank 0's run id is
+        # not theirs to know. Their spec names a folder that is never made.
+        run_id = new_run_id(job['idStem'])
+        spec = dict(job['spec'], runId=run_id, runDir=os.path.join(runs_dir, run_id), runsDir=runs_dir, config=config, torch=torch_spec)
+        return _unnamed_spec_file(spec)
+    run_id, run_dir = _make_run_dir(runs_dir, job['idStem'])
+    os.makedirs(os.path.join(run_dir, 'checkpoints'), exist_ok=True)
+    with open(os.path.join(run_dir, 'metrics.jsonl'), 'w', encoding='utf-8'):
+        pass
+    record = dict(job['run'], id=run_id, config=config, machine=machine_info(), pid=None, startedAt=jsonfmt.iso_now())
+    write_json_atomic(os.path.join(run_dir, 'run.json'), record)
+
+    # The run keeps the module it trained, as a run of the engine does (the job's may be edited later).
+    module = os.path.join(run_dir, 'model.py')
+    with open(torch_spec['module'], encoding='utf-8') as src, open(module, 'w', encoding='utf-8') as dst:
+        dst.write(src.read())
+    torch_spec['module'] = module
     spec = dict(job['spec'], runId=run_id, runDir=run_dir, runsDir=runs_dir, config=config, torch=torch_spec)
     spec_path = os.path.join(run_dir, 'spec.json')
     write_json_atomic(spec_path, spec)
     return spec_path
+
+
+# Open until this process becomes the trainer, which reads them by their descriptor.
+_SPEC_FILES = []
+
+
+def _unnamed_spec_file(spec: dict) -> str:
+    """spec.json for a rank that writes no run folder: a file with no name (nothing to clean up),
+    which the trainer this process becomes opens as /dev/fd/N; a named temporary file where exec
+    does not keep descriptors (Windows)."""
+    if os.name != 'posix':
+        fd, path = tempfile.mkstemp(prefix='cnn-explorer-spec-', suffix='.json')
+        with os.fdopen(fd, 'w', encoding='utf-8') as f:
+            json.dump(spec, f)
+        return path
+    f = tempfile.TemporaryFile('w+', encoding='utf-8')
+    json.dump(spec, f)
+    f.flush()
+    f.seek(0)
+    os.set_inheritable(f.fileno(), True)
+    _SPEC_FILES.append(f)
+    return f'/dev/fd/{f.fileno()}'
 
 
 def _parse_args(argv: list):

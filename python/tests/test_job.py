@@ -1,12 +1,11 @@
 import json
 import os
 import re
-import shutil
 import tempfile
 import unittest
 from unittest import mock
 
-from cnn_explorer_torch.job import JOB_FORMAT, JobError, check_training, distributed_from_env, prepare_run
+from cnn_explorer_torch.job import JOB_FORMAT, JobError, check_training, prepare_run
 
 CONFIG = {
     'dataset': 'mnist', 'epochs': 1, 'batchSize': 16, 'seed': 0,
@@ -102,11 +101,11 @@ class PrepareRunTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d, without_torchrun(), mock.patch.dict(os.environ, env):
             write_job(d)
             spec_path = prepare_run(d, CONFIG)
-            try:
-                self.assertFalse(os.path.exists(os.path.join(d, 'runs')))
-                self.assertEqual(distributed_from_env(False)['nnodes'], 1)
-            finally:
-                shutil.rmtree(os.path.dirname(spec_path))
+            with open(spec_path, encoding='utf-8') as f:
+                spec = json.load(f)
+            self.assertFalse(os.path.exists(os.path.join(d, 'runs')))
+            self.assertEqual(spec['torch']['module'], os.path.join(d, 'model.py'))
+            self.assertEqual(spec['torch']['distributed']['nnodes'], 1)
 
     def test_a_job_json_that_is_not_one_is_one_line(self):
         with tempfile.TemporaryDirectory() as d, without_torchrun():
