@@ -62,7 +62,9 @@ def match_state_dict(targets: list, source: dict):
     """Which source tensor goes to which model tensor, as src/weights/stateDict.ts matchStateDict
     (partial) decides for the tfjs engine: by key when the source has every key of the model;
     else by position when the tensors line up one for one (the same architecture under other
-    names, e.g. torchvision's); else by key where key and shape agree, keeping the rest. Returns
+    names, e.g. torchvision's); else by key where key and shape agree, keeping the rest; else by
+    position where the roles line up one for one, keeping the tensors whose shapes differ
+    (torchvision's ImageNet weights under a new head or first layer). Returns
     ({model key: source tensor}, [(model key, why kept)]); raises ValueError when nothing fits.
     BatchNorm's integer counter num_batches_tracked is no weight, and is not counted."""
     entries = [(k, v) for k, v in source.items() if _role(k) != 'num_batches_tracked']
@@ -88,6 +90,15 @@ def match_state_dict(targets: list, source: dict):
             else:
                 pairs[key] = s
         return pairs, skipped
+    if len(targets) == len(entries) and all(_role(k) not in _ROLES or _role(k) == _role(tkey) for (tkey, _), (k, _) in zip(targets, entries)):
+        pairs, skipped = {}, []
+        for (tkey, t), (key, s) in zip(targets, entries):
+            if tuple(s.shape) == tuple(t.shape):
+                pairs[tkey] = s
+            else:
+                skipped.append((tkey, f'shape {_shape(s.shape)} there ({key}), {_shape(t.shape)} here'))
+        if pairs:
+            return pairs, skipped
     raise ValueError(mismatch)
 
 

@@ -35,6 +35,16 @@ class MatchStateDictTest(unittest.TestCase):
         self.assertEqual(skipped[0], ('conv.bias', 'not in the source'))
         self.assertEqual(len(skipped), 7)
 
+    def test_by_position_keeping_what_has_another_shape(self):
+        # torchvision's weights under other names, for a model with another head (as stateDict.test.ts).
+        source = {f'layer{i}.{k.rsplit(".", 1)[1]}': v for i, (k, v) in enumerate(self.targets)}
+        source['layer6.weight'] = torch.zeros(1000, 16)
+        source['layer7.bias'] = torch.zeros(1000)
+        pairs, skipped = match_state_dict(self.targets, source)
+        self.assertEqual(list(pairs), [k for k, _ in self.targets][:6])
+        self.assertEqual(skipped, [('fc.weight', 'shape [1000,16] there (layer6.weight), [2,16] here'),
+                                   ('fc.bias', 'shape [1000] there (layer7.bias), [2] here')])
+
     def test_nothing_in_common_is_an_error_naming_both_sides(self):
         with self.assertRaises(ValueError) as caught:
             match_state_dict(self.targets, {'x.weight': torch.zeros(9, 9)})

@@ -40,6 +40,9 @@ class StateDictMismatchError extends Error {
  *    architecture written with other names, e.g. torchvision's resnet18);
  * 3. else, with `partial`, by key for the tensors whose key and shape agree, keeping the others
  *    (a new head on the same backbone);
+ * 4. else, with `partial`, by position when the tensors have the model's roles one for one but
+ *    some shapes differ, keeping those (torchvision's ImageNet weights for a model with another
+ *    head or first layer, under other names);
  * otherwise a StateDictMismatchError naming the first tensor of each side that differs.
  * With `partial`, keys that match with another shape are kept as they were rather than an error.
  */
@@ -71,7 +74,25 @@ export function matchStateDict(targets: readonly StateTensor[], source: StateDic
     }
     return { pairs, skipped, by: 'key' };
   }
+  if (opts.partial && sameRoles(targets, entries)) {
+    const pairs = new Map<string, WeightTensor>();
+    const skipped: StateMatch['skipped'] = [];
+    targets.forEach((t, i) => {
+      const [key, s] = entries[i]!;
+      if (sameShape(s.shape, t.shape)) pairs.set(t.key, s);
+      else skipped.push({ key: t.key, reason: `shape ${shapeText(s.shape)} there (${key}), ${shapeText(t.shape)} here` });
+    });
+    if (pairs.size > 0) return { pairs, skipped, by: 'order' };
+  }
   throw new StateDictMismatchError(mismatch);
+}
+
+/** Whether the source's tensors are the model's one for one by role (whatever their shapes). */
+function sameRoles(targets: readonly StateTensor[], entries: [string, WeightTensor][]): boolean {
+  return targets.length === entries.length && targets.every((t, i) => {
+    const role = roleOf(entries[i]![0]);
+    return !ROLES.includes(role) || role === t.role;
+  });
 }
 
 /** Null when the source lines up with the model one for one, else what differs first. */

@@ -30,6 +30,25 @@ test('by position when the names differ (torchvision style), skipping num_batche
   assert.equal(m.pairs.get('fc.weight'), source.get('fc.weight'));
 });
 
+test('partial, by position, keeping the tensors whose shape differs (torchvision\'s weights, a new head and first layer)', () => {
+  const names = ['conv1.weight', 'bn1.weight', 'bn1.bias', 'bn1.running_mean', 'bn1.running_var', 'bn1.num_batches_tracked', 'fc.weight', 'fc.bias'];
+  const shapes = [[8, 3, 7, 7], [8], [8], [8], [8], [], [1000, 8], [1000]];
+  const source: StateDict = new Map(names.map((n, i) => [n, tensor(shapes[i]!, i)]));
+  assert.throws(() => matchStateDict(MODEL, source, { partial: false }), { message: 'model stem.conv.weight [8,3,3,3] ≠ file conv1.weight [8,3,7,7]' });
+  const m = matchStateDict(MODEL, source, { partial: true });
+  assert.equal(m.by, 'order');
+  assert.deepEqual([...m.pairs.keys()], ['stem.bn.weight', 'stem.bn.bias', 'stem.bn.running_mean', 'stem.bn.running_var']);
+  assert.equal(m.pairs.get('stem.bn.running_var'), source.get('bn1.running_var'));
+  assert.deepEqual(m.skipped, [
+    { key: 'stem.conv.weight', reason: 'shape [8,3,7,7] there (conv1.weight), [8,3,3,3] here' },
+    { key: 'fc.weight', reason: 'shape [1000,8] there (fc.weight), [10,8] here' },
+    { key: 'fc.bias', reason: 'shape [1000] there (fc.bias), [10] here' },
+  ]);
+  // Roles that differ at a position are no match at all.
+  const swapped: StateDict = new Map([...source].map(([k, v]) => [k === 'bn1.bias' ? 'bn1.running_mean' : k === 'bn1.running_mean' ? 'bn1.bias' : k, v]));
+  assert.throws(() => matchStateDict(MODEL, swapped, { partial: true }));
+});
+
 test('a source that does not fit is one error naming both sides\' tensor and shape', () => {
   const wide: StateDict = new Map([['conv1.weight', tensor([16, 3, 3, 3])], ['bn1.weight', tensor([16])]]);
   assert.throws(() => matchStateDict(MODEL, wide, { partial: false }), { message: 'model stem.conv.weight [8,3,3,3] ≠ file conv1.weight [16,3,3,3]' });
