@@ -105,7 +105,12 @@ export async function writeTrainingJob(req: TrainingJobRequest): Promise<Written
     const data = await prepareTorchRun(spec);
 
     const dir = path.resolve(req.dir);
-    fs.mkdirSync(dir, { recursive: true });
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new Error(`cannot write the job to ${dir}: ${e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way' : e.message}`, { cause: err });
+    }
     copyFile(spec.torch.module, path.join(dir, 'model.py'));
     copyFile(data.file, path.join(dir, 'data.safetensors'));
     if (spec.torch.initFrom) copyFile(spec.torch.initFrom, path.join(dir, 'initFrom.safetensors'));
