@@ -22,12 +22,13 @@ class Messages:
     a native library) goes to stderr, the run's trainer.log, where it cannot tear a message
     line; if the starter goes away (EPIPE), messages stop and the run goes on."""
 
-    def __init__(self):
+    def __init__(self, speaks: bool = True):
         sys.stdout.flush()
-        self.fd = os.dup(1)
+        # A DDP rank other than 0 keeps no copy of stdout: it never sends.
+        self.fd = os.dup(1) if speaks else -1
         os.dup2(2, 1)
         sys.stdout = sys.stderr
-        self.broken = False
+        self.broken = not speaks
 
     def send(self, line: str) -> None:
         if self.broken:
@@ -99,10 +100,9 @@ def main(argv: list) -> int:
     stop.watch_signals()
     if where is None or where.writes:
         stop.watch_stdin()
-    messages = Messages()
-    send = messages.send if where is None or where.writes else (lambda line: None)
+    messages = Messages(speaks=where is None or where.writes)
     try:
-        result = run_trainer(spec, TrainerIO(send=send, should_stop=stop.requested, placement=where))
+        result = run_trainer(spec, TrainerIO(send=messages.send, should_stop=stop.requested, placement=where))
     except distributed.PeerLost as err:
         sys.stderr.write(f'{where.label()}: another rank went away ({err}): exit {distributed.PEER_LOST_EXIT}\n')
         return distributed.PEER_LOST_EXIT

@@ -10,6 +10,7 @@ import unittest
 
 import torch
 
+from cnn_explorer_torch import distributed
 from tests.support import RunFolder, default_config
 
 try:
@@ -159,14 +160,13 @@ class DistributedTest(unittest.TestCase):
             self.assertAlmostEqual(a[2], b[2], places=5)
         self.assertEqual(sorted(os.listdir(two.dir)), sorted(os.listdir(one.dir)))  # rank 1 wrote nothing there
 
-    def test_a_stop_on_stdin_stops_both_ranks_after_the_same_step(self):
+    def stopped(self, how):
         run = self.folder(default_config(epochs=1000, batchSize=16, optimizer=SGD))
         proc = run.start_torchrun(2)
         self.watch(proc)
         lines = []
         self.read_until(proc, lines, 'epoch')
-        proc.stdin.write(b'{"type":"stop"}\n')
-        proc.stdin.flush()
+        how(run, proc)
         code, sent = self.finish(proc, lines)
         self.assertEqual(code, 0, run.log())
         record = run.run_json()
@@ -175,6 +175,30 @@ class DistributedTest(unittest.TestCase):
         weights, meta = run.checkpoint('last')
         self.assertEqual((meta['partial'], meta['epoch']), (True, record['epochsCompleted']))
         self.assertEqual(job_processes(run.spec_path), [])
+
+    def test_a_stop_on_stdin_stops_both_ranks_after_the_same_step(self):
+        def stop(run, proc):
+            proc.stdin.write(b'{"type":"stop"}\n')
+            proc.stdin.flush()
+        self.stopped(stop)
+
+    def test_sigterm_to_another_rank_stops_every_rank(self):
+        # Rank 1 alone is asked: the ranks' agreement carries its stop to rank 0, which saves and reports.
+        self.stopped(lambda run, proc: os.kill(run.run_json()['distributed']['ranks'][1]['pid'], signal.SIGTERM))
+
+    def test_a_failure_of_every_rank_is_reported_once_and_in_each_error_file(self):
+        run = self.folder(default_config(), dataset={'train': 64, 'test': 16, 'size': 6})
+        proc = run.start_torchrun(2)
+        self.watch(proc)
+        code, sent = self.finish(proc, [])
+        self.assertNotEqual(code, 0)
+        message = "'synthetic' has images of [6, 6, 1] but the model's input is [8, 8, 1]"
+        self.assertEqual([(m['type'], m.get('code')) for m in sent if m['type'] in ('error', 'done')], [('error', 'config-invalid'), ('done', None)])
+        self.assertEqual(sent[-1]['result']['errorCode'], 'config-invalid')
+        # torchrun's failure report quotes the error file of each rank it saw fail (one or both):
+        # the code, then the message.
+        self.assertIn(f'traceback : config-invalid: {message}', run.log())
+        self.assertEqual(run.run_json()['status'], 'failed')
 
     def test_a_rank_killed_mid_epoch_leaves_no_process_and_its_peer_exits_3(self):
         run = self.folder(default_config(epochs=1000, batchSize=16, optimizer=SGD))
@@ -192,6 +216,41 @@ class DistributedTest(unittest.TestCase):
         self.assertIn(': exit 3', run.log())
         self.assertEqual(job_processes(run.spec_path), [])
         self.assertEqual(run.run_json()['status'], 'running')
+
+
+class PlacementTest(unittest.TestCase):
+    def test_a_ddp_run_needs_both_the_environment_and_the_spec(self):
+        spec = {'torch': {'distributed': {'nprocPerNode': 2, 'nnodes': 1, 'syncBatchNorm': True}}}
+        env = {'RANK': '1', 'WORLD_SIZE': '2', 'LOCAL_RANK': '1'}
+        saved = {k: os.environ.get(k) for k in (*env, 'LOCAL_WORLD_SIZE')}
+        self.addCleanup(lambda: [os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v) for k, v in saved.items()])
+        for k in saved:
+            os.environ.pop(k, None)
+        self.assertIsNone(distributed.placement(spec))
+        os.environ.update(env)
+        self.assertIsNone(distributed.placement({'torch': {}}))
+        where = distributed.placement(spec)
+        self.assertEqual((where.rank, where.world, where.local_rank, where.nproc_per_node, where.nnodes, where.sync_batchnorm, where.writes),
+                         (1, 2, 1, 2, 1, True, False))
+
+    def test_parts_of_a_split_are_tensor_splits(self):
+        for count in (0, 1, 5, 63, 64):
+            for world in (1, 2, 3, 4):
+                parts = []
+                for rank in range(world):
+                    group = distributed.Group.__new__(distributed.Group)
+                    group.rank, group.world = rank, world
+                    parts.append(group.part(count))
+                expected = torch.tensor_split(torch.arange(count), world)
+                self.assertEqual([list(range(a, b)) for a, b in parts], [t.tolist() for t in expected])
+                self.assertEqual(group.shard(torch.arange(count)).tolist(), expected[-1].tolist())
+
+    def test_a_peer_going_away_is_told_from_a_failure(self):
+        self.assertTrue(distributed.is_peer_lost(RuntimeError('[../gloo/transport/tcp/pair.cc:598] Connection closed by peer [127.0.0.1]:1')))
+        self.assertTrue(distributed.is_peer_lost(RuntimeError('[pair.cc:589] Read error [127.0.0.1]:943: Connection reset by peer')))
+        self.assertTrue(distributed.is_peer_lost(RuntimeError('NCCL communicator was aborted on rank 0.')))
+        self.assertFalse(distributed.is_peer_lost(RuntimeError('CUDA out of memory. Tried to allocate 2.00 GiB')))
+        self.assertFalse(distributed.is_peer_lost(ValueError('Connection closed by peer')))
 
 
 if __name__ == '__main__':
