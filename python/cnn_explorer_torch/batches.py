@@ -48,9 +48,10 @@ class Batcher:
         self.offset = (-mean / std).view(1, c, 1, 1)
 
     def batch(self, split: DeviceSplit, index: torch.Tensor, train: bool) -> torch.Tensor:
-        # flatten(1), not reshape(n, -1): a DDP rank's part of a step may hold no image.
+        # A DDP rank's part of a step may hold no image: nothing to augment (affine_grid refuses
+        # an empty batch), and flatten(1), not reshape(n, -1), which cannot size an empty one.
         x = split.images[index]
-        if train and self.augment_spec is not None:
+        if train and self.augment_spec is not None and x.shape[0] > 0:
             x = torch.addcmul(self.offset, augment(x, self.augment_spec, self.rng), self.inv_std)
             return x.permute(0, 2, 3, 1).flatten(1) if self.flat else x.contiguous()
         if self.flat:

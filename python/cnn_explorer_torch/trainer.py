@@ -120,7 +120,8 @@ def run_trainer(spec: dict, io: TrainerIO) -> dict:
             detail = distributed.describe(group, config['batchSize'])
             ranks = group.gather_ranks(rank_device_label(device))
             update(lambda r: r.update(distributed=distributed.record(group, config['batchSize'], ranks)))
-        device_name = device_label(device)
+        # A rank names its own GPU in messages (out of memory on cuda:3 …).
+        device_name = device_label(device) if where is None else rank_device_label(device)
         if device.type == 'cuda':
             # The same shapes every step: let cuDNN pick its fastest kernels once.
             torch.backends.cudnn.benchmark = True

@@ -160,6 +160,24 @@ class DistributedTest(unittest.TestCase):
             self.assertAlmostEqual(a[2], b[2], places=5)
         self.assertEqual(sorted(os.listdir(two.dir)), sorted(os.listdir(one.dir)))  # rank 1 wrote nothing there
 
+    def test_batchnorm_augmentation_a_validation_split_and_freezing_under_ddp(self):
+        # The tests' CNN with BatchNorm; 121 images in batches of 40 leave rank 1 an empty part
+        # (augmented as nothing); freezing ends after epoch 1, so DDP wraps the model again.
+        config = default_config(epochs=2, batchSize=40, freeze={'layers': ['features'], 'epochs': 1, 'lrAfter': 0.005},
+                                augment={'randomCrop': {'padding': 1}, 'horizontalFlip': True, 'rotation': 10})
+        run = RunFolder(config, dataset={'train': 121, 'val': 31, 'test': 33})
+        self.addCleanup(run.cleanup)
+        proc = run.start_torchrun(2)
+        self.watch(proc)
+        code, sent = self.finish(proc, [])
+        self.assertEqual(code, 0, run.log())
+        epochs = [m for m in sent if m['type'] == 'epoch']
+        self.assertEqual([(e['epoch'], len(e['frozen']), e['lr']) for e in epochs], [(1, 4, 0.01), (2, 0, 0.005)])
+        self.assertEqual([sum(map(sum, e['confusionMatrix'])) for e in epochs], [33, 33])  # both ranks' parts, summed
+        self.assertEqual(run.run_json()['monitor'], 'val_accuracy')
+        weights, _ = run.checkpoint('best')
+        run.build_model().load_state_dict(weights)
+
     def stopped(self, how):
         run = self.folder(default_config(epochs=1000, batchSize=16, optimizer=SGD))
         proc = run.start_torchrun(2)
@@ -244,6 +262,19 @@ class PlacementTest(unittest.TestCase):
                 expected = torch.tensor_split(torch.arange(count), world)
                 self.assertEqual([list(range(a, b)) for a, b in parts], [t.tolist() for t in expected])
                 self.assertEqual(group.shard(torch.arange(count)).tolist(), expected[-1].tolist())
+
+    def test_an_empty_part_makes_an_empty_batch(self):
+        from cnn_explorer_torch.augment import Random
+        from cnn_explorer_torch.batches import Batcher, DeviceSplit
+
+        class Data:
+            image_shape, mean, std = (8, 8, 3), None, None
+        augment = {'randomCrop': {'padding': 2}, 'horizontalFlip': True, 'rotation': 10, 'colorJitter': {'brightness': 0.2, 'hue': 0.05}}
+        split = DeviceSplit(torch.zeros(4, 8, 8, 3, dtype=torch.uint8), torch.zeros(4, dtype=torch.long))
+        for shape, empty in (([8, 8, 3], [0, 3, 8, 8]), ([192], [0, 192])):
+            batcher = Batcher(Data(), shape, torch.device('cpu'), augment, Random(1, torch.device('cpu')))
+            for train in (True, False):
+                self.assertEqual(list(batcher.batch(split, torch.arange(0), train=train).shape), empty)
 
     def test_a_peer_going_away_is_told_from_a_failure(self):
         self.assertTrue(distributed.is_peer_lost(RuntimeError('[../gloo/transport/tcp/pair.cc:598] Connection closed by peer [127.0.0.1]:1')))
