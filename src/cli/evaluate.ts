@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { describeBackend, selectBackend } from '../engine/backends/index';
 import { loadDataset } from '../engine/data/index';
+import { resizeToInput } from '../engine/data/resize';
 import { evaluateOnTorch } from '../engine/torch/evaluateOnTorch';
 import { findTorchPython, TorchNotFoundError, type TorchPython } from '../engine/torch/python';
 import type { RunSpec } from '../engine/trainer/spec';
@@ -69,7 +70,8 @@ async function chooseEvaluateEngine(preference: BackendPreference, record: RunRe
 async function evaluateOnTfjs(spec: RunSpec, dir: string, preference: TfjsBackendPreference, dataDir: string | undefined, normalization: Normalization | undefined, note: string): Promise<{ evaluation: Evaluation; classNames: string[] }> {
   const backend = await selectBackend(preference);
   process.stderr.write(`${describeBackend(backend)}${note}\n`);
-  const dataset = await loadDataset(spec.config.dataset, { ...spec.data, dataDir });
+  // Resized to the model's input as training resized it.
+  const { dataset } = resizeToInput(await loadDataset(spec.config.dataset, { ...spec.data, dataDir }), spec.model.ir.inputShape);
   const data = prepareData(dataset, spec.config);
   if (normalization) { data.mean = normalization.mean; data.std = normalization.std; } // exactly what training used
   const model = await loadCheckpoint(dir, spec.model.ir);

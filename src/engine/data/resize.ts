@@ -3,6 +3,8 @@
 // (as PIL's bilinear resize does) instead of aliasing by skipping pixels. Weights are computed
 // once per axis and output position, never per pixel.
 
+import { imageValues, type Dataset, type Split } from './types';
+
 interface AxisWeights {
   start: Int32Array; // first source index per output index
   count: Int32Array; // number of source indices per output index
@@ -67,4 +69,34 @@ export function resizeImage(src: Float32Array, h: number, w: number, c: number, 
     }
   }
   return out;
+}
+
+/**
+ * A dataset whose images are another size than the model's input (Fashion-MNIST's 28×28 for a
+ * 96×96 GoogLeNet, CIFAR's 32×32 for a 224×224 network): every image resized to the input's
+ * height and width, each value rounded to a byte's step (byte / 255) as the images were decoded,
+ * so the torch engine's prepared bytes and the tfjs engine's floats are the same images. The
+ * sentence for the run's log says what was done; null (and the dataset as it was) when the sizes
+ * agree, or when the model's input is not an image of the dataset's channels (the configuration
+ * check says so then).
+ */
+export function resizeToInput(ds: Dataset, inputShape: readonly number[]): { dataset: Dataset; resized: string | null } {
+  const [h, w, c] = ds.imageShape;
+  if (inputShape.length !== 3 || inputShape[2] !== c || (inputShape[0] === h && inputShape[1] === w)) return { dataset: ds, resized: null };
+  const outH = inputShape[0]!;
+  const outW = inputShape[1]!;
+  const resizeSplit = (split: Split): Split => {
+    const inSize = h * w * c;
+    const outSize = outH * outW * c;
+    const images = imageValues(split.count * outSize);
+    for (let i = 0; i < split.count; i++) {
+      const out = resizeImage(split.images.subarray(i * inSize, (i + 1) * inSize), h, w, c, outH, outW);
+      for (let k = 0; k < outSize; k++) images[i * outSize + k] = Math.round(Math.min(1, Math.max(0, out[k]!)) * 255) / 255;
+    }
+    return { images, labels: split.labels, count: split.count };
+  };
+  return {
+    dataset: { ...ds, imageShape: [outH, outW, c], train: resizeSplit(ds.train), test: resizeSplit(ds.test) },
+    resized: `images resized from ${h}×${w} to the model's ${outH}×${outW} (bilinear)`,
+  };
 }

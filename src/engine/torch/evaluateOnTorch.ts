@@ -66,7 +66,7 @@ function runPython(python: string, jobFile: string, verbose: boolean): Promise<P
 }
 
 export async function evaluateOnTorch(req: TorchEvaluateRequest): Promise<TorchEvaluation> {
-  const data = preparedDatasetPath(req.spec);
+  const data = preparedDatasetPath({ ...req.spec, inputShape: req.spec.model.ir.inputShape });
   await ensurePreparedDataset(req.spec, data);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-explorer-evaluate-'));
   try {

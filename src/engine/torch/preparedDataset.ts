@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadDataset, type Split } from '../data/index';
+import { resizeToInput } from '../data/resize';
 import { datasetRecord, datasetSummary, prepareData } from '../training/prepareData';
 import type { RunRecord } from '../../runs/types';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '../../weights/safetensors';
@@ -55,10 +56,11 @@ function readInfo(file: string): { dataset: DatasetInfo; description: string } |
 export async function ensurePreparedDataset(spec: RunSpec, file: string): Promise<PreparedDatasetInfo> {
   const known = fs.existsSync(file) ? readInfo(file) : null;
   if (known) return { file, ...known, written: false };
-  const loaded = await loadDataset(spec.config.dataset, { ...spec.data });
+  // Images of another size than the model's input are resized to it, as the tfjs trainer does.
+  const { dataset: loaded, resized } = resizeToInput(await loadDataset(spec.config.dataset, { ...spec.data }), spec.model?.ir.inputShape ?? []);
   const data = prepareData(loaded, spec.config);
   const dataset = datasetRecord(loaded, data);
-  const description = datasetSummary(dataset);
+  const description = datasetSummary(dataset, resized);
   const tensors = new Map<string, TensorToWrite>();
   splitTensors('train', data.train, data.imageShape, tensors);
   if (data.validation) splitTensors('val', data.validation, data.imageShape, tensors);

@@ -49,8 +49,12 @@ function sourceFolders(spec: Pick<RunSpec, 'config' | 'data'>, cacheDir: string)
   ];
 }
 
-/** The prepared dataset's file for a run: `<cache>/prepared/<hash>.safetensors`. */
-export function preparedDatasetPath(spec: Pick<RunSpec, 'config' | 'data'>): string {
+/**
+ * The prepared dataset's file for a run: `<cache>/prepared/<hash>.safetensors`. `inputShape`:
+ * the model's input, which images of another size are resized to (data/resize.ts).
+ */
+export function preparedDatasetPath(spec: Pick<RunSpec, 'config' | 'data'> & { inputShape?: readonly number[] }): string {
+  const inputShape = spec.inputShape;
   const cacheDir = path.resolve(spec.data.cacheDir ?? defaultCacheDir());
   const c = spec.config;
   const ds = typeof c.dataset === 'object' ? { ...c.dataset, folder: path.resolve(spec.data.baseDir, c.dataset.folder) } : c.dataset;
@@ -66,6 +70,8 @@ export function preparedDatasetPath(spec: Pick<RunSpec, 'config' | 'data'>): str
     permutePixels: c.permutePixels,
     normalize: c.normalize,
     sources: sourceFolders(spec, cacheDir).map((dir) => [dir, folderFingerprint(dir)]),
+    // The images' size when they are resized to the model's (absent: as loaded, for a flat input).
+    ...(inputShape && inputShape.length === 3 ? { imageSize: inputShape.slice(0, 2) } : {}),
   };
   const hash = createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 32);
   return path.join(cacheDir, 'prepared', `${hash}.safetensors`);

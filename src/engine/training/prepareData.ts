@@ -50,7 +50,7 @@ export function datasetRecord(ds: Dataset, data: PreparedData): NonNullable<RunR
   };
 }
 
-/** The `data` status line once the dataset is loaded. */
-export function datasetSummary(d: NonNullable<RunRecord['dataset']>): string {
-  return `${d.id}: ${d.trainCount} training, ${d.validationCount} validation, ${d.testCount} test images from ${d.source}`;
+/** The `data` status line once the dataset is loaded (with `resized`: how its images were resized to the model's input). */
+export function datasetSummary(d: NonNullable<RunRecord['dataset']>, resized: string | null = null): string {
+  return `${d.id}: ${d.trainCount} training, ${d.validationCount} validation, ${d.testCount} test images from ${d.source}${resized ? `; ${resized}` : ''}`;
 }
