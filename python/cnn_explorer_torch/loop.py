@@ -25,7 +25,7 @@ import torch
 from . import jsonfmt
 from .batches import Batcher, DeviceSplit
 from .checkpoints import save_checkpoint
-from .distributed import STOP_AGREE_STEPS
+from .distributed import STOP_AGREE_STEPS, per_rank_batch
 from .errors import TrainerError, is_out_of_memory, out_of_memory
 from .evaluate import evaluate_split
 from .loss import cross_entropy
@@ -206,7 +206,8 @@ def train_loop(inp: Inputs) -> dict:
                         break
             except RuntimeError as err:
                 if is_out_of_memory(err):
-                    raise out_of_memory(err, f'on {inp.device_name} at epoch {e + 1}, step {step + 1} (a batch of {batch_size} images)',
+                    share = '' if group is None else f', {per_rank_batch(batch_size, group.world)} on each rank'
+                    raise out_of_memory(err, f'on {inp.device_name} at epoch {e + 1}, step {step + 1} (a batch of {batch_size} images{share})',
                                         f'lower batchSize (now {batch_size})') from err
                 raise
             seconds = time.perf_counter() - epoch_start

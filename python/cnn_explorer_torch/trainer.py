@@ -19,8 +19,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from . import jsonfmt
-from . import distributed
+from . import distributed, jsonfmt
 from .errors import TrainerError, error_code, is_out_of_memory, memory_figures, one_line
 from .runfiles import JsonlWriter, run_result, update_run, update_run_or_keep
 
