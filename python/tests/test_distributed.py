@@ -178,7 +178,7 @@ class DistributedTest(unittest.TestCase):
         weights, _ = run.checkpoint('best')
         run.build_model().load_state_dict(weights)
 
-    def stopped(self, how):
+    def stopped(self, how, torchrun_code=0):
         run = self.folder(default_config(epochs=1000, batchSize=16, optimizer=SGD))
         proc = run.start_torchrun(2)
         self.watch(proc)
@@ -186,7 +186,7 @@ class DistributedTest(unittest.TestCase):
         self.read_until(proc, lines, 'epoch')
         how(run, proc)
         code, sent = self.finish(proc, lines)
-        self.assertEqual(code, 0, run.log())
+        self.assertEqual(code, torchrun_code, run.log())
         record = run.run_json()
         self.assertEqual((record['status'], record['endedEarly']), ('stopped', 'stop requested'))
         self.assertEqual([(m['type'], m.get('phase')) for m in sent[-2:]], [('status', 'stopping'), ('done', None)])
@@ -203,6 +203,11 @@ class DistributedTest(unittest.TestCase):
     def test_sigterm_to_another_rank_stops_every_rank(self):
         # Rank 1 alone is asked: the ranks' agreement carries its stop to rank 0, which saves and reports.
         self.stopped(lambda run, proc: os.kill(run.run_json()['distributed']['ranks'][1]['pid'], signal.SIGTERM))
+
+    def test_sigterm_to_torchrun_stops_every_rank(self):
+        # What the launcher passes on: torchrun sends SIGTERM to each rank, and fails itself for
+        # having been signalled; the run ends stopped all the same, and says so in `done`.
+        self.stopped(lambda run, proc: proc.send_signal(signal.SIGTERM), torchrun_code=1)
 
     def test_a_failure_of_every_rank_is_reported_once_and_in_each_error_file(self):
         run = self.folder(default_config(), dataset={'train': 64, 'test': 16, 'size': 6})
