@@ -1,7 +1,7 @@
 // The `training` export's type. Its values are checked by the engine before a run starts.
 
 export type DatasetSpec =
-  | 'mnist' | 'fashion-mnist' | 'cifar10'
+  | 'mnist' | 'fashion-mnist' | 'cifar10' | 'cifar100'
   | { folder: string; imageSize: [number, number]; channels?: 1 | 3; testSplit?: number };
 
 export type OptimizerSpec =
@@ -23,7 +23,7 @@ export interface AugmentSpec {
 
 /** The `training` export: how every model in the file is trained. All keys are optional. */
 export interface Training {
-  /** `'mnist'`, `'fashion-mnist'`, `'cifar10'`, or an image folder with one sub-folder per class. */
+  /** `'mnist'`, `'fashion-mnist'`, `'cifar10'`, `'cifar100'`, or an image folder with one sub-folder per class. */
   dataset?: DatasetSpec;
   /** Passes over the training set. */
   epochs?: number;

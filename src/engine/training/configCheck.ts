@@ -121,10 +121,10 @@ export function checkTraining(raw: Obj, reporter: ConfigReporter): ResolvedTrain
 }
 
 function checkDataset(c: Checker, v: unknown): ResolvedDataset {
-  const ids = ['mnist', 'fashion-mnist', 'cifar10', 'synthetic'] as const;
+  const ids = ['mnist', 'fashion-mnist', 'cifar10', 'cifar100', 'synthetic'] as const;
   if (typeof v === 'string') return c.oneOf(['dataset'], v, ids);
   const p = ['dataset'];
-  const o = c.object(p, v, ['folder', 'imageSize', 'channels', 'testSplit'], "'mnist', 'fashion-mnist', 'cifar10' or { folder: 'images', imageSize: [32, 32] }");
+  const o = c.object(p, v, ['folder', 'imageSize', 'channels', 'testSplit'], "'mnist', 'fashion-mnist', 'cifar10', 'cifar100' or { folder: 'images', imageSize: [32, 32] }");
   const folder = c.required(p, o, 'folder', 'a folder with one sub-folder per class');
   if (typeof folder !== 'string' || folder.length === 0) c.fail([...p, 'folder'], 'a folder path', folder);
   const size = c.required(p, o, 'imageSize', '[height, width]');

@@ -116,8 +116,9 @@ test('every corruption of CIFAR-10 batches is one DatasetError naming the file a
 
 test('CIFAR-10 that is nowhere says where to get it and where to put it', async () => {
   const dataDir = freshDir();
-  assert.equal(await loadError(() => loadDataset('cifar10', { dataDir, cacheDir: freshDir() })),
-    `${path.join(dataDir, 'cifar10')}: not found: CIFAR-10 does not ship with CNN Explorer; download the binary version (https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz), extract it, put data_batch_1.bin … data_batch_5.bin and test_batch.bin in this folder or its cifar-10-batches-bin/`);
+  const cacheDir = freshDir();
+  assert.equal(await loadError(() => loadDataset('cifar10', { dataDir, cacheDir })),
+    `${path.join(dataDir, 'cifar10')}: not found, and downloading is off: download https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz, extract it, put data_batch_1.bin … data_batch_5.bin and test_batch.bin in this folder or its cifar-10-batches-bin/; or allow downloading (it goes to ${path.join(cacheDir, 'cifar10')})`);
 });
 
 test('nowhere to be found is a missing dataset; a folder that is there but wrong is a corrupt one', async () => {
@@ -143,8 +144,8 @@ test('nowhere to be found is a missing dataset; a folder that is there but wrong
 test('CIFAR-10 with no data folder set says how to set one, the way the run was started', async () => {
   const cacheDir = freshDir();
   const message = (dataDirOption?: string) => loadError(() => loadDataset('cifar10', { cacheDir, dataDirOption }));
-  assert.match(await message(), /in this folder or its cifar-10-batches-bin\/, or in cifar10\/ inside a data folder \(--data-dir DIR\)$/);
-  assert.match(await message('the setting cnnExplorer.dataDir'), /inside a data folder \(the setting cnnExplorer\.dataDir\)$/);
+  assert.match(await message(), /in this folder or its cifar-10-batches-bin\/, or in cifar10\/ inside a data folder \(--data-dir DIR\); or allow downloading/);
+  assert.match(await message('the setting cnnExplorer.dataDir'), /inside a data folder \(the setting cnnExplorer\.dataDir\); or allow downloading/);
   assert.ok((await message()).startsWith(`${path.join(cacheDir, 'cifar10')}: not found`));
 });
 

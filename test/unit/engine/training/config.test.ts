@@ -58,7 +58,7 @@ test('a bad value in the file is reported at its location', () => {
     '/models/net.cnn.ts:9:22: validationSplit must be a fraction in [0, 1), got 1');
   assert.equal(errorOf({ training: { epochs: 0 } }), '/models/net.cnn.ts:6:11: epochs must be a positive integer, got 0');
   assert.equal(errorOf({ training: { dataset: 'mnst' } }),
-    '/models/net.cnn.ts:5:12: dataset must be one of \'mnist\', \'fashion-mnist\', \'cifar10\', \'synthetic\', got "mnst"');
+    '/models/net.cnn.ts:5:12: dataset must be one of \'mnist\', \'fashion-mnist\', \'cifar10\', \'cifar100\', \'synthetic\', got "mnst"');
   assert.equal(errorOf({ training: { epochs: 3, augment: { rotation: 'lots' } } }),
     '/models/net.cnn.ts:4:1: augment.rotation must be degrees in [0, 180], got "lots"');
   assert.equal(errorOf({ training: { optimizer: { type: 'adam', lr: 0.1, momentum: 0.9 } } }),
