@@ -1,7 +1,9 @@
 """The trainer as a DDP job under torchrun (docs/distributed.md), started as the launcher starts
 it: two ranks on the CPU over gloo train what one process trains, only rank 0 speaks and
 writes, a stop ends both ranks after the same step, and a rank killed mid-epoch leaves no
-process of the job, its peer exiting 3 (peer lost)."""
+process of the job, its peer exiting 3 (peer lost). The jobs run on the CPU (gloo) even where
+CNN_EXPLORER_TORCH_TEST_DEVICE names a GPU: one GPU cannot hold two ranks, and CUDA's kernels
+(TF32, cuDNN's choices) would not give one process's weights to the tolerance checked here."""
 import json
 import os
 import signal
@@ -54,6 +56,12 @@ def build_model():
 SGD = {'type': 'sgd', 'lr': 0.05, 'momentum': 0.9, 'nesterov': False, 'weightDecay': 0}
 
 
+def on_the_cpu(run: RunFolder) -> RunFolder:
+    run.spec['torch']['device'] = 'cpu'
+    run.write_spec()
+    return run
+
+
 def job_processes(marker: str) -> list:
     """Pids of live processes whose command line holds `marker` (the run's spec path)."""
     found = []
@@ -79,7 +87,7 @@ class DistributedTest(unittest.TestCase):
         with open(run.module, 'w') as f:
             f.write(CONV_PY)
         self.addCleanup(run.cleanup)
-        return run
+        return on_the_cpu(run)
 
     def watch(self, proc) -> None:
         """torchrun leads its own process group: a hung job is ended whole."""
@@ -165,7 +173,7 @@ class DistributedTest(unittest.TestCase):
         # (augmented as nothing); freezing ends after epoch 1, so DDP wraps the model again.
         config = default_config(epochs=2, batchSize=40, freeze={'layers': ['features'], 'epochs': 1, 'lrAfter': 0.005},
                                 augment={'randomCrop': {'padding': 1}, 'horizontalFlip': True, 'rotation': 10})
-        run = RunFolder(config, dataset={'train': 121, 'val': 31, 'test': 33})
+        run = on_the_cpu(RunFolder(config, dataset={'train': 121, 'val': 31, 'test': 33}))
         self.addCleanup(run.cleanup)
         proc = run.start_torchrun(2)
         self.watch(proc)
@@ -255,6 +263,20 @@ class PlacementTest(unittest.TestCase):
         where = distributed.placement(spec)
         self.assertEqual((where.rank, where.world, where.local_rank, where.nproc_per_node, where.nnodes, where.sync_batchnorm, where.writes),
                          (1, 2, 1, 2, 1, True, False))
+
+    def test_sync_batchnorm_without_cuda_is_refused_in_one_line(self):
+        import contextlib
+        import io
+        from cnn_explorer_torch.trainer import TrainerIO, run_trainer
+        run = on_the_cpu(RunFolder(default_config()))
+        self.addCleanup(run.cleanup)
+        run.spec['torch']['distributed'] = {'nprocPerNode': 2, 'nnodes': 1, 'nodeRank': 0, 'masterAddr': '127.0.0.1', 'masterPort': 1,
+                                            'syncBatchNorm': True}
+        where = distributed.Placement(rank=0, world=2, local_rank=0, nproc_per_node=2, nnodes=1, sync_batchnorm=True)
+        with contextlib.redirect_stderr(io.StringIO()):
+            result = run_trainer(run.spec, TrainerIO(send=lambda line: None, should_stop=lambda: False, placement=where))
+        self.assertEqual((result['status'], result['errorCode']), ('failed', 'config-invalid'))
+        self.assertRegex(result['error'], r'^--sync-batchnorm needs CUDA: PyTorch \S+ has no SyncBatchNorm on the cpu$')
 
     def test_parts_of_a_split_are_tensor_splits(self):
         for count in (0, 1, 5, 63, 64):
