@@ -25,6 +25,8 @@ import time
 from dataclasses import dataclass
 from typing import Optional
 
+from .errors import TrainerError
+
 # The exit code of a rank that stopped only because another rank went away (docs/distributed.md).
 PEER_LOST_EXIT = 3
 
@@ -109,6 +111,9 @@ class Group:
         self.rank, self.world = where.rank, where.world
         self.device = device
         self.backend = 'nccl' if device.type == 'cuda' else 'gloo'
+        available = dist.is_available() and (dist.is_nccl_available() if self.backend == 'nccl' else dist.is_gloo_available())
+        if not available:
+            raise TrainerError('backend-unavailable', f'PyTorch {torch.__version__} here was built without torch.distributed {self.backend}: it cannot run a DDP job on {device.type}')
         if device.type == 'cuda':
             torch.cuda.set_device(device)  # NCCL's object collectives use the current device
         dist.init_process_group(self.backend)
