@@ -44,9 +44,9 @@ function totals(x: Analyzed) {
 test('every example loads and analyses without a diagnostic', async () => {
   const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.cnn.ts')).sort();
   assert.deepEqual(files, [
-    'alexnet.cnn.ts', 'googlenet.cnn.ts', 'lenet.cnn.ts', 'mlp-vs-cnn.cnn.ts', 'mobilenetv2.cnn.ts',
+    'alexnet.cnn.ts', 'finetune-alexnet.cnn.ts', 'finetune-resnet18.cnn.ts', 'googlenet.cnn.ts', 'lenet.cnn.ts', 'mlp-vs-cnn.cnn.ts', 'mobilenetv2.cnn.ts',
     'resnet152.cnn.ts', 'resnet18-cifar.cnn.ts', 'resnet18.cnn.ts', 'resnet34.cnn.ts', 'resnet50.cnn.ts',
-    'vgg11.cnn.ts', 'vgg16.cnn.ts',
+    'vgg-cifar10.cnn.ts', 'vgg11.cnn.ts', 'vgg16.cnn.ts',
   ]);
   for (const f of files) {
     const loaded = await loadModelFile(path.join(EXAMPLES, f));
@@ -126,6 +126,35 @@ test('ResNet-34 and ResNet-50 (torchvision): 21,797,672 and 25,557,032 parameter
   assert.deepEqual(['layer1/', 'layer2/', 'layer3/', 'layer4/'].map((l) => endOf(r50, l)), ['56×56×256', '28×28×512', '14×14×1024', '7×7×2048']);
   const r152 = await load('resnet152.cnn.ts');
   assert.deepEqual(totals(r152), { trainable: 60192808, nonTrainable: 151424, macs: 11513626624, output: '1000' });
+});
+
+test('Fine-tuning (seed 002): ResNet-18 and AlexNet from torchvision\'s weights at 32×32, new 10-class heads, frozen for 5 epochs', async () => {
+  const r = await load('finetune-resnet18.cnn.ts');
+  // torchvision's 11,689,512 less its 1000-class head (513,000) plus a 10-class one (5,130).
+  assert.deepEqual({ ...totals(r), macs: 0 }, { trainable: 11181642, nonTrainable: 9600, macs: 0, output: '10' });
+  assert.deepEqual([endOf(r, 'stem/'), endOf(r, 'layer4/'), shapeAt(r, 'fc')], ['8×8×64', '1×1×512', '10']);
+  assert.deepEqual(r.training, {
+    dataset: 'cifar10', epochs: 40, batchSize: 64, initFrom: 'torchvision:resnet18',
+    freeze: { layers: 'all-but-last', epochs: 5, lrAfter: 1e-4 },
+    optimizer: { type: 'adam', lr: 1e-3, weightDecay: 1e-4 },
+    schedule: { type: 'plateau', factor: 0.5, patience: 2 },
+    augment: { randomCrop: { padding: 4 }, horizontalFlip: true, colorJitter: { brightness: 0.2, contrast: 0.2, saturation: 0.2, hue: 0.1 }, rotation: 15 },
+    normalize: { mean: [0.4914, 0.4822, 0.4465], std: [0.2023, 0.1994, 0.201] },
+  });
+  const a = await load('finetune-alexnet.cnn.ts');
+  assert.deepEqual(shapesOf(a, ['conv2d', 'maxPool2d', 'adaptiveAvgPool2d']),
+    ['32×32×64', '16×16×64', '16×16×192', '7×7×192', '7×7×384', '7×7×256', '7×7×256', '3×3×256', '6×6×256']);
+  // torchvision's 61,100,840 with a 3×3 first layer (1,792 for 23,296) and a 10-class head (40,970 for 4,097,000).
+  assert.equal(totals(a).trainable, 57023306);
+  assert.deepEqual((a.training as { freeze: unknown }).freeze, { layers: ['features'], epochs: 5, lrAfter: 1e-4 });
+});
+
+test('VGG for CIFAR-10 (seed 000): 32 → 1×1×512 → 10, batch 128, 10 epochs', async () => {
+  const x = await load('vgg-cifar10.cnn.ts');
+  assert.deepEqual(shapesOf(x, ['maxPool2d']), ['16×16×64', '8×8×128', '4×4×256', '2×2×512', '1×1×512']);
+  // 9,220,480 in the convolutions, 5,504 BatchNorm scales and shifts (and as many running statistics), 5,130 in the head.
+  assert.deepEqual({ ...totals(x), macs: 0 }, { trainable: 9231114, nonTrainable: 5504, macs: 0, output: '10' });
+  assert.deepEqual([(x.training as { batchSize: number }).batchSize, (x.training as { epochs: number }).epochs], [128, 10]);
 });
 
 test('ResNet-18 for CIFAR (seed 003): 11,173,962 parameters, 32 → 32 → 16 → 8 → 4, and its training recipe', async () => {

@@ -13,10 +13,14 @@ import { RunWriteError } from '../../runs/files';
 import { readRun } from '../../runs/store';
 import { readWeightsFile } from '../../weights/files';
 import { writeSafetensors } from '../../weights/safetensors';
+import type { StateDict } from '../../weights/stateDict';
+import { isTorchvisionRef } from '../../weights/torchvision';
 import { BackendError } from '../backends/types';
 import { TrainerError } from '../trainer/errors';
 import type { RunSpec, TorchSpec } from '../trainer/spec';
 import { checkAgainstModel, makeReporter } from '../training/config';
+import { resolveInitFrom } from '../training/initFromSource';
+import { fetchTorchvisionWeights } from '../training/torchvisionWeights';
 import { ensurePreparedDataset, type PreparedDatasetInfo } from './preparedDataset';
 
 /** The spec's torch section; a BackendError (backend-unavailable) when the starter found no PyTorch. */
@@ -43,17 +47,29 @@ export function writeModule(spec: Pick<RunSpec, 'model'>, file: string): void {
   }
 }
 
+/** The state dict as a safetensors file of the same keys (Python matches it to the model as the tfjs trainer does). */
+function writeStateDict(file: string, state: StateDict): void {
+  writeSafetensors(file, new Map([...state].map(([key, t]) => [key, { shape: t.shape, data: t.data }])));
+}
+
 /**
  * Makes sure the safetensors file torch.initFrom names is there: a weights file of another kind
- * is converted into it; a run whose checkpoint has no safetensors (written before both engines
- * shared them) is refused where initFrom is written.
+ * is converted into it; torchvision's published weights are fetched into the cache (as the tfjs
+ * trainer fetches them) and converted; a run whose checkpoint has no safetensors (written before
+ * both engines shared them) is refused where initFrom is written.
  */
-function provideInitFrom(spec: RunSpec, torch: TorchSpec): void {
+async function provideInitFrom(spec: RunSpec, torch: TorchSpec): Promise<void> {
   const from = spec.config.initFrom;
   if (from === null || torch.initFrom === null || fs.existsSync(torch.initFrom)) return;
+  if (isTorchvisionRef(from)) {
+    const source = resolveInitFrom(from, { runsDir: spec.runsDir, baseDir: spec.data.baseDir });
+    if ('error' in source || source.kind !== 'torchvision') throw new TrainerError('config-invalid', 'error' in source ? source.error : `initFrom ${from}: not torchvision's`);
+    // The process's download defaults (the launcher's) report its progress and cancel it on a stop.
+    writeStateDict(torch.initFrom, readWeightsFile(await fetchTorchvisionWeights(source, { cacheDir: spec.data.cacheDir })));
+    return;
+  }
   if (path.isAbsolute(from) && fs.existsSync(from)) {
-    const state = readWeightsFile(from);
-    writeSafetensors(torch.initFrom, new Map([...state].map(([key, t]) => [key, { shape: t.shape, data: t.data }])));
+    writeStateDict(torch.initFrom, readWeightsFile(from));
     return;
   }
   const reporter = makeReporter(trainingConfigLocator(spec.model.file, readRun(spec.runDir)?.source.text ?? ''), spec.overrides);
@@ -69,6 +85,6 @@ export async function prepareTorchRun(spec: RunSpec): Promise<PreparedDatasetInf
   const text = readRun(spec.runDir)?.source.text ?? '';
   const reporter = makeReporter(trainingConfigLocator(spec.model.file, text), spec.overrides);
   checkAgainstModel(spec.config, reporter, { inputShape: spec.model.ir.inputShape, paths: spec.model.ir.nodes.map((n) => n.path) }, data.dataset.imageShape);
-  provideInitFrom(spec, torch);
+  await provideInitFrom(spec, torch);
   return data;
 }

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ModelIR } from '../../dsl/ir';
 import { torchNames } from '../../interop/torchNames';
+import { isTorchvisionRef } from '../../weights/torchvision';
 import type { RunSpec, TorchDistributed, TorchSpec } from '../trainer/spec';
 import { preparedDatasetPath } from './preparedDatasetPath';
 import type { TorchPython } from './python';
@@ -19,11 +20,13 @@ const TORCH_INIT_FILE = 'initFrom.safetensors';
 /**
  * The safetensors file of state_dict keys PyTorch starts from: a run's best checkpoint (both
  * engines write one), a .safetensors file as it is, or any other weights file as converted into
- * the run folder when the run starts (launcher.ts). `initFrom` is a run id or, resolved by the
- * starter, an absolute path. Null without initFrom.
+ * the run folder when the run starts (launcher.ts), torchvision's published weights included.
+ * `initFrom` is a run id, `torchvision:<name>` or, resolved by the starter, an absolute path.
+ * Null without initFrom.
  */
 function torchInitFrom(runDir: string, runsDir: string, initFrom: string | null): string | null {
   if (initFrom === null) return null;
+  if (isTorchvisionRef(initFrom)) return path.join(runDir, TORCH_INIT_FILE);
   if (!path.isAbsolute(initFrom)) return path.join(runsDir, initFrom, 'checkpoints', 'best', 'weights.safetensors');
   return /\.safetensors$/i.test(initFrom) ? initFrom : path.join(runDir, TORCH_INIT_FILE);
 }
@@ -44,7 +47,7 @@ export function torchSpec(
   return {
     python: python.python,
     module: path.join(spec.runDir, TORCH_MODULE_FILE),
-    data: preparedDatasetPath(spec),
+    data: preparedDatasetPath({ ...spec, inputShape: spec.ir.inputShape }),
     initFrom: torchInitFrom(spec.runDir, spec.runsDir, spec.config.initFrom),
     threads: distributed ? Math.max(1, Math.floor(cpus / distributed.nprocPerNode)) : cpus,
     device: 'auto',

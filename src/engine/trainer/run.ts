@@ -3,7 +3,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LocatedError } from '../../dsl/errors';
 import { describeBackend, selectBackend } from '../backends/index';
-import { loadDataset } from '../data/index';
+import { DatasetError, loadDataset } from '../data/index';
+import { resizeToInput } from '../data/resize';
+import { DownloadCancelled } from '../data/download/index';
 import { buildTfGraph } from '../model/index';
 import { checkAgainstModel, makeReporter } from '../training/config';
 import { datasetRecord, datasetSummary, prepareData } from '../training/prepareData';
@@ -68,13 +70,14 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
     const reporter = makeReporter(trainingConfigLocator(spec.model.file, text), spec.overrides);
     const config = spec.config;
     status('data', `loading ${typeof config.dataset === 'string' ? config.dataset : config.dataset.folder}`);
-    const dataset = await loadDataset(config.dataset, { ...spec.data });
+    // Images of another size than the model's input are resized to it (the torch engine's prepared dataset too).
+    const { dataset, resized } = resizeToInput(await loadDataset(config.dataset, { ...spec.data }), spec.model.ir.inputShape);
     const classNames = dataset.classNames;
     checkAgainstModel(config, reporter, { inputShape: spec.model.ir.inputShape, paths: spec.model.ir.nodes.map((n) => n.path) }, dataset.imageShape);
     const data = prepareData(dataset, config);
     const loaded = datasetRecord(dataset, data);
     updateRun(spec.runDir, (r) => { r.dataset = loaded; });
-    status('data', datasetSummary(loaded));
+    status('data', datasetSummary(loaded, resized));
 
     const graph = buildModel(spec, config.seed);
     const outUnits = graph.model.outputs[0]!.shape;
@@ -87,8 +90,13 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
     if (config.initFrom) {
       const source = resolveInitFrom(config.initFrom, { runsDir: spec.runsDir, baseDir: spec.data.baseDir });
       if ('error' in source) throw new TrainerError('config-invalid', source.error);
-      const copy = await copyInitWeights(graph.model, spec.model.ir, source)
-        .catch((err: Error) => { throw new TrainerError('config-invalid', `initFrom ${config.initFrom}: ${err.message}`); });
+      // torchvision's weights are fetched here, into the cache, reported as the process's downloads are;
+      // a failed or cancelled download is the fetcher's own error.
+      const copy = await copyInitWeights(graph.model, spec.model.ir, source, { cacheDir: spec.data.cacheDir })
+        .catch((err: Error) => {
+          if (err instanceof DatasetError || err instanceof DownloadCancelled) throw err;
+          throw new TrainerError('config-invalid', `initFrom ${config.initFrom}: ${err.message}`);
+        });
       updateRun(spec.runDir, (r) => { r.initFrom = { runId: config.initFrom!, copied: copy.copied.length, skipped: copy.skipped.length }; });
       status('init', `initFrom ${config.initFrom}: copied ${copy.copied.length} weights, kept ${copy.skipped.length} as initialised${copy.skipped.length ? ` (${copy.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''}`);
     }
