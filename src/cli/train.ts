@@ -13,8 +13,9 @@ import { assertNever } from '../shared/assertNever';
 import type { TrainerMessage } from '../shared/trainerProtocol';
 import { decimal, duration, percent } from '../shared/format';
 import { parseCommandArgs, UsageError } from './args';
+import { downloadDecile, downloadDone, downloadLine } from './downloadBar';
 
-const USAGE = 'train FILE [--model EXPORT|all] [--dataset ID] [--data-dir DIR] [--epochs N] [--batch-size N] '
+const USAGE = 'train FILE [--model EXPORT|all] [--dataset ID] [--data-dir DIR] [--offline] [--epochs N] [--batch-size N] '
   + '[--set key.path=value]… [--sweep key.path=[v1,v2,…]]… [--limit-train N] [--limit-test N] '
   + `[--backend ${BACKEND_PREFERENCES.join('|')}] [--python PATH] [--runs-dir DIR] [--json] `
   + '[--nproc-per-node N [--nnodes M --node-rank R --master-addr HOST --master-port P] [--sync-batchnorm]]';
@@ -83,6 +84,7 @@ export async function trainCommand(argv: string[], { verbose = false } = {}): Pr
     model: { type: 'string' },
     dataset: { type: 'string' },
     'data-dir': { type: 'string' },
+    offline: { type: 'boolean' },
     epochs: { type: 'string' },
     'batch-size': { type: 'string' },
     set: { type: 'string', multiple: true },
@@ -122,6 +124,8 @@ export async function trainCommand(argv: string[], { verbose = false } = {}): Pr
     engine: engineChooser(v.python ? [{ python: v.python, from: '--python' }] : []),
     data: {
       dataDir: v['data-dir'],
+      // A dataset that is nowhere here is downloaded (docs/downloads.md) unless --offline.
+      online: v.offline !== true,
       limitTrain: positiveInt('--limit-train', v['limit-train']),
       limitTest: positiveInt('--limit-test', v['limit-test']),
     },
@@ -199,6 +203,8 @@ class Progress {
   private readonly tty = process.stderr.isTTY === true;
   private epochStart = 0;
   private lastPrinted = -1;
+  /** The file and tenth last printed of a download (not a terminal: a line per tenth). */
+  private lastDownload = '';
   private lineOpen = false;
 
   constructor(private readonly batchSize: number) {}
@@ -220,6 +226,18 @@ class Progress {
         if (msg.phase !== 'evaluating') this.line(msg.message);
         if (msg.phase === 'training') { this.epochStart = msg.time; this.lastPrinted = -1; }
         break;
+      case 'download': {
+        const text = downloadLine(msg);
+        if (this.tty) {
+          process.stderr.write(`\r\x1b[K${text}`);
+          this.lineOpen = true;
+          if (downloadDone(msg)) this.line(text);
+        } else {
+          const key = `${msg.file} ${downloadDecile(msg)}`;
+          if (key !== this.lastDownload) { this.lastDownload = key; this.line(text); }
+        }
+        break;
+      }
       case 'iteration': {
         const elapsed = (msg.time - this.epochStart) / 1000;
         const rate = elapsed > 0 ? (msg.step * this.batchSize) / elapsed : 0;

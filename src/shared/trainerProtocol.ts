@@ -39,6 +39,15 @@ export type TrainerMessage =
   | { type: 'status'; phase: TrainerPhase; message: string; time: number }
   | IterationRecord
   | EpochRecord
+  /**
+   * A download's progress (a dataset, pretrained weights), at most every 250 ms and once at its
+   * end. Transient: on stdout only, never in metrics.jsonl (a watcher that joins later has
+   * nothing to show for a download that is over; the `data` status says where the data came from).
+   */
+  | {
+    type: 'download'; file: string; url: string; received: number; total: number | null;
+    bytesPerSecond: number; etaSeconds: number | null; time: number;
+  }
   /** The run failed: sent once, just before `done`. */
   | { type: 'error'; code: RunErrorCode; message: string; location: SourceRange | null; time: number }
   /** The last message: the run's result (also when it failed or was stopped). */
@@ -50,7 +59,7 @@ export type TrainerCommand =
   /** Stop after the current batch, saving checkpoints/last; the run ends `stopped`. */
   { type: 'stop' };
 
-const MESSAGE_TYPES: readonly TrainerMessageType[] = ['hello', 'backend', 'status', 'iteration', 'epoch', 'error', 'done'];
+const MESSAGE_TYPES: readonly TrainerMessageType[] = ['hello', 'backend', 'status', 'download', 'iteration', 'epoch', 'error', 'done'];
 
 /** One message as one line (newline included), as the trainer writes it on stdout. */
 export function encodeTrainerMessage(msg: TrainerMessage): string {

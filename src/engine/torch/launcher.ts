@@ -19,6 +19,8 @@ import * as readline from 'node:readline';
 import type { TrainResult } from '../../runs/types';
 import { encodeTrainerMessage, parseTrainerLine, TRAINER_PROTOCOL_VERSION, type TrainerMessage } from '../../shared/trainerProtocol';
 import { BackendError } from '../backends/types';
+import { DownloadCancelled } from '../data/download/index';
+import { reportDownloads } from '../trainer/downloadReporting';
 import { reportFailure, TrainerError } from '../trainer/errors';
 import { finish } from '../trainer/finish';
 import type { RunSpec, TorchDistributed, TorchSpec } from '../trainer/spec';
@@ -136,6 +138,8 @@ async function main(): Promise<number> {
 
   let child: ChildProcess | null = null;
   let signals = 0;
+  // A download while the data is prepared reports on stdout; a signal (the starter's stop escalates to SIGTERM) cancels it.
+  const cancelDownload = reportDownloads(spec, (line) => process.stdout.write(line));
   const onSignal = (signal: NodeJS.Signals) => {
     // Python counts the signals itself (the first is a stop). A terminal's Ctrl-C reaches its
     // whole process group, Python included, so only SIGTERM (sent to this pid) is passed on.
@@ -143,6 +147,7 @@ async function main(): Promise<number> {
       if (signal === 'SIGTERM') child.kill('SIGTERM');
       return;
     }
+    cancelDownload();
     if (++signals >= 3) process.exit(130);
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
@@ -156,7 +161,8 @@ async function main(): Promise<number> {
     const data = await prepareTorchRun(spec);
     process.stderr.write(`${data.written ? 'prepared' : 'reusing'} ${data.file}: ${data.description}\n`);
   } catch (err) {
-    return endBeforePython(spec, started, err);
+    // A download cancelled by a stop ends the run `stopped`, as a stop at any other point before training.
+    return endBeforePython(spec, started, err instanceof DownloadCancelled ? null : err);
   }
   // A stop that came while the data was prepared: no training starts.
   if (signals > 0) return endBeforePython(spec, started, null);

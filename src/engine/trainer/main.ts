@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import { formatError, LocatedError } from '../../dsl/errors';
+import { reportDownloads } from './downloadReporting';
 import { runTrainer } from './run';
 import type { RunSpec } from './spec';
 import { assertNever } from '../../shared/assertNever';
@@ -31,7 +32,8 @@ async function main(): Promise<number> {
 
   let stopRequested = false;
   let signals = 0;
-  const requestStop = () => { stopRequested = true; };
+  const cancelDownload = reportDownloads(spec, send);
+  const requestStop = () => { stopRequested = true; cancelDownload(); };
   const onSignal = () => {
     // First signal: stop cleanly. A third: give up waiting (the run stays as last written).
     if (++signals >= 3) process.exit(130);

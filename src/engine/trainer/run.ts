@@ -130,6 +130,12 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
     record({ type: 'done', result, time: Date.now() });
     return result;
   } catch (err) {
+    if (err instanceof DownloadCancelled) {
+      // A stop during a download (main.ts cancels it): the run ends `stopped`, as before training.
+      const result = finish(spec, started, null, null, true);
+      record({ type: 'done', result, time: Date.now() });
+      return result;
+    }
     const { error, failure } = reportFailure(err);
     record({ type: 'error', ...error, time: Date.now() });
     const result = finish(spec, started, loop, failure);

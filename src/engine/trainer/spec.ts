@@ -24,9 +24,12 @@ export interface RunSpec {
     limitTest?: number;
     /** Folder datasets are relative to this (the model file's folder). */
     baseDir: string;
+    /** Whether a dataset that is not found may be downloaded (docs/downloads.md); the CLI's --offline and the editor's setting turn it off. */
     online?: boolean;
     /** How the starter sets the data folder, for "dataset not found" messages (LoadDatasetOptions). */
     dataDirOption?: string;
+    /** The editor's http.proxy / http.noProxy for downloads; absent: HTTPS_PROXY, HTTP_PROXY, NO_PROXY (docs/downloads.md). */
+    proxy?: { url: string | null; noProxy: string[] };
   };
   /** 'torch' when PyTorch trains (then `torch` or `torchUnavailable` is set); else what the tfjs trainer chooses among. */
   backend: BackendPreference;

@@ -52,6 +52,7 @@ export class WatchedRun {
         case 'epoch': this.epochs.push(m); break;
         case 'iteration': this.iterations.push(m); break;
         case 'hello': case 'backend': case 'status': case 'error': case 'done': break; // run.json says these
+        case 'download': break; // transient: the trainer never writes it to metrics.jsonl
         default: assertNever(m, 'metrics.jsonl');
       }
     }

@@ -7,6 +7,7 @@ import type { LiveRun } from './liveRun';
 import { reattachLiveRun } from './reattach';
 import { openRunFolder } from './runFolder';
 import { announceRunEnd } from './runOutcome';
+import { showDownloadProgress } from './downloadProgress';
 import { showRunProgress } from './runProgress';
 import { RunStatusBar } from './statusBar';
 import { trainModel } from './trainCommand';
@@ -23,6 +24,7 @@ export function registerTraining(context: vscode.ExtensionContext, documents: Mo
   const follow = (live: LiveRun) => {
     current.follow(live);
     void showRunProgress(live);
+    showDownloadProgress(live);
     void live.handle.done.then((result) => announceRunEnd(live, result, output));
   };
   context.subscriptions.push(

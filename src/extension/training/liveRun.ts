@@ -20,6 +20,8 @@ export class LiveRun implements vscode.Disposable {
   /** The trainer's error, when the run failed (with where in the model file, if it knows). */
   failure: { code: RunErrorCode; message: string; location: SourceRange | null } | null = null;
   result: TrainResult | null = null;
+  /** The download in progress before training (a dataset, pretrained weights); null once training reports. */
+  download: Extract<TrainerMessage, { type: 'download' }> | null = null;
   constructor(readonly handle: RunHandle, readonly model: string, readonly epochs: number, private readonly startedAt = Date.now()) {
     handle.onMessage((m) => this.take(m));
     void handle.done.then((r) => {
@@ -42,7 +44,8 @@ export class LiveRun implements vscode.Disposable {
 
   private take(m: TrainerMessage): void {
     switch (m.type) {
-      case 'iteration': this.progress = this.progressAt(m); break;
+      case 'download': this.download = m; break;
+      case 'iteration': this.progress = this.progressAt(m); this.download = null; break;
       case 'epoch': this.lastEpoch = m; break;
       case 'backend': this.backend = m.backend; break;
       case 'error': this.failure = { code: m.code, message: m.message, location: m.location }; return;

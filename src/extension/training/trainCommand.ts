@@ -56,6 +56,13 @@ export async function trainModel(deps: TrainDeps, uri?: vscode.Uri, exportName?:
   deps.follow(new LiveRun(handle, picked.model.model.name, run.spec.config.epochs));
 }
 
+/** VS Code's http.proxy and http.noProxy (an empty http.proxy: the environment's HTTPS_PROXY, as VS Code does). */
+function editorProxy(): { url: string | null; noProxy: string[] } {
+  const http = vscode.workspace.getConfiguration('http');
+  const noProxy = http.get<string[]>('noProxy');
+  return { url: http.get<string>('proxy') || null, noProxy: Array.isArray(noProxy) ? noProxy.filter((s) => typeof s === 'string') : [] };
+}
+
 /** The run Train Model asks for: the model's file and export, its overrides, where runs go. */
 export interface EditorRunRequest {
   file: string;
@@ -90,6 +97,9 @@ export async function prepareEditorRun(req: EditorRunRequest, engine?: EngineCho
     data: {
       dataDir: config.get<string>('dataDir') || undefined, dataDirOption: 'the setting cnnExplorer.dataDir: Set Data Folder',
       limitTrain: positive('limitTrain'), limitTest: positive('limitTest'),
+      // A dataset that is nowhere here is downloaded (docs/downloads.md), through VS Code's proxy.
+      online: config.get<boolean>('downloadDatasets') ?? true,
+      proxy: editorProxy(),
     },
     backend,
     engine: choose,

@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import { Writable } from 'node:stream';
 import { interceptors, stream, type Dispatcher } from 'undici';
 import { DatasetError } from '../errors';
+import { withProcessDefaults } from './defaults';
 import { effectivePin } from './manifest';
 import { downloadDispatcher } from './proxy';
 import type { DownloadOptions, DownloadProgress, PinnedFile } from './types';
@@ -167,9 +168,10 @@ async function downloadFrom(a: Attempt): Promise<void> {
 }
 
 /** The checked file `dir/<name>`: already there (no request), or downloaded, checked, renamed into place. */
-export async function fetchPinned(file: PinnedFile, dir: string, opts: DownloadOptions = {}): Promise<string> {
+export async function fetchPinned(file: PinnedFile, dir: string, given: DownloadOptions = {}): Promise<string> {
   const target = path.join(dir, file.name);
   if (fs.existsSync(target)) return target;
+  const opts = withProcessDefaults(given);
   const pin = effectivePin(file, `${path.basename(dir)}/${file.name}`);
   const part = `${target}.part`;
   try {

@@ -4,3 +4,4 @@ export type { DownloadOptions, DownloadProgress, PinnedFile, ProxySetting } from
 export { DownloadCancelled, fetchPinned } from './fetchPinned';
 export { CIFAR10_ARCHIVE, CIFAR100_ARCHIVE, DOWNLOADS_MANIFEST_ENV, FASHION_FILES, MNIST_FILES } from './manifest';
 export { extractMembers } from './extract';
+export { setDownloadDefaults } from './defaults';
