@@ -93,8 +93,6 @@ test('train --nproc-per-node 2: two ranks train one run; run.json records them, 
   assert.deepEqual(rest, { worldSize: 2, nnodes: 1, nprocPerNode: 2, backend: 'gloo', perRankBatch: 25, syncBatchNorm: false });
   assert.deepEqual(ranks.map((x) => [x.rank, x.device]), [[0, 'cpu'], [1, 'cpu']]);
   assert.equal(record.pid, ranks[0]!.pid, 'run.json\'s pid is rank 0\'s');
-  // Rank 1's stderr reaches trainer.log through torchrun, labelled.
-  assert.match(fs.readFileSync(path.join(result.runDir, 'trainer.log'), 'utf8'), /^\[default[01]\]:/m);
   assert.deepEqual(processesNaming(path.join(result.runDir, 'spec.json')), []);
 });
 
@@ -106,7 +104,7 @@ test('a rank killed mid-run: the run fails naming the rank, its pid and the sign
   let ended = false;
   const cli = startCli(cliArgs(torch.python, runsDir, ['--epochs', '1000', '--json'])).finally(() => { ended = true; });
   const running = await ranksWritten(runsDir, () => ended);
-  assert.ok(running, `the run trains on two ranks: ${(await cli).stderr}`);
+  if (!running) assert.fail(`the run ended before training on two ranks: ${(await cli).stderr}`);
   const pid = running.record.distributed!.ranks.find((x) => x.rank === 1)!.pid;
   process.kill(pid, 'SIGKILL');
   const r = await cli;
@@ -131,7 +129,7 @@ test('SIGTERM to run.json\'s pid stops every rank: the run ends stopped, checkpo
   let ended = false;
   const cli = startCli(cliArgs(torch.python, runsDir, ['--epochs', '1000', '--json'])).finally(() => { ended = true; });
   const running = await ranksWritten(runsDir, () => ended);
-  assert.ok(running, `the run trains on two ranks: ${(await cli).stderr}`);
+  if (!running) assert.fail(`the run ended before training on two ranks: ${(await cli).stderr}`);
   process.kill(running.record.pid!, 'SIGTERM');
   const r = await cli;
   assert.equal(r.code, 0, r.stderr);
