@@ -13,6 +13,7 @@ test('a message survives its encoder and the parser, one line each', () => {
     { type: 'hello', protocol: TRAINER_PROTOCOL_VERSION, runId: 'r', pid: 42, time: 1 },
     { type: 'backend', backend: 'wasm', reason: 'fastest CPU backend available', detail: 'XNNPACK', message: 'backend wasm (XNNPACK): …', time: 2 },
     { type: 'status', phase: 'data', message: 'loading mnist', time: 3 },
+    { type: 'download', file: 'cifar-10-binary.tar.gz', url: 'https://x/c.tgz', received: 10, total: null, bytesPerSecond: 5, etaSeconds: null, time: 3 },
     { type: 'error', code: 'dataset-missing', message: 'x: not found', location: null, time: 4 },
   ];
   for (const m of msgs) {
