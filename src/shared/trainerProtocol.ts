@@ -4,8 +4,8 @@
 // an existing reader could misread.
 //
 // Transport: one JSON object per line. The trainer writes TrainerMessages on stdout (lines that
-// are not JSON objects are stray library output, ignored) and appends the same messages to the
-// run's metrics.jsonl, so a watcher that joins late reads the file instead. It reads
+// are not JSON objects are stray library output, ignored) and appends the same messages (but the
+// transient `download`) to the run's metrics.jsonl, so a watcher that joins late reads the file instead. It reads
 // TrainerCommands on stdin. Pure: no Node, no DOM.
 import type { SourceRange } from '../dsl/ir';
 import type { BackendName } from './backends';
