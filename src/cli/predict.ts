@@ -2,15 +2,18 @@
 // weights from a run (its best checkpoint), a safetensors file or a PyTorch state_dict. The
 // image is prepared as training prepared its dataset: resized to the model's input, converted to
 // its channels, scaled to 0–1, pixels permuted and normalized as the training block says (as
-// run.json recorded, for a run).
+// run.json recorded, for a run). A 1000-output model whose dataset names no classes (torchvision's
+// ImageNet weights) gets ImageNet's class names.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { analyzeModel } from '../analysis/index';
 import type { ModelIR } from '../dsl/ir';
 import { describeBackend, selectBackend } from '../engine/backends/index';
 import { CIFAR_CLASSES, FASHION_CLASSES, MNIST_CLASSES, pixelPermutation } from '../engine/data/index';
 import { decodeImage, rgbaToFloats } from '../engine/data/decode';
+import { IMAGENET_CLASSES } from '../engine/data/imagenetClasses';
 import { resizeImage } from '../engine/data/resize';
 import { loadCheckpoint, modelFromWeightsFile } from '../engine/training/checkpoints';
 import { checkpointFormat } from '../runs/checkpointFiles';
@@ -128,7 +131,13 @@ function preparation(ir: ModelIR, record: RunRecord | null, training: unknown, f
   }
   const imageShape = imageInput ?? named?.shape;
   if (!imageShape) throw new Error(`the model's input is flat [${ir.inputShape.join(', ')}]: predict needs an image-shaped input, or a training block naming its dataset`);
-  return { labels: named?.classes ?? null, imageShape, normalization, permutePixels: permute };
+  return { labels: named?.classes ?? imagenetLabels(ir), imageShape, normalization, permutePixels: permute };
+}
+
+/** ImageNet's class names for a model with 1,000 outputs (torchvision's weights); null otherwise. */
+function imagenetLabels(ir: ModelIR): string[] | null {
+  const out = analyzeModel(ir).totals.outputShape;
+  return out?.length === 1 && out[0] === IMAGENET_CLASSES.length ? [...IMAGENET_CLASSES] : null;
 }
 
 /** The image as the model's input values (h × w × c, NHWC), prepared as training prepared its data. */
