@@ -14,8 +14,6 @@ import { loadSynthetic } from './synthetic';
 import type { Dataset, DatasetSpec, LoadDatasetOptions } from './types';
 
 export type { Dataset, DatasetSpec, LoadDatasetOptions, Split } from './types';
-export type { DownloadProgress, ProxySetting } from './download/types';
-export { DownloadCancelled } from './download/index';
 export { DatasetError } from './errors';
 export { Rng, deriveSeed } from './random';
 export { splitValidation } from './split';

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { DatasetError } from '../errors';
 import type { PinnedFile } from './types';
 
-export const DOWNLOADS_MANIFEST_ENV = 'CNN_EXPLORER_DOWNLOADS';
+const DOWNLOADS_MANIFEST_ENV = 'CNN_EXPLORER_DOWNLOADS';
 
 const MNIST_MIRRORS = ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'https://storage.googleapis.com/cvdf-datasets/mnist/'];
 // The zalandoresearch/fashion-mnist repository's copies (HTTPS), then the publisher's S3 website (HTTP only).
