@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { runCli } from '../../support/cli';
+import { torchPython } from '../../support/torch';
 import { cifar10Archive } from '../../support/cifarArchive';
 import { sha256, startFileServer, writeManifest } from '../../support/downloadServer';
 
@@ -20,21 +21,29 @@ export default model('Tiny', [32, 32, 3], [conv2d(4, 3), relu(), maxPool2d(4), f
 export const training: Training = { dataset: 'cifar10', epochs: 1, batchSize: 16, optimizer: { type: 'adam', lr: 1e-3 } };
 `;
 
-test('train downloads CIFAR-10 into an empty cache once, with progress on stderr', async (t) => {
+/** A loopback server with a small CIFAR-10 archive, and the environment of a machine with an empty cache whose pins point there. */
+async function setUp(t: TestContext, name: string) {
   const archive = await cifar10Archive(60, 40);
   const server = await startFileServer({ '/cifar-10-binary.tar.gz': { body: archive } });
   t.after(() => server.close());
-  const modelFile = path.join(root, 'tiny.cnn.ts');
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir);
+  const modelFile = path.join(dir, 'tiny.cnn.ts');
   fs.writeFileSync(modelFile, MODEL);
-  const cache = path.join(root, 'cache');
+  const cache = path.join(dir, 'cache');
   const env: NodeJS.ProcessEnv = {
     ...process.env, XDG_CACHE_HOME: cache,
     CNN_EXPLORER_DOWNLOADS: writeManifest({
       'cifar-10-binary.tar.gz': { urls: [`${server.base}/cifar-10-binary.tar.gz`], bytes: archive.length, sha256: sha256(archive) },
     }),
   };
-  for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete env[name];
-  const args = ['train', modelFile, '--backend', 'wasm', '--epochs', '1', '--runs-dir', path.join(root, 'runs'), '--json'];
+  for (const proxy of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete env[proxy];
+  return { server, env, cache, dir, args: ['train', modelFile, '--epochs', '1', '--runs-dir', path.join(dir, 'runs'), '--json'] };
+}
+
+test('train downloads CIFAR-10 into an empty cache once, with progress on stderr', async (t) => {
+  const { server, env, cache, dir, args: common } = await setUp(t, 'wasm');
+  const args = [...common, '--backend', 'wasm'];
 
   const offline = await runCli([...args, '--offline'], { cwd: root, env, built: true });
   assert.notEqual(offline.code, 0);
@@ -49,11 +58,22 @@ test('train downloads CIFAR-10 into an empty cache once, with progress on stderr
   assert.equal(server.requests.length, 1);
   assert.ok(fs.existsSync(path.join(cache, 'cnn-explorer', 'cifar10', 'data_batch_5.bin')));
   assert.ok(!fs.existsSync(path.join(cache, 'cnn-explorer', 'cifar-10-binary.tar.gz')), 'the archive is deleted once extracted');
-  const metrics = fs.readFileSync(path.join(root, 'runs', result.runId, 'metrics.jsonl'), 'utf8');
+  const metrics = fs.readFileSync(path.join(dir, 'runs', result.runId, 'metrics.jsonl'), 'utf8');
   assert.ok(!metrics.includes('"type":"download"'), 'progress is not recorded in metrics.jsonl');
 
   const second = await runCli(args, { cwd: root, env, built: true });
   assert.equal(second.code, 0, second.stderr);
   assert.doesNotMatch(second.stderr, /downloading/);
   assert.equal(server.requests.length, 1, 'the second run makes no request');
+});
+
+test('on the torch engine too: the launcher downloads before Python starts', async (t) => {
+  const torch = await torchPython(t);
+  if (!torch) return;
+  const { server, env, cache, dir, args } = await setUp(t, 'torch');
+  const r = await runCli([...args, '--backend', 'torch', '--python', torch.python], { cwd: dir, env, built: true });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /downloading cifar-10-binary\.tar\.gz \[#+\] 100%/);
+  assert.equal(server.requests.length, 1);
+  assert.ok(fs.existsSync(path.join(cache, 'cnn-explorer', 'cifar10', 'test_batch.bin')));
 });
