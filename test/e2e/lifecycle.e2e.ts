@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -7,6 +8,7 @@ import {
   openFile, openWorkbench, pickRow, runCommand, runsView, scenario, screenshot, showRunsView, stopLiveRuns, trainWithCli, trainWithEpochs,
   type Workbench,
 } from './harness';
+import { ROOT } from '../../scripts/vscode-server';
 
 // A run's life around the user: which export to train when a file has several, a window reload
 // in the middle of a run (the run goes on and the reloaded window follows it again from its
@@ -21,6 +23,17 @@ before(async () => {
   wb = await openWorkbench({ 'cnnExplorer.limitTrain': 3000, 'cnnExplorer.limitTest': 500, 'cnnExplorer.backend': 'wasm' });
 });
 after(async () => { await wb?.close(); });
+
+/** Pids of the processes whose command line names `text` (from /proc: Linux, as the e2e suite). */
+function processesNaming(text: string): number[] {
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text) ? [Number(pid)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
 
 /** Train Model on mlp-vs-cnn.cnn.ts's CNN for 1,000 epochs: a run that trains until a test stops it. */
 async function startLongCnnRun(page: Page): Promise<void> {
@@ -241,6 +254,39 @@ test('a run around the user', async (t) => {
       assert.ok(fs.existsSync(path.join(wb.workspace, '.cnn-runs', runId, 'checkpoints', 'last', 'weights.safetensors')), 'Stop saved checkpoints/last');
     } finally {
       fs.writeFileSync(settingsFile, settings);
+    }
+  });
+
+  await scenario(t, () => wb, '49-ddp-run-followed-and-stopped', async (page) => {
+    // A DDP run (two CPU processes through torchrun) started from a terminal into the workspace's
+    // runs folder: the sidebar shows its world size and devices, and its Stop button stops every
+    // rank, leaving no process behind.
+    await stopLiveRuns(page, wb);
+    const cli = spawn(process.execPath, [
+      path.join(ROOT, 'dist', 'cli.js'), 'train', path.join(wb.workspace, 'mlp-vs-cnn.cnn.ts'), '--model', 'cnn',
+      '--backend', 'torch', '--python', '/usr/bin/python3', '--nproc-per-node', '2', '--epochs', '1000',
+      '--limit-train', '3000', '--limit-test', '500', '--runs-dir', path.join(wb.workspace, '.cnn-runs'), '--json',
+    ], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    cli.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+    const exited = new Promise<void>((resolve) => cli.once('exit', () => resolve()));
+    try {
+      const view = await showRunsView(page);
+      const row = view.locator('.run-row.status-running', { hasText: 'cpu ×2 · DDP' }).first();
+      await row.waitFor({ timeout: 120_000 });
+      const runId = (await row.getAttribute('data-run-id'))!;
+      await row.click();
+      await view.locator('.detail-backend', { hasText: 'torch · cpu ×2 · DDP' }).waitFor();
+      await view.locator('.progress-line', { hasText: /epoch (?!1\/)\d+\/1000/ }).waitFor({ timeout: 120_000 });
+      await view.locator('[data-action="stop"]').click();
+      await view.locator(`.run-row.status-stopped[data-run-id="${runId}"]`).waitFor({ timeout: 60_000 });
+      await exited;
+      const result = JSON.parse(out.trim().split('\n').pop()!) as { status: string; worldSize: number };
+      assert.deepEqual([result.status, result.worldSize], ['stopped', 2]);
+      const specPath = path.join(wb.workspace, '.cnn-runs', runId, 'spec.json');
+      assert.deepEqual(processesNaming(specPath), [], 'no rank, torchrun or launcher left');
+    } finally {
+      cli.kill('SIGTERM');
     }
   });
 });
