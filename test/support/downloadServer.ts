@@ -29,6 +29,8 @@ export type Behaviour =
   | { kind: 'short'; bytes: number }
   /** Sends the whole body but the other bytes: `body` instead of the file. */
   | { kind: 'other'; body: Buffer }
+  /** Sends `bytes` of the body (announcing all of it), then nothing more until the server closes. */
+  | { kind: 'stall'; bytes: number }
   /** Ignores Range and answers 200 with the whole file. */
   | { kind: 'no-range' };
 
@@ -72,6 +74,10 @@ export async function startFileServer(files: Record<string, Served>): Promise<Fi
       'content-length': String(slice.length),
       ...(m ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
     });
+    if (behaviour.kind === 'stall') {
+      res.write(slice.subarray(0, behaviour.bytes));
+      return;
+    }
     if (behaviour.kind === 'cut') {
       res.write(slice.subarray(0, behaviour.bytes), () => res.socket?.end());
       return;
