@@ -20,7 +20,8 @@ let wb: Workbench;
 before(async () => {
   // The tfjs engine (wasm) unless a scenario says otherwise: with PyTorch installed, `auto` would
   // pick torch here, and 48 is the scenario about torch.
-  wb = await openWorkbench({ 'cnnExplorer.limitTrain': 3000, 'cnnExplorer.limitTest': 500, 'cnnExplorer.backend': 'wasm' });
+  // Downloads off: scenario 44 meets a dataset that is nowhere (a download would need the network).
+  wb = await openWorkbench({ 'cnnExplorer.limitTrain': 3000, 'cnnExplorer.limitTest': 500, 'cnnExplorer.backend': 'wasm', 'cnnExplorer.downloadDatasets': false });
 });
 after(async () => { await wb?.close(); });
 
