@@ -195,7 +195,8 @@ export async function fetchPinned(file: PinnedFile, dir: string, given: Download
       }
     }
   } finally {
-    await agent.close().catch(() => undefined);
+    // destroy, not close: a cancelled request's connection may still be open, and nothing else is pending.
+    await agent.destroy().catch(() => undefined);
   }
   if (from === null) {
     const kept = sizeOf(part) > 0 ? `; ${sizeOf(part)} bytes are kept in ${part} and the next try resumes them` : '';
