@@ -260,8 +260,9 @@ test('a run around the user', async (t) => {
 
   await scenario(t, () => wb, '49-ddp-run-followed-and-stopped', async (page) => {
     // A DDP run (two CPU processes through torchrun) started from a terminal into the workspace's
-    // runs folder: the sidebar shows its world size and devices, and its Stop button stops every
-    // rank, leaving no process behind.
+    // runs folder: the sidebar shows its world size and devices; a window opened on the workspace
+    // (here: reloaded) follows the live run, and its Stop button stops every rank (SIGTERM to
+    // run.json's pid, rank 0's), leaving no process behind.
     await stopLiveRuns(page, wb);
     const cli = spawn(process.execPath, [
       path.join(ROOT, 'dist', 'cli.js'), 'train', path.join(wb.workspace, 'mlp-vs-cnn.cnn.ts'), '--model', 'cnn',
@@ -272,13 +273,18 @@ test('a run around the user', async (t) => {
     cli.stdout.on('data', (b: Buffer) => { out += b.toString(); });
     const exited = new Promise<void>((resolve) => cli.once('exit', () => resolve()));
     try {
-      const view = await showRunsView(page);
+      let view = await showRunsView(page);
       const row = view.locator('.run-row.status-running', { hasText: 'cpu ×2 · DDP' }).first();
       await row.waitFor({ timeout: 120_000 });
       const runId = (await row.getAttribute('data-run-id'))!;
-      await row.click();
+      const reloaded = page.waitForEvent('load');
+      await runCommand(page, 'Developer: Reload Window');
+      await reloaded;
+      await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 120_000 });
+      view = await showRunsView(page);
+      await view.locator(`.run-row.status-running[data-run-id="${runId}"]`).click({ timeout: 60_000 });
       await view.locator('.detail-backend', { hasText: 'torch · cpu ×2 · DDP' }).waitFor();
-      await view.locator('.progress-line', { hasText: /epoch (?!1\/)\d+\/1000/ }).waitFor({ timeout: 120_000 });
+      await view.locator('.progress-line', { hasText: /epoch \d+\/1000/ }).waitFor({ timeout: 60_000 });
       await view.locator('[data-action="stop"]').click();
       await view.locator(`.run-row.status-stopped[data-run-id="${runId}"]`).waitFor({ timeout: 60_000 });
       await exited;
