@@ -15,3 +15,14 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
     throw new UsageError(`${(err as Error).message.split('\n')[0]}\nusage: cnn-explorer ${usage}`);
   }
 }
+
+/** A flag's integer of at least `min` (absent: undefined); anything else is a UsageError with the usage. */
+export function integerFlag(flag: string, value: string | undefined, min: number, usage: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min) {
+    const wanted = min === 1 ? 'a positive integer' : `an integer of at least ${min}`;
+    throw new UsageError(`${flag} must be ${wanted}, got '${value}'\nusage: cnn-explorer ${usage}`);
+  }
+  return n;
+}

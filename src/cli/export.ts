@@ -6,7 +6,7 @@ import { parseSetArgument } from '../engine/training/overrides';
 import { pytorchModule } from '../interop/pytorchExport';
 import { writeTrainingJob } from '../interop/trainingJob';
 import { loadModelFile, selectModel } from '../loader/index';
-import { parseCommandArgs, UsageError } from './args';
+import { integerFlag, parseCommandArgs, UsageError } from './args';
 
 // `cnn-explorer export FILE [--model EXPORT] --format pytorch [-o OUT.py]`: the model as source
 // code of another framework, for people who take it further there. Written to OUT atomically
@@ -17,12 +17,6 @@ const USAGE = 'export FILE [--model EXPORT] --format pytorch [-o OUT.py | --with
   + '[--set key.path=value]… [--limit-train N] [--limit-test N] [--data-dir DIR]]';
 const FORMATS = ['pytorch'] as const;
 
-function positiveInt(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got '${value}'\nusage: cnn-explorer ${USAGE}`);
-  return n;
-}
 
 export async function exportCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -70,8 +64,8 @@ async function exportJob(file: string, values: {
     overrides: (values.set ?? []).map(parseSetArgument),
     data: {
       dataDir: values['data-dir'],
-      limitTrain: positiveInt('--limit-train', values['limit-train']),
-      limitTest: positiveInt('--limit-test', values['limit-test']),
+      limitTrain: integerFlag('--limit-train', values['limit-train'], 1, USAGE),
+      limitTest: integerFlag('--limit-test', values['limit-test'], 1, USAGE),
     },
   });
   console.log(`wrote ${values.output}: a training job for ${job.modelName} (${job.dataset}); run it with python train.py there (README.md)`);

@@ -12,7 +12,7 @@ import type { TrainResult } from '../runs/types';
 import { assertNever } from '../shared/assertNever';
 import type { TrainerMessage } from '../shared/trainerProtocol';
 import { decimal, duration, percent } from '../shared/format';
-import { parseCommandArgs, UsageError } from './args';
+import { integerFlag, parseCommandArgs, UsageError } from './args';
 import { downloadDecile, downloadDone, downloadLine } from './downloadBar';
 
 const USAGE = 'train FILE [--model EXPORT|all] [--dataset ID] [--data-dir DIR] [--offline] [--epochs N] [--batch-size N] '
@@ -20,19 +20,7 @@ const USAGE = 'train FILE [--model EXPORT|all] [--dataset ID] [--data-dir DIR] [
   + `[--backend ${BACKEND_PREFERENCES.join('|')}] [--python PATH] [--runs-dir DIR] [--json] `
   + '[--nproc-per-node N [--nnodes M --node-rank R --master-addr HOST --master-port P] [--sync-batchnorm]]';
 
-function positiveInt(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got '${value}'\nusage: cnn-explorer ${USAGE}`);
-  return n;
-}
 
-function integer(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer of at least ${min}, got '${value}'\nusage: cnn-explorer ${USAGE}`);
-  return n;
-}
 
 /**
  * The DDP flags (docs/distributed.md) as a request, or undefined without --nproc-per-node. Each
@@ -40,7 +28,7 @@ function integer(flag: string, value: string | undefined, min: number): number |
  */
 function distributedRequest(v: Record<string, string | boolean | string[] | undefined>, backend: string): DistributedRequest | undefined {
   const str = (k: string) => v[k] as string | undefined;
-  const nprocPerNode = positiveInt('--nproc-per-node', str('nproc-per-node'));
+  const nprocPerNode = integerFlag('--nproc-per-node', str('nproc-per-node'), 1, USAGE);
   if (nprocPerNode === undefined) {
     const stray = ['nnodes', 'node-rank', 'master-addr', 'master-port', 'sync-batchnorm'].find((k) => v[k] !== undefined);
     if (stray) throw new UsageError(`--${stray} needs --nproc-per-node (training on several processes)\nusage: cnn-explorer ${USAGE}`);
@@ -51,10 +39,10 @@ function distributedRequest(v: Record<string, string | boolean | string[] | unde
   }
   const req: DistributedRequest = {
     nprocPerNode,
-    nnodes: positiveInt('--nnodes', str('nnodes')),
-    nodeRank: integer('--node-rank', str('node-rank'), 0),
+    nnodes: integerFlag('--nnodes', str('nnodes'), 1, USAGE),
+    nodeRank: integerFlag('--node-rank', str('node-rank'), 0, USAGE),
     masterAddr: str('master-addr'),
-    masterPort: integer('--master-port', str('master-port'), 1),
+    masterPort: integerFlag('--master-port', str('master-port'), 1, USAGE),
     syncBatchNorm: v['sync-batchnorm'] === true ? true : undefined,
   };
   for (const key of Object.keys(req) as (keyof DistributedRequest)[]) if (req[key] === undefined) delete req[key];
@@ -126,8 +114,8 @@ export async function trainCommand(argv: string[], { verbose = false } = {}): Pr
       dataDir: v['data-dir'],
       // A dataset that is nowhere here is downloaded (docs/downloads.md) unless --offline.
       online: v.offline !== true,
-      limitTrain: positiveInt('--limit-train', v['limit-train']),
-      limitTest: positiveInt('--limit-test', v['limit-test']),
+      limitTrain: integerFlag('--limit-train', v['limit-train'], 1, USAGE),
+      limitTest: integerFlag('--limit-test', v['limit-test'], 1, USAGE),
     },
     ...(distributed ? { distributed } : {}),
   };
