@@ -1,12 +1,14 @@
 // `npm run bench:torch` — the torch engine through `cnn-explorer train` against a plain PyTorch
 // loop on the same model and data (bench/torchEngine.ts says how). `npm run bench` runs the same
-// measurement after its own, on its --models and --torch-device.
+// measurement after its own, on its --models and --torch-device. With --nproc-per-node N, the
+// engine also runs as DDP (docs/distributed.md) in each round, and its figure is set beside.
 
 import { MODELS, type ModelName } from './models';
 import { measureTorchEngine, torchEngineTable, type TorchDevice, type TorchEngineOptions } from './torchEngine';
 
 const USAGE = `npm run bench:torch [-- --json] [--models lenet5,smallcnn,resnet18] [--torch-device auto|cpu|cuda]
                        [--rounds 3] [--epochs 3] [--warmup 1] [--images N] [--test-images N] [--batch N] [--python PATH]
+                       [--nproc-per-node N]
 
   --json          one JSON object (every round's figure and the ratios) instead of the table
   --torch-device  auto (default): where the engine trains here, the GPU when PyTorch sees one;
@@ -17,7 +19,11 @@ const USAGE = `npm run bench:torch [-- --json] [--models lenet5,smallcnn,resnet1
                   60000 and 20000 on a GPU)
   --test-images   test images evaluated after each epoch, on both sides (default 1000, 256 for ResNet-18)
   --batch         batch size (default: each model file's training block)
-  --python        the Python with PyTorch (default: as the engine finds it)`;
+  --python        the Python with PyTorch (default: as the engine finds it)
+  --nproc-per-node  also run the engine as \`cnn-explorer train ... --nproc-per-node N\` (DDP under
+                  torchrun: one rank per GPU, or N CPU processes of cores/N threads each) in every
+                  round, on the same model, data, epochs and global batch; adds its images/s and
+                  DDP ÷ one process (default: no DDP run)`;
 
 class UsageError extends Error {}
 
@@ -45,6 +51,7 @@ function parseArgs(argv: string[]): TorchEngineOptions & { json: boolean } {
     else if (a === '--test-images') o.testImages = positive(a, next());
     else if (a === '--batch') o.batch = positive(a, next());
     else if (a === '--python') o.python = next();
+    else if (a === '--nproc-per-node') o.nprocPerNode = positive(a, next());
     else if (a === '--help' || a === '-h') { process.stdout.write(`${USAGE}\n`); process.exit(0); }
     else throw new UsageError(`unknown argument ${a}`);
   }

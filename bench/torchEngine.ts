@@ -10,6 +10,10 @@
 // (metrics.jsonl): from the `training` status of the first epoch after the warm-up to `done`,
 // so its batching, metrics, per-epoch evaluation and checkpoints are in, and starting Node,
 // Python and torch, and preparing the dataset (once), are out. bench/README.md says why.
+//
+// With `nprocPerNode`, each round also runs the same command with `--nproc-per-node N` (DDP
+// under torchrun, docs/distributed.md), timed the same way from rank 0's metrics.jsonl, and the
+// report adds its images/s over the one-process engine's.
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -37,6 +41,8 @@ export interface TorchEngineOptions {
   /** The training block's batch size unless given. */
   batch?: number;
   python?: string;
+  /** Also run the engine as `--nproc-per-node N` (DDP) in every round. */
+  nprocPerNode?: number;
 }
 
 interface Side { imagesPerSecond: number; seconds: number; images: number }
@@ -48,6 +54,8 @@ export interface TorchEngineFigure {
   engine: Side & { rounds: number[] };
   plain: Side & { rounds: number[] };
   ratio: number;
+  /** The DDP run's figure and its images/s ÷ the one-process engine's, with `nprocPerNode`. */
+  ddp?: Side & { rounds: number[]; nprocPerNode: number; ddpRatio: number };
 }
 export interface TorchEngineReport { note: string; results: TorchEngineFigure[]; failures: Array<{ model: ModelName; reason: string }> }
 
@@ -145,7 +153,8 @@ class Bench {
     return { ...process.env, XDG_CACHE_HOME: path.join(this.tmp, 'cache'), ...(this.o.device === 'cpu' ? { CUDA_VISIBLE_DEVICES: '' } : {}) };
   }
 
-  async engine(model: ModelName, images: number, python: string): Promise<EngineRun> {
+  /** `cnn-explorer train`'s arguments for one engine run: on one process, or DDP on `nprocPerNode`. */
+  private engineArgs(model: ModelName, images: number, python: string, nprocPerNode?: number): string[] {
     const { file, exportName } = MODELS[model];
     const o = this.o;
     const args = [CLI, 'train', path.join(REPO, 'examples', file), '--backend', 'torch', '--epochs', String(o.epochs),
@@ -153,6 +162,7 @@ class Bench {
     if (exportName) args.push('--model', exportName);
     if (o.batch) args.push('--batch-size', String(o.batch));
     args.push('--python', python);
+    if (nprocPerNode !== undefined) args.push('--nproc-per-node', String(nprocPerNode));
     if (model === 'resnet18') {
       if (this.cifarFor !== images) {
         writeRandomCifar(path.join(this.tmp, 'data'), images, testImages(model, o));
@@ -161,17 +171,24 @@ class Bench {
       // Augmentation is work the plain loop does not do, not the engine's overhead.
       args.push('--data-dir', path.join(this.tmp, 'data'), '--set', 'augment={}');
     }
-    const r = await runProcess(process.execPath, args, this.env());
+    return args;
+  }
+
+  async engine(model: ModelName, images: number, python: string, nprocPerNode?: number): Promise<EngineRun> {
+    const o = this.o;
+    const r = await runProcess(process.execPath, this.engineArgs(model, images, python, nprocPerNode), this.env());
     if (r.code !== 0) throw new Error(`cnn-explorer train failed: ${lastLine(r.stderr)}`);
     const result = JSON.parse(lastLine(r.stdout)) as { runDir: string };
     const runJson = JSON.parse(fs.readFileSync(path.join(result.runDir, 'run.json'), 'utf8')) as {
-      dataset: { trainCount: number }; backend: { detail?: string } | null;
+      dataset: { trainCount: number }; backend: { detail?: string } | null; distributed?: { worldSize: number };
     };
     const spec = JSON.parse(fs.readFileSync(path.join(result.runDir, 'spec.json'), 'utf8')) as {
       config: { batchSize: number }; torch: { python: string };
     };
     const device = /^(cuda|mps|cpu)/.exec(runJson.backend?.detail ?? '')?.[1] ?? 'cpu';
     if (o.device === 'cuda' && device !== 'cuda') throw new Error(`the engine trained on ${runJson.backend?.detail ?? 'an unknown device'}, not CUDA`);
+    const worldSize = runJson.distributed?.worldSize ?? 1;
+    if (worldSize !== (nprocPerNode ?? 1)) throw new Error(`the engine trained on ${worldSize} process(es), not ${nprocPerNode ?? 1}`);
     const metrics = fs.readFileSync(path.join(result.runDir, 'metrics.jsonl'), 'utf8');
     return {
       side: engineWindow(metrics, runJson.dataset.trainCount, o.epochs, o.warmup),
@@ -218,15 +235,21 @@ export async function measureTorchEngine(o: TorchEngineOptions, log: (line: stri
       try {
         const engine: Side[] = [];
         const plain: Side[] = [];
+        const ddp: Side[] = [];
         let run: EngineRun | undefined;
         for (let r = 0; r < o.rounds; r++) {
           run = await bench.engine(model, images, found.python);
           engine.push(run.side);
+          if (o.nprocPerNode !== undefined) ddp.push((await bench.engine(model, images, found.python, o.nprocPerNode)).side);
           plain.push(await bench.plain(run));
         }
         const e = bestOf(engine);
         const p = bestOf(plain);
-        results.push({ model, device: run!.device, batch: run!.batch, trainImages: images, engine: e, plain: p, ratio: e.imagesPerSecond / p.imagesPerSecond });
+        const d = o.nprocPerNode !== undefined ? bestOf(ddp) : undefined;
+        results.push({
+          model, device: run!.device, batch: run!.batch, trainImages: images, engine: e, plain: p, ratio: e.imagesPerSecond / p.imagesPerSecond,
+          ...(d ? { ddp: { ...d, nprocPerNode: o.nprocPerNode!, ddpRatio: d.imagesPerSecond / e.imagesPerSecond } } : {}),
+        });
       } catch (err) {
         failures.push({ model, reason: (err as Error).message });
         log(`torch engine: ${model} not measured: ${(err as Error).message}`);
@@ -239,13 +262,16 @@ export async function measureTorchEngine(o: TorchEngineOptions, log: (line: stri
 }
 
 export function torchEngineTable(report: TorchEngineReport, o: TorchEngineOptions): string[] {
-  const out = [`Torch engine through \`cnn-explorer train\` against a plain PyTorch loop, training images/s over epochs ${o.warmup + 1}–${o.epochs} `
-    + `(warm-up ${o.warmup}), the best of ${o.rounds} alternating rounds${report.note ? `; ${report.note}` : ''}.`];
-  out.push(`${'model'.padEnd(22)}${'device'.padEnd(8)}${'batch'.padStart(6)}${'images'.padStart(8)}${'engine'.padStart(10)}${'plain'.padStart(10)}${'× plain'.padStart(9)}`);
+  const n = o.nprocPerNode;
+  const ddpHead = n !== undefined ? `${`DDP ×${n}`.padStart(10)}${'DDP ÷ 1'.padStart(9)}` : '';
+  const out = [`Torch engine through \`cnn-explorer train\`${n !== undefined ? ` (on one process and with --nproc-per-node ${n})` : ''} against a plain PyTorch loop, `
+    + `training images/s over epochs ${o.warmup + 1}–${o.epochs} (warm-up ${o.warmup}), the best of ${o.rounds} alternating rounds${report.note ? `; ${report.note}` : ''}.`];
+  out.push(`${'model'.padEnd(22)}${'device'.padEnd(8)}${'batch'.padStart(6)}${'images'.padStart(8)}${'engine'.padStart(10)}${'plain'.padStart(10)}${'× plain'.padStart(9)}${ddpHead}`);
   for (const f of report.results) {
     const fmt = (v: number) => v.toFixed(v < 100 ? 1 : 0).padStart(10);
+    const ddp = f.ddp ? `${fmt(f.ddp.imagesPerSecond)}${`${f.ddp.ddpRatio.toFixed(2)}×`.padStart(9)}` : '';
     out.push(`${MODELS[f.model].label.padEnd(22)}${f.device.padEnd(8)}${String(f.batch).padStart(6)}${String(f.trainImages).padStart(8)}`
-      + `${fmt(f.engine.imagesPerSecond)}${fmt(f.plain.imagesPerSecond)}${`${f.ratio.toFixed(2)}×`.padStart(9)}`);
+      + `${fmt(f.engine.imagesPerSecond)}${fmt(f.plain.imagesPerSecond)}${`${f.ratio.toFixed(2)}×`.padStart(9)}${ddp}`);
   }
   for (const f of report.failures) out.push(`${MODELS[f.model].label.padEnd(22)}not measured: ${f.reason}`);
   return out;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bestOf, engineWindow } from '../../../bench/torchEngine';
+import { bestOf, engineWindow, torchEngineTable } from '../../../bench/torchEngine';
 
 /** metrics.jsonl as the torch trainer writes it (trainer.py: every message, dated), 3 epochs. */
 function metrics(epochs: number, { done = true } = {}): string {
@@ -42,4 +42,15 @@ test('the best round is the fastest; every round is kept in order', () => {
   const best = bestOf([{ imagesPerSecond: 90.4, seconds: 2, images: 180 }, { imagesPerSecond: 120.6, seconds: 1.5, images: 180 }, { imagesPerSecond: 100, seconds: 1.8, images: 180 }]);
   assert.equal(best.imagesPerSecond, 120.6);
   assert.deepEqual(best.rounds, [90, 121, 100]);
+});
+
+test('the table adds the DDP columns only with nprocPerNode', () => {
+  const side = (ips: number) => ({ imagesPerSecond: ips, seconds: 1, images: ips, rounds: [ips] });
+  const figure = { model: 'lenet5' as const, device: 'cpu', batch: 16, trainImages: 2000, engine: side(400), plain: side(500), ratio: 0.8 };
+  const options = { models: ['lenet5' as const], rounds: 1, epochs: 2, warmup: 1, device: 'cpu' as const };
+  const plain = torchEngineTable({ note: '', results: [figure], failures: [] }, options);
+  assert.doesNotMatch(plain.join('\n'), /DDP/);
+  const ddp = torchEngineTable({ note: '', results: [{ ...figure, ddp: { ...side(600), nprocPerNode: 2, ddpRatio: 1.5 } }], failures: [] }, { ...options, nprocPerNode: 2 });
+  assert.match(ddp[1]!, /× plain\s+DDP ×2\s+DDP ÷ 1$/);
+  assert.match(ddp[2]!, /0\.80×\s+600\s+1\.50×$/);
 });
