@@ -6,6 +6,7 @@ import { EPOCH_METRICS, type Comparison } from './compare';
 import { flatten, formatConfigValue, runDefinition } from './configDiff';
 import type { RunMeta } from './meta';
 import type { EpochRecord, RunRecord } from './types';
+import { runBackendLabel } from '../shared/backends';
 import { decimal, duration, exactCount, percent, points } from '../shared/format';
 
 /** Columns padded to their widest cell; `right` columns (numbers) are right-aligned. */
@@ -61,7 +62,7 @@ export function formatRunList(runs: readonly ListedRun[], runsDir: string): stri
       percent(r.best?.test.accuracy),
       `${r.epochsCompleted}/${r.config.epochs}`,
       duration(runSeconds(r)),
-      r.backend?.name ?? '—',
+      runBackendLabel(r) ?? '—',
     ];
   });
   const notes = runs.filter((run) => run.problem).map((run) => `${run.id} is damaged: ${run.problem}`);
@@ -94,8 +95,9 @@ export function formatRunShow(run: { record: RunRecord; meta: RunMeta; best: Epo
   } else {
     out.push(`  dataset   ${datasetLabel(r)}`);
   }
-  out.push(`  backend   ${r.backend ? `${r.backend.name}: ${r.backend.reason}` : '—'}`);
+  out.push(`  backend   ${r.backend ? `${runBackendLabel(r)}: ${r.backend.reason}` : '—'}`);
   out.push(`  machine   ${r.machine.os}, ${r.machine.cpus}× ${r.machine.cpuModel}, node ${r.machine.node}`);
+  if (r.importedFrom) out.push(`  imported  from ${r.importedFrom}`);
   out.push(`  time      ${r.startedAt} → ${r.endedAt ?? '…'} (${duration(runSeconds(r))})${r.trainImagesPerSecond ? `, ${Math.round(r.trainImagesPerSecond)} train images/s` : ''}`);
   out.push(`  epochs    ${r.epochsCompleted}/${r.config.epochs}, best ${r.bestEpoch ?? '—'}${r.monitor ? ` by ${r.monitor}` : ''}`);
   out.push('', 'training config');
