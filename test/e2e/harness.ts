@@ -25,8 +25,11 @@ export interface Workbench {
 
 let packaged: string | null = null;
 
-/** Packages the extension (once per process), starts code-server on a copy of examples/, opens it. */
-export async function openWorkbench(settings: Record<string, unknown> = {}): Promise<Workbench> {
+/**
+ * Packages the extension (once per process), starts code-server on a copy of examples/, opens it.
+ * `env` joins code-server's environment, which the extension host and its trainers inherit.
+ */
+export async function openWorkbench(settings: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Promise<Workbench> {
   const executablePath = ensureChromium(log);
   packaged ??= packageExtension(log);
   const workspace = copyExamples(fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-e2e-ws-')), settings);
@@ -35,7 +38,7 @@ export async function openWorkbench(settings: Record<string, unknown> = {}): Pro
     // Trainers on the torch engine share these two cores with code-server, Chromium and the
     // typing scenarios: PyTorch's OpenMP threads sleep instead of spinning between operations,
     // as docs/torch-engine.md advises on a busy machine (spinning threads starved the run).
-    env: { OMP_WAIT_POLICY: 'PASSIVE' },
+    env: { OMP_WAIT_POLICY: 'PASSIVE', ...env },
   });
   let browser: Browser | undefined;
   try {
