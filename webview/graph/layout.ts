@@ -1,7 +1,11 @@
 import dagre, { type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
+import { CLUSTER, NODE, type Box, type Point } from './geometry';
+import { ENTRY, EXIT, layoutSeriesParallel } from './seriesParallelLayout';
 import type { ViewCluster, ViewGraph, ViewNode } from './viewGraph';
 
-// Layered DAG layout (Sugiyama, via dagre) of the view graph, top to bottom.
+export { CLUSTER, NODE, type Box, type Point };
+
+// Layout of the view graph, top to bottom.
 //
 // Expanded groups are laid out recursively rather than as one dagre compound graph: each
 // cluster is laid out on its own (its child clusters already sized), then placed in its parent
@@ -11,10 +15,11 @@ import type { ViewCluster, ViewGraph, ViewNode } from './viewGraph';
 // is several times faster than one compound layout (bench/README.md), and a cluster's members
 // are inside its box by construction.
 //
+// Each scope follows its series-parallel structure (seriesParallelLayout.ts: linear in its
+// size, which keeps graphs of thousands of layers quick); a scope that is not series-parallel
+// gets a layered DAG layout (Sugiyama, via dagre).
+//
 // Pure: text is measured by the caller (the browser's canvas), so this runs anywhere.
-
-export interface Point { x: number; y: number }
-export interface Box { x: number; y: number; width: number; height: number }
 
 export interface NodeBox extends Box { key: string }
 /** `label` is null where another edge already labels the same tensor on the same segment. */
@@ -35,23 +40,7 @@ export interface TextMeasure {
   label(text: string): number;
 }
 
-/** Geometry of a node box; render.ts draws text at these offsets. */
-export const NODE = {
-  paddingX: 10,
-  minWidth: 84,
-  height: 40,
-  titleBaseline: 16,
-  subtitleBaseline: 32,
-  labelHeight: 12,
-  groupToggleWidth: 14,
-} as const;
-
-/** Geometry of a cluster box: its label sits in the top band. */
-export const CLUSTER = { padding: 10, labelBand: 16 } as const;
-
 const MARGIN = 16;
-const ENTRY = '\u0000entry';
-const EXIT = '\u0000exit';
 
 function nodeWidth(node: ViewNode, measure: TextMeasure): number {
   const text = Math.max(measure.title(node.title), measure.subtitle(node.subtitle));
@@ -59,15 +48,15 @@ function nodeWidth(node: ViewNode, measure: TextMeasure): number {
   return Math.max(NODE.minWidth, Math.ceil(text) + 2 * NODE.paddingX + toggle);
 }
 
-/** One dagre graph: the direct children of a cluster (or of the root). */
-interface Scope {
+/** One scope laid out on its own: the direct children of a cluster (or of the root). */
+export interface Scope {
   key: string | null;
   items: { key: string; width: number; height: number }[];
   /** Segments by `v\0w`; `label` set on the segment that carries a shape label. */
   segments: Map<string, { v: string; w: string; label: string | null }>;
 }
 
-interface ScopeLayout {
+export interface ScopeLayout {
   width: number;
   height: number;
   boxes: Map<string, Box>;
@@ -181,6 +170,11 @@ export function layoutGraph(view: ViewGraph, measure: TextMeasure): GraphLayout 
 }
 
 function layoutScope(s: Scope, measure: TextMeasure, margin: number): ScopeLayout {
+  return layoutSeriesParallel(s, (t) => measure.label(t), margin) ?? layoutLayered(s, measure, margin);
+}
+
+/** The general layout, for a scope that is not series-parallel. */
+export function layoutLayered(s: Scope, measure: TextMeasure, margin: number): ScopeLayout {
   const g = new dagre.graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>();
   g.setGraph({ rankdir: 'TB', nodesep: 18, ranksep: 22, edgesep: 8, marginx: margin, marginy: margin });
   g.setDefaultEdgeLabel(() => ({}));
