@@ -21,6 +21,9 @@ import { Zoom } from './zoom';
 
 type Update = Extract<ExtensionToGraph, { type: 'update' }>;
 
+/** Models with more layers than this are laid out after a frame that shows a progress line. */
+const PROGRESS_ABOVE = 2000;
+
 export class GraphView {
   private state: GraphViewState;
   private index: ModelIndex | null = null;
@@ -34,6 +37,8 @@ export class GraphView {
   private documentLabel = 'model';
   private zoomRestored = false;
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped by each deferred rebuild, so that only the latest one runs. */
+  private rebuildTicket = 0;
 
   private readonly svg: SVGSVGElement;
   private readonly empty: HTMLElement;
@@ -74,8 +79,10 @@ export class GraphView {
     });
     this.zoom = new Zoom(this.svg, this.renderer.viewport, (t) => {
       this.state.zoom = t;
+      this.renderer.setViewRect(this.zoom.visibleRect());
       this.persistSoon();
     });
+    window.addEventListener('resize', () => this.renderer.setViewRect(this.zoom.visibleRect()));
     this.tooltip = new Tooltip(root);
     this.receptiveField = new ReceptiveFieldView(stage, () => this.setReceptiveFieldOpen(false));
     this.svg.addEventListener('keydown', (e) => this.onKey(e));
@@ -129,6 +136,7 @@ export class GraphView {
     document.body.classList.toggle('stale', message.stale);
     if (!message.graph) {
       this.index = null;
+      this.rebuildTicket++;
       this.empty.hidden = false;
       this.empty.textContent = message.error ? 'Nothing to show until the model evaluates.' : 'This file exports no model.';
       this.svg.classList.add('hidden');
@@ -141,13 +149,36 @@ export class GraphView {
     const { totals } = message.graph.analysis;
     this.toolbar.setTotals(`${exactCount(totals.trainableParams)} params · ${compactCount(totals.macs)} MACs`);
     this.receptiveField.setInputShape(message.graph.model.inputShape);
-    this.rebuild();
-    if (this.state.query) this.search(this.state.query);
-    // A new model is fitted; the same model after an edit or a reload keeps its zoom.
-    if (newModel || this.state.zoom === null) this.initialView();
-    else if (!this.zoomRestored) this.zoom.set(this.state.zoom);
-    this.zoomRestored = true;
-    this.persistSoon();
+    this.rebuildShowingProgress(() => {
+      if (this.state.query) this.search(this.state.query);
+      // A new model is fitted; the same model after an edit or a reload keeps its zoom.
+      if (newModel || this.state.zoom === null) this.initialView();
+      else if (!this.zoomRestored) this.zoom.set(this.state.zoom);
+      this.zoomRestored = true;
+      this.persistSoon();
+    });
+  }
+
+  /**
+   * Rebuilds, then runs `then`. A large model first gets a frame that says it is being laid
+   * out, so the view answers at once instead of freezing on the old drawing.
+   */
+  private rebuildShowingProgress(then: () => void): void {
+    const ticket = ++this.rebuildTicket;
+    const layers = this.index?.model.nodes.length ?? 0;
+    if (layers <= PROGRESS_ABOVE) {
+      this.rebuild();
+      then();
+      return;
+    }
+    this.empty.hidden = false;
+    this.empty.textContent = `Laying out ${exactCount(layers)} layers…`;
+    requestAnimationFrame(() => setTimeout(() => {
+      if (ticket !== this.rebuildTicket) return;
+      this.empty.hidden = true;
+      this.rebuild();
+      then();
+    }, 0));
   }
 
   /** Re-derives the visible graph and its layout, and redraws. */
@@ -159,7 +190,7 @@ export class GraphView {
     this.view = buildViewGraph(index, this.collapsed);
     this.layout = layoutGraph(this.view, this.measure);
     const t1 = performance.now();
-    this.renderer.render(this.view, this.layout);
+    this.renderer.render(this.view, this.layout, this.zoom.visibleRect());
     const t2 = performance.now();
     // Read by `npm run bench:graph` (User Timing: no globals, no effect on the view).
     performance.measure('graph:layout', { start: t0, end: t1 });
@@ -258,9 +289,10 @@ export class GraphView {
   private setAllGroups(collapsed: boolean): void {
     if (!this.index) return;
     this.state.groupChoices = allChoices(this.index, collapsed);
-    this.rebuild();
-    this.initialView();
-    this.persistSoon();
+    this.rebuildShowingProgress(() => {
+      this.initialView();
+      this.persistSoon();
+    });
   }
 
   private initialView(): void {
@@ -373,7 +405,8 @@ export class GraphView {
     this.renderer.mark({ selected: null, cursor: new Set(), matches: null });
     let svgText: string;
     try {
-      svgText = standaloneSvg(this.svg, this.renderer.viewport, this.layout.width, this.layout.height);
+      const layout = this.layout;
+      svgText = this.renderer.withEverything(() => standaloneSvg(this.svg, this.renderer.viewport, layout.width, layout.height));
     } finally {
       this.svg.classList.toggle('lod-far', far);
       this.applyMarks();

@@ -1,11 +1,15 @@
 import { curveBasis, line, select, type Selection } from 'd3';
-import { CLUSTER, NODE, type GraphLayout, type Point } from './layout';
+import { CLUSTER, NODE, type Box, type GraphLayout, type Point } from './layout';
+import { contains, grown, SpatialIndex } from './spatialIndex';
 import type { ViewCluster, ViewEdge, ViewGraph, ViewNode } from './viewGraph';
 
 // Draws a laid-out view graph as SVG with d3 data joins keyed by view key, so an update after
 // an edit moves and relabels existing elements instead of rebuilding the page. Four layers,
 // back to front: cluster boxes, edges, edge labels, nodes. Colours come from the stylesheet
 // (VS Code theme variables) through classes; nothing here picks a colour.
+//
+// A large graph is drawn only where it is on screen (and a screen's worth around it, so a pan
+// rarely needs a redraw): its elements join and leave as the view moves (`setViewRect`).
 
 export interface RenderHandlers {
   hover(node: ViewNode | null, element: SVGGElement | null): void;
@@ -22,6 +26,10 @@ export interface Marks {
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Graphs with more nodes than this are drawn only around the visible rectangle. */
+const CULL_ABOVE = 300;
+/** How far beyond the visible rectangle (in screens) a culled drawing reaches. */
+const DRAW_MARGIN = 1;
 const edgePath = line<Point>((p) => p.x, (p) => p.y).curve(curveBasis);
 
 export class GraphRenderer {
@@ -31,6 +39,14 @@ export class GraphRenderer {
   private readonly labelLayer: Selection<SVGGElement, unknown, null, undefined>;
   private readonly nodeLayer: Selection<SVGGElement, unknown, null, undefined>;
   private nodeByKey = new Map<string, SVGGElement>();
+  private view: ViewGraph | null = null;
+  private layout: GraphLayout | null = null;
+  private index: SpatialIndex | null = null;
+  /** What is on screen, in layout coordinates (null: not known yet). */
+  private viewRect: Box | null = null;
+  /** What the current drawing covers (null: everything). */
+  private drawnRect: Box | null = null;
+  private marks: Marks | null = null;
 
   constructor(readonly svg: SVGSVGElement, private readonly handlers: RenderHandlers) {
     const root = select(svg);
@@ -46,10 +62,56 @@ export class GraphRenderer {
     this.nodeLayer = viewport.append('g').attr('class', 'nodes').attr('role', 'group').attr('aria-label', 'Layers');
   }
 
-  render(view: ViewGraph, layout: GraphLayout): void {
-    this.renderClusters(view.clusters, layout);
-    this.renderEdges(view.edges, layout);
-    this.renderNodes(view.nodes, layout);
+  /** Draws the graph; `viewRect` is what will be on screen (layout coordinates). */
+  render(view: ViewGraph, layout: GraphLayout, viewRect: Box): void {
+    this.viewRect = viewRect;
+    this.view = view;
+    this.layout = layout;
+    this.index = view.nodes.length > CULL_ABOVE ? new SpatialIndex(layout) : null;
+    this.draw();
+  }
+
+  /** Where the view now is; redraws a culled graph when the view leaves what is drawn. */
+  setViewRect(rect: Box): void {
+    this.viewRect = rect;
+    if (this.index && (this.drawnRect === null || !contains(this.drawnRect, rect))) this.draw();
+  }
+
+  /** Whether only part of the graph is drawn (the part around the view). */
+  get culled(): boolean {
+    return this.index !== null;
+  }
+
+  /** Runs `fn` with the whole graph drawn (an export), then draws only the visible part again. */
+  withEverything<T>(fn: () => T): T {
+    const index = this.index;
+    this.index = null;
+    this.draw();
+    try {
+      return fn();
+    } finally {
+      this.index = index;
+      this.draw();
+    }
+  }
+
+  private draw(): void {
+    const view = this.view;
+    const layout = this.layout;
+    if (!view || !layout) return;
+    let { nodes, edges, clusters } = view;
+    this.drawnRect = null;
+    if (this.index && this.viewRect) {
+      this.drawnRect = grown(this.viewRect, DRAW_MARGIN);
+      const inside = this.index.query(this.drawnRect);
+      nodes = nodes.filter((n) => inside.nodes.has(n.key));
+      edges = edges.filter((e) => inside.edges.has(e.key));
+      clusters = clusters.filter((c) => inside.clusters.has(c.key));
+    }
+    this.renderClusters(clusters, layout);
+    this.renderEdges(edges, layout);
+    this.renderNodes(nodes, layout);
+    if (this.marks) this.mark(this.marks);
   }
 
   nodeElement(key: string): SVGGElement | undefined {
@@ -180,6 +242,7 @@ export class GraphRenderer {
 
   /** Selection, cursor highlight and search matches, as classes (cheap: no re-layout). */
   mark(marks: Marks): void {
+    this.marks = marks;
     const searching = marks.matches !== null;
     for (const [key, g] of this.nodeByKey) {
       g.classList.toggle('selected', key === marks.selected);

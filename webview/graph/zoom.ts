@@ -60,6 +60,13 @@ export class Zoom {
     this.set({ x: (vw - width * k) / 2, y: 8, k });
   }
 
+  /** What the view shows, in layout coordinates. */
+  visibleRect(): Box {
+    const { clientWidth: vw, clientHeight: vh } = this.svg;
+    const t = this.current;
+    return { x: -t.x / t.k, y: -t.y / t.k, width: vw / t.k, height: vh / t.k };
+  }
+
   by(factor: number): void {
     select(this.svg).call(this.behavior.scaleBy, factor);
   }
