@@ -4,7 +4,7 @@
 import type { ResolvedTraining } from '../runs/types';
 
 /** A JSON value as a Python literal (dicts and lists across lines, four spaces a level). */
-export function pythonLiteral(value: unknown, indent = 0): string {
+function pythonLiteral(value: unknown, indent = 0): string {
   const pad = ' '.repeat(indent + 4);
   const close = ' '.repeat(indent);
   if (value === null || value === undefined) return 'None';

@@ -11,7 +11,7 @@ import type { TorchDistributed } from '../trainer/spec';
  * A rank's own failure exits 1; a rank whose collective failed because a peer went away exits
  * with this code (python/cnn_explorer_torch): it lost its peers, it is not the cause.
  */
-export const LOST_PEERS_EXIT_CODE = 3;
+const LOST_PEERS_EXIT_CODE = 3;
 
 /**
  * `<python> <these>`: torchrun as a module of the run's Python, one run, no restarts. The
@@ -127,7 +127,7 @@ export function parseTorchrunReport(stderr: string): TorchrunFailure[] | null {
 }
 
 /** `Signal 9 (SIGKILL)` for exit code -9. */
-export function signalText(exitcode: number): string {
+function signalText(exitcode: number): string {
   const n = -exitcode;
   const name = Object.entries(os.constants.signals).find(([, v]) => v === n)?.[0];
   return `Signal ${n}${name ? ` (${name})` : ''}`;
