@@ -11,8 +11,9 @@ import {
 // new head does. `features` is frozen for 5 epochs (the note freezes all but `classifier`), then
 // everything trains at lr 1e-4: Adam with weight decay 1e-4, ReduceLROnPlateau(0.5, patience 2),
 // 20 epochs. The note reports this run's accuracy only as a plot.
-// One epoch of CIFAR-10 here (50,000 images, batch 64), measured 2026-12-05 as bench/README.md
-// ("Course examples: one epoch") describes: see the figures there.
+// One epoch of CIFAR-10 (50,000 images, batch 64) on this project's shared 2-core machine,
+// measured 2026-12-05 on CIFAR-format random data, a few steps scaled under heavy load
+// (bench/README.md, "Course examples"): torch ~2–4 h, wasm ~0.7–2.5 h (frozen or not).
 
 // After `features` the map is 3×3×256; the adaptive pool spreads it over torchvision's 6×6, so
 // the classifier keeps its ImageNet shapes (and weights).

@@ -44,7 +44,8 @@ export default model('GoogLeNet', [96, 96, 1], [
   dense(10),
 ]);
 
-// The book trains it on Fashion-MNIST resized to 96×96.
+// The book trains it on Fashion-MNIST resized to 96×96: each run resizes the 28×28 images to the
+// model's input, and its log says so.
 export const training: Training = {
   dataset: 'fashion-mnist',
   epochs: 10,
