@@ -1,7 +1,7 @@
 import dagre, { type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
 import { CLUSTER, NODE, type Box, type Point } from './geometry';
 import { ENTRY, EXIT, layoutSeriesParallel } from './seriesParallelLayout';
-import type { ViewCluster, ViewGraph, ViewNode } from './viewGraph';
+import type { ViewGraph, ViewNode } from './viewGraph';
 
 export { CLUSTER, NODE, type Box, type Point };
 
@@ -68,11 +68,17 @@ export function layoutGraph(view: ViewGraph, measure: TextMeasure): GraphLayout 
   const parentOf = new Map<string, string | null>();
   for (const n of view.nodes) parentOf.set(n.key, n.parent);
   for (const c of view.clusters) parentOf.set(c.key, c.parent);
-  const chain = (key: string): string[] => {
-    const out: string[] = [];
-    for (let p = parentOf.get(key) ?? null; p !== null; p = parentOf.get(p) ?? null) out.unshift(p);
-    return out;
+  // Each key's enclosing clusters, outermost first; memoised by parent, since siblings share it.
+  const chains = new Map<string | null, string[]>([[null, []]]);
+  const chainOfCluster = (key: string | null): string[] => {
+    let c = chains.get(key);
+    if (!c) {
+      c = [...chainOfCluster(parentOf.get(key!) ?? null), key!];
+      chains.set(key, c);
+    }
+    return c;
   };
+  const chain = (key: string): string[] => chainOfCluster(parentOf.get(key) ?? null);
 
   const scopes = new Map<string | null, Scope>([[null, { key: null, items: [], segments: new Map() }]]);
   for (const c of view.clusters) scopes.set(c.key, { key: c.key, items: [], segments: new Map() });
@@ -113,8 +119,8 @@ export function layoutGraph(view: ViewGraph, measure: TextMeasure): GraphLayout 
   }
 
   // Bottom-up: a cluster's size is known once its own scope is laid out.
-  const depth = (c: ViewCluster): number => chain(c.key).length;
-  const order = [...view.clusters].sort((x, y) => depth(y) - depth(x));
+  const depth = new Map(view.clusters.map((c) => [c.key, chain(c.key).length]));
+  const order = [...view.clusters].sort((x, y) => depth.get(y.key)! - depth.get(x.key)!);
   const layouts = new Map<string | null, ScopeLayout>();
   for (const c of order) {
     const inner = layoutScope(scope(c.key), measure, 0);

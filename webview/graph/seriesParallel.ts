@@ -18,8 +18,6 @@ type Raw<E> =
   | { kind: 'pair'; first: Raw<E>; node: string; second: Raw<E> }
   | { kind: 'parallel'; branches: Raw<E>[] };
 
-interface Arc<E> { v: string; w: string; tree: Raw<E> }
-
 export interface SpEdge<E> { v: string; w: string; data: E }
 
 /**
@@ -28,60 +26,72 @@ export interface SpEdge<E> { v: string; w: string; data: E }
  * two nodes become parallel branches; branch order is edge order.
  */
 export function decompose<E>(source: string, sink: string, nodes: readonly string[], edges: readonly SpEdge<E>[]): SpTree<E> | null {
-  const arcs = new Map<number, Arc<E>>();
-  const outs = new Map<string, Set<number>>();
-  const ins = new Map<string, Set<number>>();
-  const byPair = new Map<string, number>();
-  for (const n of [source, sink, ...nodes]) {
-    outs.set(n, new Set());
-    ins.set(n, new Set());
-  }
-  let next = 0;
-  const work: string[] = [];
-  const add = (v: string, w: string, tree: Raw<E>): void => {
-    const pair = `${v}\u0000${w}`;
+  // Nodes by number (source 0, sink 1), arcs in parallel arrays: this runs once per cluster of
+  // the view, thousands of times on a big model.
+  const id = new Map<string, number>([[source, 0], [sink, 1]]);
+  for (const n of nodes) if (!id.has(n)) id.set(n, id.size);
+  const count = id.size;
+  const outs: number[][] = Array.from({ length: count }, () => []);
+  const ins: number[][] = Array.from({ length: count }, () => []);
+  const arcV: number[] = [];
+  const arcW: number[] = [];
+  const arcTree: Raw<E>[] = [];
+  const byPair = new Map<number, number>();
+  let alive = 0;
+  const work: number[] = [];
+  const add = (v: number, w: number, tree: Raw<E>): void => {
+    const pair = v * count + w;
     const same = byPair.get(pair);
     if (same !== undefined) {
-      const arc = arcs.get(same)!;
-      arc.tree = arc.tree.kind === 'parallel' ? (arc.tree.branches.push(tree), arc.tree) : { kind: 'parallel', branches: [arc.tree, tree] };
+      const t = arcTree[same]!;
+      arcTree[same] = t.kind === 'parallel' ? (t.branches.push(tree), t) : { kind: 'parallel', branches: [t, tree] };
       work.push(v, w);
       return;
     }
-    const id = next++;
-    arcs.set(id, { v, w, tree });
-    byPair.set(pair, id);
-    outs.get(v)!.add(id);
-    ins.get(w)!.add(id);
+    const a = arcV.length;
+    arcV.push(v);
+    arcW.push(w);
+    arcTree.push(tree);
+    byPair.set(pair, a);
+    outs[v]!.push(a);
+    ins[w]!.push(a);
+    alive++;
   };
-  const remove = (id: number): Arc<E> => {
-    const arc = arcs.get(id)!;
-    arcs.delete(id);
-    byPair.delete(`${arc.v}\u0000${arc.w}`);
-    outs.get(arc.v)!.delete(id);
-    ins.get(arc.w)!.delete(id);
-    return arc;
+  const remove = (a: number): void => {
+    const v = arcV[a]!;
+    const w = arcW[a]!;
+    byPair.delete(v * count + w);
+    outs[v]!.splice(outs[v]!.indexOf(a), 1);
+    ins[w]!.splice(ins[w]!.indexOf(a), 1);
+    alive--;
   };
   for (const e of edges) {
-    if (!outs.has(e.v) || !ins.has(e.w)) return null;
-    add(e.v, e.w, { kind: 'edge', edge: e.data });
+    const v = id.get(e.v);
+    const w = id.get(e.w);
+    if (v === undefined || w === undefined) return null;
+    add(v, w, { kind: 'edge', edge: e.data });
   }
-  work.push(...nodes);
+  const name: string[] = [];
+  for (const [n, i] of id) name[i] = n;
+  for (let i = count - 1; i >= 2; i--) work.push(i);
   let reduced = 0;
   while (work.length > 0) {
     const x = work.pop()!;
-    if (x === source || x === sink) continue;
-    const i = ins.get(x)!;
-    const o = outs.get(x)!;
-    if (i.size !== 1 || o.size !== 1) continue;
-    const a = remove(i.values().next().value!);
-    const b = remove(o.values().next().value!);
-    add(a.v, b.w, { kind: 'pair', first: a.tree, node: x, second: b.tree });
+    if (x < 2) continue;
+    const i = ins[x]!;
+    const o = outs[x]!;
+    if (i.length !== 1 || o.length !== 1) continue;
+    const a = i[0]!;
+    const b = o[0]!;
+    remove(a);
+    remove(b);
+    add(arcV[a]!, arcW[b]!, { kind: 'pair', first: arcTree[a]!, node: name[x]!, second: arcTree[b]! });
     reduced++;
-    work.push(a.v, b.w);
+    work.push(arcV[a]!, arcW[b]!);
   }
-  if (arcs.size !== 1 || reduced !== nodes.length) return null;
-  const last = arcs.values().next().value!;
-  return last.v === source && last.w === sink ? flatten(last.tree) : null;
+  if (alive !== 1 || reduced !== count - 2) return null;
+  const last = outs[0]![0];
+  return last !== undefined && arcW[last] === 1 ? flatten(arcTree[last]!) : null;
 }
 
 /** Turns nested pairs into series lists, without recursing along a chain (chains are long). */
