@@ -5,13 +5,13 @@
 // Nothing here downloads (src/engine/data/download/ does) or imports Node.
 
 /** The prefix `initFrom` uses for these weights. */
-export const TORCHVISION_PREFIX = 'torchvision:';
+const TORCHVISION_PREFIX = 'torchvision:';
 
 /** The base every file below is published under. */
-export const TORCHVISION_BASE_URL = 'https://download.pytorch.org/models/';
+const TORCHVISION_BASE_URL = 'https://download.pytorch.org/models/';
 
 /** Architecture name (as torchvision.models spells it) → the published file. */
-export const TORCHVISION_WEIGHTS: Readonly<Record<string, string>> = {
+const TORCHVISION_WEIGHTS: Readonly<Record<string, string>> = {
   alexnet: 'alexnet-owt-7be5be79.pth',
   vgg11: 'vgg11-8a719046.pth',
   vgg16: 'vgg16-397923af.pth',
@@ -32,7 +32,7 @@ export interface TorchvisionPin {
 }
 
 /** The names `torchvision:` knows, for messages. */
-export const torchvisionNames = (): string[] => Object.keys(TORCHVISION_WEIGHTS);
+const torchvisionNames = (): string[] => Object.keys(TORCHVISION_WEIGHTS);
 
 /** Whether `ref` is an `initFrom` value of the torchvision kind. */
 export const isTorchvisionRef = (ref: string): boolean => ref.startsWith(TORCHVISION_PREFIX);

@@ -12,7 +12,7 @@ export interface WeightsFetchOptions extends DownloadOptions {
 }
 
 /** Where torchvision's weights are kept. */
-export const torchvisionCacheDir = (cacheDir?: string): string => path.join(path.resolve(cacheDir ?? defaultCacheDir()), 'torchvision');
+const torchvisionCacheDir = (cacheDir?: string): string => path.join(path.resolve(cacheDir ?? defaultCacheDir()), 'torchvision');
 
 /** The checked weights file of a torchvision source: in the cache already (no request), or downloaded there now. */
 export function fetchTorchvisionWeights(source: Extract<InitSource, { kind: 'torchvision' }>, opts: WeightsFetchOptions = {}): Promise<string> {
