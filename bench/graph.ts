@@ -6,8 +6,10 @@
 // Targets (issues 4 and 23): to first frame under 300 ms for ResNet-50, under 1 s for ResNet-152
 // and for 5,000 layers expanded; a zoom frame under 16 ms. Prints figures; asserts nothing.
 import type { Page } from 'playwright-core';
-import { allChoices } from '../webview/graph/groups';
+import { allChoices, resolveCollapsed } from '../webview/graph/groups';
+import { layoutGraph, type TextMeasure } from '../webview/graph/layout';
 import { indexModel } from '../webview/graph/modelIndex';
+import { buildViewGraph } from '../webview/graph/viewGraph';
 import { analyzedExample, analyzedFile, buildGraphBundle, launchChromium, openGraphPage, updateMessage } from '../test/support/graphHarness';
 import type { AnalyzedModel } from '../src/analysis/types';
 import { writeGeneratedModel } from './generatedModel';
@@ -114,6 +116,40 @@ const ms = (v: number) => `${v.toFixed(0).padStart(5)} ms`;
 
 interface Subject { file: string; graph: AnalyzedModel; runs: number }
 
+/** Text widths close to the webview's font, without a browser. */
+const NODE_MEASURE: TextMeasure = { title: (t) => t.length * 7, subtitle: (t) => t.length * 6, label: (t) => t.length * 6 };
+/** Above this many view nodes the general layout is not timed (it takes minutes). */
+const LAYERED_UP_TO = 5_100;
+
+/**
+ * The layout alone in Node, every group expanded: the structural layout and dagre for every
+ * scope (as before it), alternating in one process, so that their ratio does not depend on
+ * what else the machine is doing at the time.
+ */
+function compareLayouts(subjects: Subject[]): void {
+  console.log('\nlayout alone (Node, every group expanded), structural vs dagre, alternating; median of the runs above');
+  console.log('model            nodes   structural        dagre    ratio');
+  for (const { graph, runs } of subjects) {
+    const index = indexModel(graph);
+    const view = buildViewGraph(index, resolveCollapsed(index, allChoices(index, false)));
+    const structural: number[] = [];
+    const layered: number[] = [];
+    const time = (layeredOnly: boolean) => {
+      const t0 = performance.now();
+      layoutGraph(view, NODE_MEASURE, { layeredOnly });
+      return performance.now() - t0;
+    };
+    for (let run = 0; run < runs; run++) {
+      structural.push(time(false));
+      if (view.nodes.length <= LAYERED_UP_TO) layered.push(time(true));
+    }
+    const s = median(structural);
+    const d = layered.length > 0 ? median(layered) : NaN;
+    console.log(`${graph.model.name.padEnd(16)} ${String(view.nodes.length).padStart(5)}  ${ms(s)}   ${Number.isNaN(d) ? '  (skipped)' : ms(d)}   ` +
+      `${Number.isNaN(d) ? '' : `${(d / s).toFixed(1)}×`}`);
+  }
+}
+
 async function main(): Promise<void> {
   const sizes = sizesFromArgs(process.argv.slice(2));
   const [bundle, browser] = await Promise.all([buildGraphBundle(), launchChromium()]);
@@ -161,6 +197,7 @@ async function main(): Promise<void> {
   console.log('layout = view graph + layout; DOM render = d3 joins; to first frame = message received → next frame drawn;');
   console.log(`expand all = the toolbar's button from the first view; search = typing '${SEARCH}'; each up to the end of the frame after it.`);
   console.log('targets: ResNet-50 < 300 ms, ResNet-152 < 1 s, 5,000 layers expanded < 1 s (to first frame); zoom frame < 16 ms.');
+  compareLayouts(subjects);
 }
 
 main().catch((err) => {

@@ -63,7 +63,12 @@ export interface ScopeLayout {
   routes: Map<string, { points: Point[]; label: Point | null }>;
 }
 
-export function layoutGraph(view: ViewGraph, measure: TextMeasure): GraphLayout {
+export interface LayoutOptions {
+  /** Every scope with the general layout (dagre), as before the structural one: for comparison. */
+  layeredOnly?: boolean;
+}
+
+export function layoutGraph(view: ViewGraph, measure: TextMeasure, options: LayoutOptions = {}): GraphLayout {
   const clusterByKey = new Map(view.clusters.map((c) => [c.key, c]));
   const parentOf = new Map<string, string | null>();
   for (const n of view.nodes) parentOf.set(n.key, n.parent);
@@ -123,7 +128,7 @@ export function layoutGraph(view: ViewGraph, measure: TextMeasure): GraphLayout 
   const order = [...view.clusters].sort((x, y) => depth.get(y.key)! - depth.get(x.key)!);
   const layouts = new Map<string | null, ScopeLayout>();
   for (const c of order) {
-    const inner = layoutScope(scope(c.key), measure, 0);
+    const inner = layoutScope(scope(c.key), measure, 0, options);
     layouts.set(c.key, inner);
     scope(c.parent).items.push({
       key: c.key,
@@ -131,7 +136,7 @@ export function layoutGraph(view: ViewGraph, measure: TextMeasure): GraphLayout 
       height: inner.height + 2 * CLUSTER.padding + CLUSTER.labelBand,
     });
   }
-  const root = layoutScope(scope(null), measure, MARGIN);
+  const root = layoutScope(scope(null), measure, MARGIN, options);
   layouts.set(null, root);
 
   // Top-down: place each scope's boxes and routes at its cluster's position.
@@ -175,8 +180,9 @@ export function layoutGraph(view: ViewGraph, measure: TextMeasure): GraphLayout 
   return { nodes, edges, clusters, width: root.width, height: root.height };
 }
 
-function layoutScope(s: Scope, measure: TextMeasure, margin: number): ScopeLayout {
-  return layoutSeriesParallel(s, (t) => measure.label(t), margin) ?? layoutLayered(s, measure, margin);
+function layoutScope(s: Scope, measure: TextMeasure, margin: number, options: LayoutOptions): ScopeLayout {
+  const structural = options.layeredOnly ? null : layoutSeriesParallel(s, (t) => measure.label(t), margin);
+  return structural ?? layoutLayered(s, measure, margin);
 }
 
 /** The general layout, for a scope that is not series-parallel. */
