@@ -74,7 +74,11 @@ export class GraphRenderer {
   /** Where the view now is; redraws a culled graph when the view leaves what is drawn. */
   setViewRect(rect: Box): void {
     this.viewRect = rect;
-    if (this.index && (this.drawnRect === null || !contains(this.drawnRect, rect))) this.draw();
+    if (!this.index) return;
+    // Redraw when the view leaves the drawing, or after zooming in far enough that most of
+    // the drawing is off screen.
+    const drawn = this.drawnRect;
+    if (drawn === null || !contains(drawn, rect) || drawn.width > 2 * grown(rect, DRAW_MARGIN).width) this.draw();
   }
 
   /** Whether only part of the graph is drawn (the part around the view). */

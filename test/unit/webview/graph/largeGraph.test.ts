@@ -64,6 +64,24 @@ test('thousands of layers: a progress line, then only the part around the view i
   assert.ok(!later.includes('u0/conv2d_1'), 'the top has left the drawing');
   assert.ok(later.some((id) => !first.includes(id)), 'nodes further down have joined it');
 
+  // The keyboard walks down past what was drawn: each step's node is drawn, selected and focused.
+  await p.page.getByRole('button', { name: 'Fit', exact: true }).click();
+  await p.page.getByRole('button', { name: 'Expand all', exact: true }).click();
+  await p.page.waitForFunction(() => (document.querySelector('.empty') as HTMLElement).hidden);
+  await p.page.focus('g.node[data-key="input"]');
+  for (let i = 0; i < 120; i++) await p.page.keyboard.press('ArrowDown');
+  const focused = await p.page.evaluate(() => document.activeElement?.getAttribute('data-node-id'));
+  assert.match(focused ?? '', /^u\d+\//, `the focus is on a layer (${focused})`);
+  assert.ok(!first.includes(focused!), `${focused} lies beyond the first drawing`);
+  assert.equal(await p.page.locator('g.node.selected').getAttribute('data-node-id'), focused);
+  assert.ok((await drawnIds(p)).length < 300);
+
+  // A search counts every match, drawn or not.
+  await p.page.keyboard.press('/');
+  await p.page.keyboard.type('conv2d');
+  await p.page.waitForFunction(() => /^\d+ matches$/.test(document.querySelector('.match-count')?.textContent ?? ''));
+  assert.equal(await p.page.locator('.match-count').textContent(), `${graph.model.nodes.filter((n) => n.op.type === 'conv2d').length} matches`);
+
   await p.page.getByRole('button', { name: 'SVG', exact: true }).click();
   await p.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'export'));
   const exported = (await p.posted()).filter((m) => m.type === 'export').at(-1);
