@@ -400,15 +400,15 @@ export class GraphView {
     if (!this.layout || !this.index) return;
     // Export what the model is, not the momentary view: no selection, search dimming or
     // far-zoom text hiding.
-    const far = this.svg.classList.contains('lod-far');
-    this.svg.classList.remove('lod-far');
+    const lod = ['lod-far', 'lod-tiny'].filter((c) => this.svg.classList.contains(c));
+    this.svg.classList.remove(...lod);
     this.renderer.mark({ selected: null, cursor: new Set(), matches: null });
     let svgText: string;
     try {
       const layout = this.layout;
       svgText = this.renderer.withEverything(() => standaloneSvg(this.svg, this.renderer.viewport, layout.width, layout.height));
     } finally {
-      this.svg.classList.toggle('lod-far', far);
+      this.svg.classList.add(...lod);
       this.applyMarks();
     }
     const base = `${this.documentLabel.replace(/\.cnn\.ts$/, '')}${this.state.exportName && this.state.exportName !== 'default' ? '-' + this.state.exportName : ''}`;

@@ -8,8 +8,8 @@ import type { ViewCluster, ViewEdge, ViewGraph, ViewNode } from './viewGraph';
 // back to front: cluster boxes, edges, edge labels, nodes. Colours come from the stylesheet
 // (VS Code theme variables) through classes; nothing here picks a colour.
 //
-// A large graph is drawn only where it is on screen (and a screen's worth around it, so a pan
-// rarely needs a redraw): its elements join and leave as the view moves (`setViewRect`).
+// A large graph is drawn only where it is on screen (and half a screen around it, so a small
+// pan needs no redraw): its elements join and leave as the view moves (`setViewRect`).
 
 export interface RenderHandlers {
   hover(node: ViewNode | null, element: SVGGElement | null): void;
@@ -29,7 +29,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Graphs with more nodes than this are drawn only around the visible rectangle. */
 const CULL_ABOVE = 300;
 /** How far beyond the visible rectangle (in screens) a culled drawing reaches. */
-const DRAW_MARGIN = 1;
+const DRAW_MARGIN = 0.5;
 const edgePath = line<Point>((p) => p.x, (p) => p.y).curve(curveBasis);
 
 export class GraphRenderer {

@@ -4,10 +4,12 @@ import type { ZoomState } from './state';
 
 // Pan and zoom (d3-zoom) of the graph's viewport group: wheel, drag, pinch, keyboard steps,
 // fit to view, and "bring this node into view". Far out, small text is hidden (`lod-far`):
-// unreadable anyway, and it makes each zoom frame cheaper on big models.
+// unreadable anyway, and it makes each zoom frame cheaper on big models; further out still
+// (`lod-tiny`), node titles too.
 
 const SCALE_EXTENT: [number, number] = [0.02, 4];
 const FAR_SCALE = 0.45;
+const TINY_SCALE = 0.2;
 const READABLE_SCALE = 0.75;
 
 export class Zoom {
@@ -23,6 +25,7 @@ export class Zoom {
         this.current = event.transform;
         viewport.setAttribute('transform', event.transform.toString());
         svg.classList.toggle('lod-far', event.transform.k < FAR_SCALE);
+        svg.classList.toggle('lod-tiny', event.transform.k < TINY_SCALE);
         onChange({ x: event.transform.x, y: event.transform.y, k: event.transform.k });
       });
     select(svg).call(this.behavior).on('dblclick.zoom', null);
