@@ -2,7 +2,8 @@
 // out and first draw ResNet-50, ResNet-152 and generated models of 1,000, 5,000 and 20,000
 // layers (a DSL loop, bench/generatedModel.ts), as first shown (groups collapsed) and with
 // every group expanded; then, on that page, "Expand all" and a search up to the frame that
-// shows them, and one zoom frame; in headless Chromium on the real bundle and real analysis.
+// shows them, and one zoom frame at the first view and one with the whole graph fitted; in
+// headless Chromium on the real bundle and real analysis.
 // Targets (issues 4 and 23): to first frame under 300 ms for ResNet-50, under 1 s for ResNet-152
 // and for 5,000 layers expanded; a zoom frame under 16 ms. Prints figures; asserts nothing.
 import type { Page } from 'playwright-core';
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
   const [bundle, browser] = await Promise.all([buildGraphBundle(), launchChromium()]);
   console.log(`graph webview bench · headless Chromium ${browser.version()} · median of ${RUNS} fresh pages ` +
     `(${RUNS_GENERATED} for 1,000 layers, ${RUNS_LARGE} above)`);
-  console.log('model            view        nodes   layout   DOM render  to first frame  expand all     search   zoom: handler   to frame end');
+  console.log('model            view        nodes   layout   DOM render  to first frame  expand all     search   zoom: handler   to frame end   fitted: handler  frame end');
   const subjects: Subject[] = [];
   for (const name of ['resnet50', 'resnet152']) subjects.push({ ...await analyzedExample(name), runs: RUNS });
   for (const layers of sizes) {
@@ -173,6 +174,7 @@ async function main(): Promise<void> {
       for (const [view, savedState] of views) {
         const timings: Timing[] = [];
         let zoom = { handler: 0, frame: 0 };
+        let fitted = { handler: 0, frame: 0 };
         let search = 0;
         let expandAll = NaN;
         for (let run = 0; run < runs; run++) {
@@ -182,20 +184,24 @@ async function main(): Promise<void> {
             zoom = await timeZoomFrame(p.page);
             search = await timeSearch(p.page, SEARCH);
             if (view === 'as shown') expandAll = await timeExpandAll(p.page);
+            // The same wheel step with the whole graph fitted in the view (as far out as it goes).
+            await p.page.getByRole('button', { name: 'Fit', exact: true }).click();
+            fitted = await timeZoomFrame(p.page);
           }
           await p.page.close();
         }
         console.log(`${graph.model.name.padEnd(16)} ${view.padEnd(9)} ${String(timings[0]!.nodes).padStart(7)} ` +
           `${ms(median(timings.map((t) => t.layout)))}  ${ms(median(timings.map((t) => t.render)))}  ` +
           `${ms(median(timings.map((t) => t.firstFrame)))}        ${Number.isNaN(expandAll) ? '      –  ' : ms(expandAll)}  ${ms(search)}       ` +
-          `${ms(zoom.handler)}       ${ms(zoom.frame)}`);
+          `${ms(zoom.handler)}       ${ms(zoom.frame)}      ${ms(fitted.handler)}     ${ms(fitted.frame)}`);
       }
     }
   } finally {
     await browser.close();
   }
   console.log('layout = view graph + layout; DOM render = d3 joins; to first frame = message received → next frame drawn;');
-  console.log(`expand all = the toolbar's button from the first view; search = typing '${SEARCH}'; each up to the end of the frame after it.`);
+  console.log(`expand all = the toolbar's button from the first view; search = typing '${SEARCH}'; each up to the end of the frame after it;`);
+  console.log('zoom = one wheel step at the first view; fitted = the same after Fit (the whole graph in view).');
   console.log('targets: ResNet-50 < 300 ms, ResNet-152 < 1 s, 5,000 layers expanded < 1 s (to first frame); zoom frame < 16 ms.');
   compareLayouts(subjects);
 }
