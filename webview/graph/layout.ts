@@ -186,7 +186,7 @@ function layoutScope(s: Scope, measure: TextMeasure, margin: number, options: La
 }
 
 /** The general layout, for a scope that is not series-parallel. */
-export function layoutLayered(s: Scope, measure: TextMeasure, margin: number): ScopeLayout {
+function layoutLayered(s: Scope, measure: TextMeasure, margin: number): ScopeLayout {
   const g = new dagre.graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>();
   g.setGraph({ rankdir: 'TB', nodesep: 18, ranksep: 22, edgesep: 8, marginx: margin, marginy: margin });
   g.setDefaultEdgeLabel(() => ({}));

@@ -64,7 +64,7 @@ export class SpatialIndex {
   }
 }
 
-export function intersects(a: Box, b: Box): boolean {
+function intersects(a: Box, b: Box): boolean {
   return a.x <= b.x + b.width && b.x <= a.x + a.width && a.y <= b.y + b.height && b.y <= a.y + a.height;
 }
 
