@@ -4,14 +4,14 @@ import { analyzeModel } from '../analysis/index';
 import { LocatedError } from '../dsl/errors';
 import { parseSetArgument } from '../engine/training/overrides';
 import { pytorchModule } from '../interop/pytorchExport';
-import { writeTrainingJob } from '../interop/trainingJob';
+import { writeTrainingJob } from '../engine/torch/job/trainingJob';
 import { loadModelFile, selectModel } from '../loader/index';
 import { integerFlag, parseCommandArgs, UsageError } from './args';
 
 // `cnn-explorer export FILE [--model EXPORT] --format pytorch [-o OUT.py]`: the model as source
 // code of another framework, for people who take it further there. Written to OUT atomically
 // (a reader never sees half a module), else to stdout. With --with-training, OUT is a folder: a
-// training job that needs only PyTorch (src/interop/trainingJob.ts).
+// training job that needs only PyTorch (src/engine/torch/job/trainingJob.ts).
 
 const USAGE = 'export FILE [--model EXPORT] --format pytorch [-o OUT.py | --with-training -o DIR '
   + '[--set key.path=value]… [--limit-train N] [--limit-test N] [--data-dir DIR]]';

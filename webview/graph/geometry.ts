@@ -18,3 +18,17 @@ export const NODE = {
 /** Geometry of a cluster box: its label sits in the top band. */
 export const CLUSTER = { padding: 10, labelBand: 16 } as const;
 
+/** One group's contents to lay out (a cluster, or the top level), as both layouts take it. */
+export interface Scope {
+  key: string | null;
+  items: { key: string; width: number; height: number }[];
+  /** Segments by `v\0w`; `label` set on the segment that carries a shape label. */
+  segments: Map<string, { v: string; w: string; label: string | null }>;
+}
+
+export interface ScopeLayout {
+  width: number;
+  height: number;
+  boxes: Map<string, Box>;
+  routes: Map<string, { points: Point[]; label: Point | null }>;
+}

@@ -1,5 +1,5 @@
 import dagre, { type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
-import { CLUSTER, NODE, type Box, type Point } from './geometry';
+import { CLUSTER, NODE, type Box, type Point, type Scope, type ScopeLayout } from './geometry';
 import { ENTRY, EXIT, layoutSeriesParallel } from './seriesParallelLayout';
 import type { ViewGraph, ViewNode } from './viewGraph';
 
@@ -49,20 +49,6 @@ function nodeWidth(node: ViewNode, measure: TextMeasure): number {
 }
 
 /** One scope laid out on its own: the direct children of a cluster (or of the root). */
-export interface Scope {
-  key: string | null;
-  items: { key: string; width: number; height: number }[];
-  /** Segments by `v\0w`; `label` set on the segment that carries a shape label. */
-  segments: Map<string, { v: string; w: string; label: string | null }>;
-}
-
-export interface ScopeLayout {
-  width: number;
-  height: number;
-  boxes: Map<string, Box>;
-  routes: Map<string, { points: Point[]; label: Point | null }>;
-}
-
 export interface LayoutOptions {
   /** Every scope with the general layout (dagre), as before the structural one: for comparison. */
   layeredOnly?: boolean;

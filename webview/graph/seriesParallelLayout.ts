@@ -1,5 +1,4 @@
-import { CLUSTER, NODE, type Point } from './geometry';
-import type { Scope, ScopeLayout } from './layout';
+import { CLUSTER, NODE, type Point, type Scope, type ScopeLayout } from './geometry';
 import { decompose, type SpTree } from './seriesParallel';
 
 // Lays out one scope of the view graph (a cluster's members, or the top level) by following

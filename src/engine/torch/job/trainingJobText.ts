@@ -1,7 +1,7 @@
 // The two files of a training job that people read and edit (docs/export.md): train.py, with the
 // model file's training block as a Python literal at its top, and README.md, which says how to
 // run the job on one machine, under torchrun and under SLURM, and how to bring its run back.
-import type { ResolvedTraining } from '../runs/types';
+import type { ResolvedTraining } from '../../../runs/types';
 
 /** A JSON value as a Python literal (dicts and lists across lines, four spaces a level). */
 function pythonLiteral(value: unknown, indent = 0): string {

@@ -10,15 +10,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LocatedError } from '../dsl/errors';
-import { prepareRuns, type PrepareOptions } from '../engine/trainer/start';
-import type { RunSpec } from '../engine/trainer/spec';
-import { prepareTorchRun } from '../engine/torch/prepareTorchRun';
-import { pythonPackageRoot } from '../engine/torch/pythonPackage';
-import type { TorchPython } from '../engine/torch/python';
-import type { Override } from '../engine/training/overrides';
-import { readRun } from '../runs/store';
-import type { RunRecord } from '../runs/types';
+import { LocatedError } from '../../../dsl/errors';
+import { prepareRuns, type PrepareOptions } from '../../trainer/start';
+import type { RunSpec } from '../../trainer/spec';
+import { prepareTorchRun } from '../prepareTorchRun';
+import { pythonPackageRoot } from '../pythonPackage';
+import type { TorchPython } from '../python';
+import type { Override } from '../../training/overrides';
+import { readRun } from '../../../runs/store';
+import type { RunRecord } from '../../../runs/types';
 import { jobReadme, trainPy } from './trainingJobText';
 
 /** job.json's format; python/cnn_explorer_torch/job.py reads this one. */
