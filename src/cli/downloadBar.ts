@@ -1,26 +1,19 @@
 // A download's progress for people on a terminal: a bar, bytes, rate and ETA, from the trainer's
 // `download` messages.
-import type { TrainerMessage } from '../shared/trainerProtocol';
-import { byteSize, duration } from '../shared/format';
-
-type Download = Extract<TrainerMessage, { type: 'download' }>;
+import { downloadEta, downloadRate, type DownloadMessage as Download } from '../shared/downloadFigures';
+import { byteSize } from '../shared/format';
 
 const BAR_WIDTH = 24;
 
 /** 'downloading NAME [#####-----]  42%  70.00 MiB / 162.17 MiB  5.12 MiB/s  ETA 18s' (no bar for an unknown size). */
 export function downloadLine(d: Download): string {
-  const rate = `${byteSize(Math.round(d.bytesPerSecond))}/s`;
+  const rate = downloadRate(d);
   if (d.total === null || d.total <= 0) return `downloading ${d.file}  ${byteSize(d.received)}  ${rate}`;
   const share = Math.min(1, d.received / d.total);
   const filled = Math.round(share * BAR_WIDTH);
-  const eta = d.etaSeconds === null ? '' : `  ETA ${duration(d.etaSeconds)}`;
+  const eta = downloadEta(d);
   return `downloading ${d.file} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${String(Math.floor(share * 100)).padStart(3)}%`
-    + `  ${byteSize(d.received)} / ${byteSize(d.total)}  ${rate}${d.received < d.total ? eta : ''}`;
-}
-
-/** Whether the download is over (the last report of a file). */
-export function downloadDone(d: Download): boolean {
-  return d.total !== null && d.received >= d.total;
+    + `  ${byteSize(d.received)} / ${byteSize(d.total)}  ${rate}${eta ? `  ${eta}` : ''}`;
 }
 
 /** Which tenth of the file has arrived (for a log that is not a terminal: a line per tenth). */

@@ -13,7 +13,8 @@ import { assertNever } from '../shared/assertNever';
 import type { TrainerMessage } from '../shared/trainerProtocol';
 import { decimal, duration, percent } from '../shared/format';
 import { integerFlag, parseCommandArgs, UsageError } from './args';
-import { downloadDecile, downloadDone, downloadLine } from './downloadBar';
+import { downloadDone } from '../shared/downloadFigures';
+import { downloadDecile, downloadLine } from './downloadBar';
 
 const USAGE = 'train FILE [--model EXPORT|all] [--dataset ID] [--data-dir DIR] [--offline] [--epochs N] [--batch-size N] '
   + '[--set key.path=value]… [--sweep key.path=[v1,v2,…]]… [--limit-train N] [--limit-test N] '

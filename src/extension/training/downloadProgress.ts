@@ -1,19 +1,17 @@
 import * as vscode from 'vscode';
-import { byteSize, duration } from '../../shared/format';
-import type { TrainerMessage } from '../../shared/trainerProtocol';
+import { downloadDone, downloadEta, downloadRate, type DownloadMessage as Download } from '../../shared/downloadFigures';
+import { byteSize } from '../../shared/format';
 import type { LiveRun } from './liveRun';
 
 // A download the trainer makes before training (a dataset, pretrained weights): a progress
 // notification per file with bytes, rate and ETA, whose Cancel stops the run as Stop does.
 // Closes when the file is complete or the run ends.
 
-type Download = Extract<TrainerMessage, { type: 'download' }>;
-
 function describe(d: Download): string {
-  const rate = `${byteSize(Math.round(d.bytesPerSecond))}/s`;
+  const rate = downloadRate(d);
   if (d.total === null) return `${byteSize(d.received)} · ${rate}`;
-  const eta = d.etaSeconds === null || d.received >= d.total ? '' : ` · ETA ${duration(d.etaSeconds)}`;
-  return `${byteSize(d.received)} of ${byteSize(d.total)} · ${rate}${eta}`;
+  const eta = downloadEta(d);
+  return `${byteSize(d.received)} of ${byteSize(d.total)} · ${rate}${eta ? ` · ${eta}` : ''}`;
 }
 
 /** Shows each download of `live` as it starts; returns when the run ends. */
@@ -54,7 +52,7 @@ export function showDownloadProgress(live: LiveRun): vscode.Disposable {
     if (open && open.file !== d.file) { open.close(); open = null; }
     if (!open) open = openFor(d);
     else open.update(d);
-    if (d.total !== null && d.received >= d.total) { open.close(); open = null; }
+    if (downloadDone(d)) { open.close(); open = null; }
   });
   return { dispose: () => { open?.close(); sub.dispose(); } };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { downloadDecile, downloadDone, downloadLine } from '../../../src/cli/downloadBar';
+import { downloadDecile, downloadLine } from '../../../src/cli/downloadBar';
+import { downloadDone } from '../../../src/shared/downloadFigures';
 
 // The CLI's download line: a bar, bytes, rate and ETA; no bar when the size is unknown.
 
