@@ -5,6 +5,7 @@
 // metrics, perClassAccuracy, curves. The view also reads the rest: the keys that are the same,
 // per-class and confusion-matrix deltas, and the architecture diff.
 import { runBackendLabel } from '../shared/backends';
+import { downsampleM4 } from '../shared/downsample';
 import { diffArchitectures, type ArchitectureDiff, type RunModel } from './archDiff';
 import { diffConfigs, type ConfigValue } from './configDiff';
 import type { RunMeta } from './meta';
@@ -96,8 +97,12 @@ export interface Comparison extends ComparisonContract {
   warnings: string[];
 }
 
-/** The most points a per-step curve keeps per run (bucket means beyond that). */
-const MAX_STEP_POINTS = 400;
+/**
+ * Columns a per-step curve is downsampled to per run (M4: at most four points each). Finer than
+ * any chart's plot, which keeps four per pixel column again, so the picture is the same as from
+ * every step; and bounded, so a live run of 100,000 steps posts a few thousand points a second.
+ */
+const STEP_COLUMNS = 1000;
 
 function splitValue(s: SplitMetrics | null, key: 'loss' | 'accuracy'): number | null {
   return s ? s[key] : null;
@@ -159,20 +164,6 @@ function metricsOf(inputs: readonly CompareInput[]): ComparisonMetrics {
   return out;
 }
 
-/** Bucket means, so that a long run's per-step curve stays a few hundred points. */
-function downsample(points: [number, number][], max = MAX_STEP_POINTS): [number, number][] {
-  if (points.length <= max) return points;
-  const out: [number, number][] = [];
-  const size = points.length / max;
-  for (let b = 0; b < max; b++) {
-    const slice = points.slice(Math.floor(b * size), Math.floor((b + 1) * size));
-    if (!slice.length) continue;
-    const mean = (i: 0 | 1) => slice.reduce((s, p) => s + p[i], 0) / slice.length;
-    out.push([slice.at(-1)![0], mean(1)]);
-  }
-  return out;
-}
-
 function curvesOf(inputs: readonly CompareInput[]): Record<string, Curve> {
   const curves: Record<string, Curve> = {};
   const add = (name: string, series: [number, number][][]) => {
@@ -189,9 +180,9 @@ function curvesOf(inputs: readonly CompareInput[]): Record<string, Curve> {
     // x = epoch − 1 + step/steps: the end of epoch 1 is at 1, like the epoch curves.
     const at = (it: IterationRecord) => it.epoch - 1 + it.step / it.steps;
     for (const key of ['loss', 'accuracy'] as const) {
-      add(`batch_${key}`, inputs.map((i) => downsample((i.iterations ?? [])
+      add(`batch_${key}`, inputs.map((i) => downsampleM4((i.iterations ?? [])
         .filter((it) => Number.isFinite(it[key]))
-        .map((it): [number, number] => [at(it), it[key]]))));
+        .map((it): [number, number] => [at(it), it[key]]), STEP_COLUMNS)));
     }
   }
   return curves;
