@@ -1,4 +1,5 @@
 import type { IRNode, LayerOp, Pair, PaddingSpec } from '../dsl/ir';
+import { tr } from '../shared/l10n/translate';
 import { formatShape } from './format';
 import { windowAxis } from './geometry';
 import * as msg from './messages';
@@ -24,15 +25,23 @@ export interface ShapeResult {
   error: string | null;
 }
 
+/**
+ * What messages need from the rest of the model, asked only when a layer fails: one object for
+ * the whole walk, so a layer that is fine costs no labels and no closures.
+ */
+export interface ShapeContext {
+  /** A name for the tensor made by `id`, for messages: the producing layer's path, or `input`. */
+  label(id: string): string;
+  /** The layer that made the tensor reaching `id` flat, or null when the model's input is flat. */
+  flattenedBy(id: string): string | null;
+}
+
 /** What a layer needs to know about its inputs beyond their shapes. */
-export interface ShapeInputs {
+interface ShapeInputs {
   shapes: Shape[];
-  /** A name per input for messages: the producing layer's path, or `input`. */
-  labels: string[];
   /** The merge closes a `residual` (input 0 = main path, 1 = shortcut). */
   residual: boolean;
-  /** The layer that made input 0 flat, or null when the model's input is flat. */
-  flattenedBy: () => string | null;
+  context: ShapeContext;
 }
 
 const ok = (shape: Shape, formula: string[] = [], window: WindowGeometry | null = null): ShapeResult =>
@@ -51,7 +60,7 @@ export function inferShape(node: IRNode, inputs: ShapeInputs): ShapeResult {
     case 'adaptiveAvgPool2d':
     case 'globalAvgPool':
     case 'globalMaxPool':
-      if (x.length !== 3) return fail(msg.spatialNeedsImage(node.path, op.type, x, inputs.flattenedBy()));
+      if (x.length !== 3) return fail(msg.spatialNeedsImage(node.path, op.type, x, inputs.context.flattenedBy(node.inputs[0]!)));
       return spatial(node, op, x as [number, number, number]);
     case 'flatten': {
       const n = x.reduce((a, b) => a * b, 1);
@@ -99,11 +108,14 @@ function sliding(
   node: IRNode, x: [number, number, number], kernel: Pair, stride: Pair, dilation: Pair,
   padding: PaddingSpec, ceilMode: boolean, channels: number, isConv: boolean,
 ): ShapeResult {
-  const axes = ([0, 1] as const).map((i) => windowAxis({
-    size: x[i], kernel: kernel[i], stride: stride[i], dilation: dilation[i],
-    padding: typeof padding === 'string' ? padding : padding[i], ceilMode,
-  }));
-  const [ah, aw] = axes as [typeof axes[0], typeof axes[0]];
+  const ah = windowAxis({
+    size: x[0], kernel: kernel[0], stride: stride[0], dilation: dilation[0],
+    padding: typeof padding === 'string' ? padding : padding[0], ceilMode,
+  });
+  const aw = windowAxis({
+    size: x[1], kernel: kernel[1], stride: stride[1], dilation: dilation[1],
+    padding: typeof padding === 'string' ? padding : padding[1], ceilMode,
+  });
   if (ah.out < 1 || aw.out < 1) {
     return fail(msg.kernelTooLarge(node.path, [ah.effectiveKernel, aw.effectiveKernel], [ah.padded, aw.padded], x, isConv));
   }
@@ -119,7 +131,7 @@ function add(node: IRNode, inputs: ShapeInputs): ShapeResult {
   if (inputs.residual && shapes.length === 2) {
     return fail(msg.residualShapes(node.path, first, shapes[1]!, shortcutFix(first, shapes[1]!)));
   }
-  return fail(msg.addShapes(node.path, labeled(inputs)));
+  return fail(msg.addShapes(node.path, labeled(node, inputs)));
 }
 
 /** A 1×1 strided projection that would turn the shortcut into the main path's shape, if one exists. */
@@ -130,25 +142,25 @@ function shortcutFix(main: Shape, shortcut: Shape): string | null {
   if (![0, 1].every((i) => Math.ceil(shortcut[i]! / strides[i]!) === main[i])) return null;
   const s = strides[0] === strides[1] ? `${strides[0]}` : `[${strides[0]}, ${strides[1]}]`;
   const opts = s === '1' ? '' : `, { stride: ${s} }`;
-  return `use shortcut: [conv2d(${main[2]}, 1${opts}), batchNorm()]`;
+  return tr('use shortcut: {0}', `[conv2d(${main[2]}, 1${opts}), batchNorm()]`);
 }
 
 function concat(node: IRNode, inputs: ShapeInputs): ShapeResult {
   const shapes = inputs.shapes;
   const ranks = new Set(shapes.map((s) => s.length));
-  if (ranks.size > 1) return fail(msg.concatRanks(node.path, labeled(inputs)));
+  if (ranks.size > 1) return fail(msg.concatRanks(node.path, labeled(node, inputs)));
   if (shapes[0]!.length === 1) {
     const total = shapes.reduce((a, s) => a + s[0]!, 0);
     return ok([total], shapes.length > 1 ? [`features: ${shapes.map((s) => s[0]).join(' + ')} = ${total}`] : []);
   }
   const [h, w] = shapes[0]!;
-  if (!shapes.every((s) => s[0] === h && s[1] === w)) return fail(msg.concatSpatial(node.path, labeled(inputs)));
+  if (!shapes.every((s) => s[0] === h && s[1] === w)) return fail(msg.concatSpatial(node.path, labeled(node, inputs)));
   const c = shapes.reduce((a, s) => a + s[2]!, 0);
   return ok([h!, w!, c], shapes.length > 1 ? [`channels: ${shapes.map((s) => s[2]).join(' + ')} = ${c}`] : []);
 }
 
-function labeled(inputs: ShapeInputs): msg.Labeled[] {
-  return inputs.shapes.map((shape, i) => ({ label: inputs.labels[i]!, shape }));
+function labeled(node: IRNode, inputs: ShapeInputs): msg.Labeled[] {
+  return inputs.shapes.map((shape, i) => ({ label: inputs.context.label(node.inputs[i]!), shape }));
 }
 
 function sameShape(a: Shape, b: Shape): boolean {

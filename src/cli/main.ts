@@ -1,5 +1,8 @@
 import { LocatedError, formatError } from '../dsl/errors';
+import { translationsFor } from '../shared/l10n/bundles';
+import { useTranslations } from '../shared/l10n/translate';
 import { UsageError } from './args';
+import { languageFromEnv } from './locale';
 import { relativeToCwd } from './paths';
 
 // `cnn-explorer <command> …`: a thin shell over the same modules the extension uses.
@@ -44,6 +47,8 @@ function usage(): string {
 }
 
 async function main(argv: string[]): Promise<void> {
+  const language = languageFromEnv(process.env);
+  useTranslations(translationsFor(language), language);
   const verbose = argv.includes('--verbose');
   const args = argv.filter((a) => a !== '--verbose');
   const name = args[0];

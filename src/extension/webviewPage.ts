@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { currentTranslations } from '../shared/l10n/translate';
 
 // The HTML page every CNN Explorer webview is served in. Pure (no vscode import) so the tests
 // serve exactly this page. Strict CSP: scripts only with this page's nonce; styles, fonts and
@@ -37,10 +38,22 @@ function attr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
+/**
+ * The display language's table as a JSON data block (never executed): the view's script reads
+ * its strings from it (webview/shared/l10n.ts), so webviews speak the language without a bundle
+ * of their own. Nothing in English.
+ */
+function translationsBlock(nonce: string): string {
+  const { table } = currentTranslations();
+  if (Object.keys(table).length === 0) return '';
+  const json = JSON.stringify(table).replace(/</g, '\\u003c');
+  return `<script nonce="${nonce}" type="application/json" id="cnn-l10n">${json}</script>\n`;
+}
+
 export function webviewPageHtml(r: WebviewPageResources, content: WebviewPageContent): string {
   const nonce = r.nonce ?? newNonce();
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${attr(currentTranslations().language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(r.cspSource, nonce))}">
@@ -50,7 +63,7 @@ export function webviewPageHtml(r: WebviewPageResources, content: WebviewPageCon
 </head>
 <body>
 ${content.body}
-<script nonce="${nonce}" src="${attr(r.scriptUri)}"></script>
+${translationsBlock(nonce)}<script nonce="${nonce}" src="${attr(r.scriptUri)}"></script>
 </body>
 </html>
 `;
