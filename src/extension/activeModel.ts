@@ -3,10 +3,12 @@ import type { AnalyzedModel } from '../analysis/types';
 import { showLocatedError } from './locatedErrorMessage';
 import { isModelDocument, type ModelDocuments } from './modelDocuments';
 
-/** The model the user means: the active `.cnn.ts` editor's (asking which export when several). */
+/** The model the user means: the active `.cnn.ts` editor's, or the one in view (asking which export when several). */
 export async function pickActiveModel(documents: ModelDocuments, uri?: vscode.Uri, exportName?: string):
   Promise<{ doc: vscode.TextDocument; model: AnalyzedModel } | undefined> {
-  const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+  // With no text editor active (the walkthrough or a graph in front), a model file in view is meant.
+  const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document
+    ?? vscode.window.visibleTextEditors.find((e) => isModelDocument(e.document))?.document;
   if (!doc || !isModelDocument(doc)) {
     void vscode.window.showWarningMessage('Open a model file (*.cnn.ts) first.');
     return undefined;
