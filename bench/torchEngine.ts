@@ -118,7 +118,7 @@ function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promis
 const lastLine = (text: string): string => text.trim().split('\n').pop() ?? '';
 
 /** A CIFAR-10 binary folder of random images (CIFAR-10 itself may not be on the machine). */
-function writeRandomCifar(dir: string, train: number, test: number): void {
+export function writeRandomCifar(dir: string, train: number, test: number): void {
   const folder = path.join(dir, 'cifar10');
   fs.mkdirSync(folder, { recursive: true });
   const record = 1 + 32 * 32 * 3;

@@ -9,6 +9,10 @@
 // still while the machine's speed does not. Timings depend on the machine: nothing here asserts
 // a number. Last, the torch engine through `cnn-explorer train` against a plain PyTorch loop on
 // the same models (bench/torchEngine.ts).
+//
+// Next to each tfjs figure, the `train` column: the same model, backend, batch and optimizer
+// through the training loop `cnn-explorer train` runs (bench/trainPath.ts), its rounds alternating
+// with the bench's, and where its time per step goes, item by item, against the bench's step.
 
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as readline from 'node:readline';
@@ -17,9 +21,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError, selectBackend, TFJS_BACKEND_NAMES as BACKEND_NAMES, type TfjsBackendName as BackendName } from '../src/engine/backends/index';
 import { buildModel, MODELS, trainStep, type ModelName } from './models';
 import { measureTorchEngine, torchEngineTable, type TorchEngineOptions, type TorchEngineReport } from './torchEngine';
+import { ITEMS, TrainPath, type TrainRound } from './trainPath';
 
 interface Options {
-  json: boolean; profile: boolean; torch: boolean; torchEngine: boolean;
+  json: boolean; profile: boolean; torch: boolean; torchEngine: boolean; train: boolean;
   backends: BackendName[]; models: ModelName[]; seconds: number; threads: number; batch: number;
   torchDevice: 'cpu' | 'cuda';
   /** --backends was given: measure each of them, software WebGPU adapters included. */
@@ -27,7 +32,7 @@ interface Options {
 }
 
 const USAGE = `npm run bench [-- --json] [--backends wasm,cpu] [--models lenet5,smallcnn,resnet18]
-                 [--seconds 5] [--threads 2] [--batch 64] [--profile] [--no-torch] [--no-torch-engine] [--torch-device cuda]
+                 [--seconds 5] [--threads 2] [--batch 64] [--profile] [--no-train] [--no-torch] [--no-torch-engine] [--torch-device cuda]
 
   --json          one JSON object (figures and ratios to PyTorch) instead of the table
   --backends      the tfjs backends to measure (default: every one available; a software
@@ -35,6 +40,8 @@ const USAGE = `npm run bench [-- --json] [--backends wasm,cpu] [--models lenet5,
   --seconds       timed seconds per measurement, split into 5 rounds
   --threads       PyTorch's CPU threads (the wasm backend's are CNN_EXPLORER_WASM_THREADS)
   --profile       per model and backend, the time per kernel over a training step (stderr)
+  --no-train      no \`train\` column (the training loop of \`cnn-explorer train\` on the same model, backend,
+                  batch and optimizer, in rounds of two epochs alternating with the bench's) nor its per-item table
   --no-torch      tfjs only
   --no-torch-engine  no torch engine against a plain PyTorch loop (bench/torch.ts, npm run bench:torch:
                   full \`cnn-explorer train\` runs, 3 alternating rounds per model, the model files' batch sizes)
@@ -44,7 +51,7 @@ class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
-    json: false, profile: false, torch: true, torchEngine: true, backends: [...BACKEND_NAMES],
+    json: false, profile: false, torch: true, torchEngine: true, train: true, backends: [...BACKEND_NAMES],
     models: ['lenet5', 'smallcnn', 'resnet18'], seconds: 5, threads: 2, batch: 64, torchDevice: 'cpu', backendsGiven: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -54,6 +61,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--profile') o.profile = true;
     else if (a === '--no-torch') o.torch = false;
     else if (a === '--no-torch-engine') o.torchEngine = false;
+    else if (a === '--no-train') o.train = false;
     else if (a === '--backends') { o.backends = next().split(',') as BackendName[]; o.backendsGiven = true; }
     else if (a === '--models') o.models = next().split(',') as ModelName[];
     else if (a === '--seconds') o.seconds = Number(next());
@@ -101,10 +109,12 @@ const ROUNDS = 5;
 const roundsOf = (b: Budget): number => (b.seconds > 0 ? ROUNDS : 1);
 
 interface Round { steps: number; seconds: number; imagesPerSecond: number }
-interface Figure extends Round { model: ModelName; backend: string; detail?: string; rounds: number[] }
+/** The train path's best round, its rounds' images/s, and its ratio to the bench's figure. */
+interface TrainFigure extends TrainRound { rounds: number[]; ratioToBench: number }
+interface Figure extends Round { model: ModelName; backend: string; detail?: string; rounds: number[]; train?: TrainFigure }
 
 /** The fastest round, and every round's images/s in the order run (in --json, to see the spread). */
-function fastest(rounds: Round[]): Round & { rounds: number[] } {
+function fastest<R extends Round>(rounds: R[]): R & { rounds: number[] } {
   const best = rounds.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
   return { ...best, rounds: rounds.map((r) => Math.round(r.imagesPerSecond)) };
 }
@@ -248,6 +258,24 @@ class TorchProcess {
   }
 }
 
+/**
+ * Where the train path's time goes: per step, its items (the best round's) next to the bench's
+ * step; per epoch, what comes after the timed window.
+ */
+function trainItemsTable(rows: Figure[], batch: number): string[] {
+  const ms = (v: number, w = 8) => v.toFixed(v < 10 ? 3 : 1).padStart(w);
+  const out = [`The train path's time, ms per step of its best round, against the bench's step (${batch} images); then ms per epoch.`];
+  out.push(`${'model'.padEnd(22)}${'backend'.padEnd(10)}${'bench'.padStart(8)}${'train'.padStart(8)}${ITEMS.step.map((i) => i.padStart(8)).join('')}`
+    + `  |${ITEMS.epoch.map((i) => i.padStart(12)).join('')}`);
+  for (const r of rows) {
+    if (!r.train) continue;
+    const t = r.train;
+    out.push(`${MODELS[r.model].label.padEnd(22)}${r.backend.padEnd(10)}${ms((1000 * batch) / r.imagesPerSecond)}${ms((1000 * batch) / t.imagesPerSecond)}`
+      + `${ITEMS.step.map((i) => ms(t.msPerStep[i])).join('')}  |${ITEMS.epoch.map((i) => ms(t.msPerEpoch[i], 12)).join('')}`);
+  }
+  return out;
+}
+
 // ---- main ----
 
 async function main(): Promise<void> {
@@ -293,14 +321,29 @@ async function main(): Promise<void> {
         if (backend === 'cpu' && m === 'resnet18') continue; // minutes per step
         log(`measuring ${m} on ${backend}${torch ? ' and PyTorch, alternating' : ''}…`);
         const session = await tfjsSession(m, backend, o);
+        const trainPath = o.train ? new TrainPath(m, backend, o.batch) : null;
         const rounds: Round[] = [];
-        for (let r = 0; r < roundsOf(budget(m, backend, o)); r++) {
-          rounds.push(await session.round());
-          await pytorchRound(m);
+        const trainRounds: TrainRound[] = [];
+        const b = budget(m, backend, o);
+        try {
+          for (let r = 0; r < roundsOf(b); r++) {
+            const round = await session.round();
+            rounds.push(round);
+            // The train path's epoch lasts about as long as the bench's round.
+            if (trainPath) trainRounds.push(await trainPath.round(o.batch * Math.max(b.minSteps, Math.round(round.imagesPerSecond * b.seconds / ROUNDS / o.batch))));
+            await pytorchRound(m);
+          }
+          if (o.profile) await profile(m, backend, () => session.step());
+        } finally {
+          session.dispose();
+          trainPath?.dispose();
         }
-        if (o.profile) await profile(m, backend, () => session.step());
-        session.dispose();
-        figures.push({ model: m, backend, ...fastest(rounds), detail: backends[backend]!.detail });
+        const figure: Figure = { model: m, backend, ...fastest(rounds), detail: backends[backend]!.detail };
+        if (trainRounds.length) {
+          const train = fastest(trainRounds);
+          figure.train = { ...train, ratioToBench: train.imagesPerSecond / figure.imagesPerSecond };
+        }
+        figures.push(figure);
       }
     }
     // A model no tfjs backend measured (none available) still gets its PyTorch figure.
@@ -328,11 +371,17 @@ async function main(): Promise<void> {
   const out: string[] = [];
   const alternating = figures.some((f) => f.backend === 'pytorch') ? "; PyTorch's rounds alternate with tfjs's" : '';
   out.push(`Training images/s, batch ${o.batch}, SGD, random data, the best of ${ROUNDS} rounds${alternating}. ${torchNote}.`);
-  out.push(`${'model'.padEnd(22)}${'backend'.padEnd(12)}${'images/s'.padStart(10)}${'× PyTorch'.padStart(11)}${'steps'.padStart(7)}`);
+  const withTrain = rows.some((r) => r.train);
+  if (withTrain) out.push('train: the same model, backend, batch and SGD through the loop of `cnn-explorer train` (evaluation and checkpoints apart: below).');
+  const trainHead = withTrain ? `${'train'.padStart(10)}${'÷ bench'.padStart(9)}` : '';
+  out.push(`${'model'.padEnd(22)}${'backend'.padEnd(12)}${'images/s'.padStart(10)}${trainHead}${'× PyTorch'.padStart(11)}${'steps'.padStart(7)}`);
+  const perSecond = (v: number) => v.toFixed(v < 100 ? 1 : 0).padStart(10);
   for (const r of rows) {
-    out.push(`${MODELS[r.model].label.padEnd(22)}${r.backend.padEnd(12)}${r.imagesPerSecond.toFixed(r.imagesPerSecond < 100 ? 1 : 0).padStart(10)}` +
+    const train = !withTrain ? '' : r.train ? `${perSecond(r.train.imagesPerSecond)}${`${r.train.ratioToBench.toFixed(2)}×`.padStart(9)}` : `${'—'.padStart(10)}${''.padStart(9)}`;
+    out.push(`${MODELS[r.model].label.padEnd(22)}${r.backend.padEnd(12)}${perSecond(r.imagesPerSecond)}${train}` +
       `${(r.ratioToPytorch === null ? '—' : `${r.ratioToPytorch < 0.1 ? r.ratioToPytorch.toPrecision(2) : r.ratioToPytorch.toFixed(2)}×`).padStart(11)}${String(r.steps).padStart(7)}`);
   }
+  if (withTrain) out.push('', ...trainItemsTable(rows, o.batch));
   for (const [name, b] of Object.entries(backends)) if (b.available) out.push(`${name}: ${b.detail ?? ''}`);
   if (torchEngine) out.push('', ...torchEngineTable(torchEngine, engineOptions));
   process.stdout.write(`${out.join('\n')}\n`);

@@ -12,6 +12,7 @@ import { datasetRecord, datasetSummary, prepareData } from '../training/prepareD
 import { copyInitWeights } from '../training/initFrom';
 import { resolveInitFrom } from '../training/initFromSource';
 import { trainLoop, type LoopResult } from '../training/loop';
+import type { LoopProbe } from '../training/loopProbe';
 import { trainingConfigLocator } from '../../loader/configLocation';
 import { JsonlWriter } from '../../runs/files';
 import { runPaths, updateRun, readRun } from '../../runs/store';
@@ -27,6 +28,8 @@ export interface TrainerIO {
   /** One encoded message (encodeTrainerMessage), for stdout: the same bytes metrics.jsonl gets. */
   send(line: string): void;
   shouldStop(): boolean;
+  /** Told where the training loop's time goes (the bench runs the trainer in its own process). */
+  probe?: LoopProbe;
 }
 
 /** Iteration messages to stdout at most this often (metrics.jsonl gets every one). */
@@ -103,7 +106,7 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
 
     let lastIterationMessage = 0;
     loop = await trainLoop({
-      model: graph.model, ir: spec.model.ir, names: graph.names, config, data, checkpointsDir: paths.checkpoints,
+      model: graph.model, ir: spec.model.ir, names: graph.names, config, data, checkpointsDir: paths.checkpoints, probe: io.probe,
       hooks: {
         shouldStop: io.shouldStop,
         onStatus: status,

@@ -17,6 +17,7 @@ import { batchTensor, type PreparedData } from './data';
 import { evaluateSplit, type Evaluation } from './evaluate';
 import { frozenLayerNames, setFrozen } from './freeze';
 import { crossEntropy, outputKind } from './loss';
+import { Stopwatch, type LoopProbe } from './loopProbe';
 import { TrainOptimizer } from './optimizers';
 import { LrSchedule } from './schedule';
 
@@ -37,6 +38,8 @@ export interface LoopInput {
   /** `checkpoints/` of the run: best/ and last/ go inside. */
   checkpointsDir: string;
   hooks: LoopHooks;
+  /** Told where the loop's time goes (the bench's); absent in a user's run. */
+  probe?: LoopProbe;
 }
 
 export interface LoopResult {
@@ -96,6 +99,7 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
   let epochsCompleted = 0;
   // The epoch's batches are gathered and augmented on another thread, a few steps ahead.
   const pipeline = new BatchPipeline(data.train, data.imageShape);
+  const watch = new Stopwatch(input.probe);
 
   try {
     for (let e = 0; e < config.epochs && !endedEarly; e++) {
@@ -117,6 +121,8 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
 
       let lossSum = 0, correctSum = 0, seen = 0, step = 0;
       const epochStart = performance.now();
+      const epoch = e + 1;
+      watch.start();
       pipeline.startEpoch({
         batchSize: config.batchSize, seed: deriveSeed(config.seed, 'shuffle'), epoch: e,
         augment: config.augment && isAugmenting(config.augment) ? { spec: config.augment, seed: deriveSeed(config.seed, 'augment', e) } : undefined,
@@ -129,6 +135,7 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
         return batch && { batch, x: batchTensor(batch.images, batch.count, data, inputShape), y: tf.tensor1d(batch.labels, 'int32') };
       };
       let next = await prepare();
+      watch.lap('batch', epoch);
       let lastYield = performance.now();
       // The prepared batch not yet trained on (after a stop or a failure) is disposed here.
       try {
@@ -142,10 +149,13 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
           // Counted outside the gradient's scope, where its kernels are not taped.
           const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(out!, -1), y), 'float32')));
           optimizer.step(vars, grads);
+          watch.lap('step', epoch);
           next = await prepare();
+          watch.lap('batch', epoch);
           const lossValue = (await value.data())[0]!;
           const correctValue = (await correct.data())[0]!;
           tf.dispose([x, y, value, out!, correct, ...Object.values(grads)]);
+          watch.lap('read', epoch);
           if (!Number.isFinite(lossValue)) {
             // A diverging loss is the training block's to fix (config-invalid), not a fault of ours.
             throw new ConfigError(`the loss became ${lossValue} at epoch ${e + 1}, step ${step + 1}: lower the learning rate (optimizer.lr is ${lr})`, null);
@@ -158,11 +168,14 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
           hooks.onIteration?.({
             type: 'iteration', epoch: e + 1, step, steps, iteration, loss: lossValue, accuracy: correctValue / batch.count, lr, time: Date.now(),
           });
+          watch.lap('record', epoch);
           if (performance.now() - lastYield >= YIELD_INTERVAL_MS) {
             await yieldToEvents();
             lastYield = performance.now();
           }
-          if (hooks.shouldStop()) { endedEarly = 'stop requested'; break; }
+          const stop = hooks.shouldStop();
+          watch.lap('yield', epoch);
+          if (stop) { endedEarly = 'stop requested'; break; }
         }
       } finally {
         if (next) tf.dispose([next.x, next.y]);
@@ -173,9 +186,11 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
       if (endedEarly) break;
 
       hooks.onStatus?.('evaluating', `evaluating epoch ${e + 1}`);
+      watch.start();
       const val = data.validation ? await evaluateSplit(model, data.validation, data, evalOpts) : null;
       const test: Evaluation | null = (data.validation && !val) ? null : await evaluateSplit(model, data.test, data, evalOpts);
       if (!test) { endedEarly = 'stop requested'; break; }
+      watch.lap('evaluate', epoch);
       const record: EpochRecord = {
         type: 'epoch', epoch: e + 1, epochs: config.epochs, lr,
         train: { loss: lossSum / seen, accuracy: correctSum / seen },
@@ -198,7 +213,9 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
       await saveCheckpoint(model, input.ir, path.join(input.checkpointsDir, 'last'), { epoch: e + 1, savedAt: new Date().toISOString(), record });
       last = record;
       epochsCompleted = e + 1;
+      watch.lap('checkpoint', epoch);
       hooks.onEpoch?.(record);
+      watch.lap('epochRecord', epoch);
       // Plateau reads the validation (or test) loss, as ReduceLROnPlateau on the loss.
       if (schedule.observe((record.val ?? record.test).loss)) hooks.onStatus?.('training', 'loss on a plateau: learning rate reduced');
       if (config.earlyStopping && sinceBest > config.earlyStopping.patience) {
