@@ -6,10 +6,12 @@ import { assertNever } from '../../src/shared/assertNever';
 import type { CompareToExtension, ComparePersistedState, ExtensionToCompare } from '../../src/shared/messages';
 import type { VsCodeApi } from '../shared/vscodeApi';
 import { el } from '../shared/dom';
+import type { Exporter } from '../shared/exportBar';
 import { architectureSection } from './sections/architecture';
 import { configSection } from './sections/configDiff';
 import { confusionSection } from './sections/confusion';
 import { curvesSection } from '../shared/sections/curves';
+import { redrawPerFrame } from '../shared/charts/redrawPerFrame';
 import { metricsSection } from './sections/metrics';
 import { perClassSection } from '../shared/sections/perClass';
 import { runsHeader } from './sections/runsHeader';
@@ -23,7 +25,10 @@ type ComparisonMessage = Extract<ExtensionToCompare, { type: 'comparison' }>;
 export class CompareView {
   private last: ComparisonMessage | null = null;
   private confusionRun = 1;
-  private steps = false;
+  /** Per-step curves turned on or off by the reader (null: the default, on for short runs). */
+  private steps: boolean | null = null;
+  /** Redraws at most once a frame: live runs post a comparison every second. */
+  private readonly redraw = redrawPerFrame(() => this.render());
   private sameOpen = false;
 
   constructor(private readonly root: HTMLElement, private readonly api: VsCodeApi<CompareToExtension, ComparePersistedState>) {}
@@ -38,7 +43,7 @@ export class CompareView {
       case 'comparison':
         this.last = message;
         this.api.setState({ runIds: message.comparison.runs.map((r) => r.id), runsDir: message.runsDir });
-        this.render();
+        this.redraw();
         break;
       default:
         assertNever(message, 'compare view');
@@ -50,15 +55,16 @@ export class CompareView {
     if (!m) return;
     const c = m.comparison;
     const post = (msg: CompareToExtension) => this.api.post(msg);
+    const exporter: Exporter = (request) => post({ type: 'export', ...request });
     // Keep the reader's place: re-rendering replaces the content under the scroll position.
     const scroll = document.scrollingElement?.scrollTop ?? 0;
     const focusedKey = (document.activeElement as HTMLElement | null)?.closest?.('[data-focus-key]')?.getAttribute('data-focus-key') ?? null;
     this.root.replaceChildren(
       runsHeader(c, new Set(m.live), post),
       ...c.warnings.map((w) => el('p', { class: 'warning' }, w)),
-      configSection(c, this.sameOpen, (open) => { this.sameOpen = open; }),
-      metricsSection(c),
-      curvesSection(c, this.steps, (on) => { this.steps = on; this.render(); }),
+      configSection(c, this.sameOpen, (open) => { this.sameOpen = open; }, exporter),
+      metricsSection(c, exporter),
+      curvesSection(c, this.steps, (on) => { this.steps = on; this.render(); }, exporter),
       perClassSection(c),
       confusionSection(c, this.confusionRun, (run) => { this.confusionRun = run; this.render(); }),
       architectureSection(c, m.architecture),

@@ -2,9 +2,12 @@ import { assertNever } from '../../src/shared/assertNever';
 import type { ExtensionToSidebar, RunProgress, RunRow, SidebarToExtension } from '../../src/shared/messages';
 import type { Comparison } from '../../src/runs/compare';
 import { decimal, duration, learningRate, percent } from '../../src/shared/format';
+import { tr } from '../../src/shared/l10n/translate';
 import type { VsCodeApi } from '../shared/vscodeApi';
 import { custom, el } from '../shared/dom';
 import { heatmap } from '../shared/charts/heatmap';
+import { redrawPerFrame } from '../shared/charts/redrawPerFrame';
+import { runStatusLabel } from '../shared/l10n';
 import { curvesSection } from '../shared/sections/curves';
 import { perClassSection } from '../shared/sections/perClass';
 
@@ -37,7 +40,10 @@ export class RunsSidebar {
   /** A selected row whose run.json cannot be read: the detail says why instead of a run. */
   private selectedDamaged: RunRow | null = null;
   private readonly checked: Set<string>;
-  private steps = false;
+  /** Per-step curves turned on or off by the reader, for the run shown (null: its default). */
+  private steps: boolean | null = null;
+  /** The detail's redraw, at most once a frame (a live run redraws its curves every second). */
+  private readonly redrawDetail = redrawPerFrame(() => this.renderDetail());
   private readonly list = el('section', { class: 'runs-list', 'aria-label': 'Runs' });
   private readonly body = el('section', { class: 'run-detail', 'aria-live': 'polite' });
   // The rows and the buttons are updated in place, never rebuilt: a live run updates the list
@@ -46,8 +52,8 @@ export class RunsSidebar {
   private readonly rows = new Map<string, RowView>();
   private readonly ul = el('ul', { class: 'runs' });
   private readonly actions = el('div', { class: 'runs-actions' });
-  private readonly compareButton = custom('vscode-button', { 'data-action': 'compare' }, 'Compare selected');
-  private readonly stopButton = custom('vscode-button', { 'data-action': 'stop', secondary: true }, 'Stop training');
+  private readonly compareButton = custom('vscode-button', { 'data-action': 'compare' }, tr('Compare selected'));
+  private readonly stopButton = custom('vscode-button', { 'data-action': 'stop', secondary: true }, tr('Stop training'));
 
   constructor(root: HTMLElement, private readonly api: VsCodeApi<SidebarToExtension, { checked: string[] }>) {
     this.checked = new Set(api.getState()?.checked ?? []);
@@ -68,14 +74,15 @@ export class RunsSidebar {
         this.renderList();
         break;
       case 'detail':
+        if (this.detail?.runId !== m.runId) this.steps = null;
         this.detail = m;
         this.selectedDamaged = null;
         this.renderList();
-        this.renderDetail();
+        this.redrawDetail();
         break;
       case 'noDetail':
         this.detail = null;
-        this.renderDetail();
+        this.redrawDetail();
         break;
       default:
         assertNever(m, 'runs sidebar');
@@ -93,9 +100,9 @@ export class RunsSidebar {
   private renderList(): void {
     if (this.runs.length === 0) {
       this.rows.clear();
-      const train = custom('vscode-button', { 'data-action': 'train' }, 'Train Model');
+      const train = custom('vscode-button', { 'data-action': 'train' }, tr('Train Model'));
       train.addEventListener('click', () => this.post({ type: 'train' }));
-      this.list.replaceChildren(el('p', { class: 'empty' }, 'No runs yet. Open a model file and run CNN: Train Model.'), train);
+      this.list.replaceChildren(el('p', { class: 'empty' }, tr('No runs yet. Open a model file and run CNN: Train Model.')), train);
       return;
     }
     const items = this.runs.map((r) => {
@@ -112,7 +119,7 @@ export class RunsSidebar {
   }
 
   private createRow(id: string): RowView {
-    const box = custom('vscode-checkbox', { 'aria-label': `compare ${id}`, checked: this.checked.has(id) || null });
+    const box = custom('vscode-checkbox', { 'aria-label': tr('compare {0}', id), checked: this.checked.has(id) || null });
     box.addEventListener('change', () => {
       if ((box as unknown as { checked: boolean }).checked) this.checked.add(id); else this.checked.delete(id);
       this.api.setState({ checked: [...this.checked] });
@@ -150,13 +157,13 @@ export class RunsSidebar {
   private updateRow(view: RowView, r: RunRow): void {
     const selected = this.detail?.runId === r.id;
     view.item.className = `run-row status-${r.status}${selected ? ' selected' : ''}`;
-    view.item.title = [r.id, r.error, r.damaged ? `damaged: ${r.damaged}` : null].filter(Boolean).join('\n');
+    view.item.title = [r.id, r.error, r.damaged ? tr('damaged: {0}', r.damaged) : null].filter(Boolean).join('\n');
     view.item.setAttribute('aria-selected', String(selected));
     const box = view.box as unknown as { checked: boolean };
     if (box.checked !== this.checked.has(r.id)) box.checked = this.checked.has(r.id);
-    view.status.setAttribute('aria-label', r.status);
+    view.status.setAttribute('aria-label', runStatusLabel(r.status));
     setText(view.status, STATUS_ICON[r.status]);
-    setText(view.model, r.status === 'damaged' ? 'run.json unreadable' : r.model);
+    setText(view.model, r.status === 'damaged' ? tr('run.json unreadable') : r.model);
     const backend = r.backend ? ` · ${r.backend}` : '';
     if (view.dataset.textContent !== `${r.dataset}${backend}`) {
       view.dataset.replaceChildren(r.dataset, ...(backend ? [el('span', { class: 'run-backend' }, backend)] : []));
@@ -164,7 +171,7 @@ export class RunsSidebar {
     setText(view.acc, percent(r.bestAccuracy));
     setText(view.time, duration(r.seconds));
     if (r.damaged) {
-      setText(view.damage, `damaged: ${r.damaged}`);
+      setText(view.damage, tr('damaged: {0}', r.damaged));
       if (!view.damage.isConnected) view.item.append(view.damage);
     } else {
       view.damage.remove();
@@ -173,7 +180,7 @@ export class RunsSidebar {
 
   private renderCompareButton(): void {
     const n = this.checkedIds().length;
-    setText(this.compareButton, n > 1 ? `Compare ${n} runs` : 'Compare selected');
+    setText(this.compareButton, n > 1 ? tr('Compare {0} runs', n) : tr('Compare selected'));
     this.compareButton.toggleAttribute('disabled', n < 1);
     setChildren(this.actions, this.live ? [this.compareButton, this.stopButton] : [this.compareButton]);
   }
@@ -183,13 +190,13 @@ export class RunsSidebar {
     if (!d) {
       const damaged = this.selectedDamaged;
       this.body.replaceChildren(...(damaged ? [el('header', { class: 'detail-header' },
-        el('h2', {}, 'Damaged run'), el('p', { class: 'detail-id' }, damaged.id), el('p', { class: 'warning' }, damaged.damaged ?? ''))] : []));
+        el('h2', {}, tr('Damaged run')), el('p', { class: 'detail-id' }, damaged.id), el('p', { class: 'warning' }, damaged.damaged ?? ''))] : []));
       return;
     }
     const c = d.comparison;
     const run = c.runs[0]!;
     const header = el('header', { class: 'detail-header' },
-      el('h2', {}, `${run.model.name} · ${run.status}`),
+      el('h2', {}, `${run.model.name} · ${runStatusLabel(run.status)}`),
       el('p', { class: 'detail-id' }, run.id),
       // What it trained on: a DDP run's world size and devices (`torch · cuda ×4 (…) · DDP`).
       run.backendLabel ? el('p', { class: 'detail-backend' }, run.backendLabel) : null,
@@ -197,7 +204,7 @@ export class RunsSidebar {
       run.error ? el('p', { class: 'warning' }, run.error) : null,
       // For one run, the comparison's warnings are what its files lost to a crash.
       ...c.warnings.map((w) => el('p', { class: 'warning' }, w)));
-    const folder = custom('vscode-button', { secondary: true, 'data-action': 'open-folder' }, 'Open run folder');
+    const folder = custom('vscode-button', { secondary: true, 'data-action': 'open-folder' }, tr('Open run folder'));
     folder.addEventListener('click', () => this.post({ type: 'openFolder', runId: d.runId }));
     this.body.replaceChildren(
       header,
@@ -222,29 +229,29 @@ function setText(node: HTMLElement, text: string): void {
 
 function progressLine(p: RunProgress): HTMLElement {
   const parts = [
-    `epoch ${p.epoch}/${p.epochs}`, `step ${p.step}/${p.steps}`, `loss ${decimal(p.loss, 3)}`,
-    p.lr === null ? '' : `lr ${learningRate(p.lr)}`,
-    p.imagesPerSecond === null ? '' : `${Math.round(p.imagesPerSecond)} img/s`,
-    p.etaSeconds === null ? '' : `ETA ${duration(p.etaSeconds)}`,
+    tr('epoch {0}/{1}', p.epoch, p.epochs), tr('step {0}/{1}', p.step, p.steps), tr('loss {0}', decimal(p.loss, 3)),
+    p.lr === null ? '' : tr('lr {0}', learningRate(p.lr)),
+    p.imagesPerSecond === null ? '' : tr('{0} img/s', Math.round(p.imagesPerSecond)),
+    p.etaSeconds === null ? '' : tr('ETA {0}', duration(p.etaSeconds)),
   ].filter(Boolean);
   return el('p', { class: 'progress-line' }, parts.join(' · '));
 }
 
 /** The run's confusion matrix at its best epoch: rates per true class, counts on hover. */
 function confusionMatrix(c: Comparison): HTMLElement {
-  const section = el('section', { class: 'confusion', 'aria-label': 'Confusion matrix' }, el('h3', {}, 'Confusion matrix'));
+  const section = el('section', { class: 'confusion', 'aria-label': tr('Confusion matrix') }, el('h3', {}, tr('Confusion matrix')));
   const counts = c.confusion.matrices[0];
   if (!counts) {
-    section.append(el('p', { class: 'muted' }, 'After the first epoch.'));
+    section.append(el('p', { class: 'muted' }, tr('After the first epoch.')));
     return section;
   }
   const names = c.confusion.classNames;
   const rates = counts.map((row) => { const n = row.reduce((a, b) => a + b, 0); return row.map((v) => (n ? v / n : 0)); });
   section.append(el('figure', { class: 'chart-box' }, heatmap({
-    title: 'Confusion matrix, rates per true class', rowLabels: names, colLabels: names,
-    rowTitle: 'true class', colTitle: 'predicted class', values: rates, maxAbs: 1, labelThreshold: 0.005,
+    title: tr('Confusion matrix, rates per true class'), rowLabels: names, colLabels: names,
+    rowTitle: tr('true class'), colTitle: tr('predicted class'), values: rates, maxAbs: 1, labelThreshold: 0.005,
     format: (v) => String(Math.round(v * 100)),
-    describe: (t, p, v) => `true ${names[t]}, predicted ${names[p]}: ${counts[t]?.[p] ?? 0} images (${percent(v, 1)} of ${names[t]})`,
+    describe: (t, p, v) => tr('true {0}, predicted {1}: {2} images ({3} of {0})', names[t]!, names[p]!, counts[t]?.[p] ?? 0, percent(v, 1)),
   })));
   return section;
 }
