@@ -23,10 +23,27 @@ export function registerNewModelFile(context: vscode.ExtensionContext): void {
   );
 }
 
+/** What the quick pick shows of each template. */
+function describe(id: TemplateId): { label: string; detail: string } {
+  switch (id) {
+    case 'blank': return { label: vscode.l10n.t('Blank'),
+      detail: vscode.l10n.t('One convolution, a pool and a classifier for 28×28 grey images, to build on') };
+    case 'lenet': return { label: 'LeNet-5',
+      detail: vscode.l10n.t('The classic digit recogniser: sigmoid, average pooling, MNIST (61,706 parameters)') };
+    case 'vgg': return { label: 'VGG',
+      detail: vscode.l10n.t('Stacked 3×3 convolutions with BatchNorm in five pooled stages, CIFAR-10') };
+    case 'resnet': return { label: 'ResNet-18',
+      detail: vscode.l10n.t('Residual blocks with identity and projection shortcuts, CIFAR-10') };
+    case 'mobilenet': return { label: 'MobileNetV2',
+      detail: vscode.l10n.t('Inverted residuals with depthwise convolutions, CIFAR-10') };
+    case 'mlp-vs-cnn': return { label: vscode.l10n.t('MLP vs CNN'),
+      detail: vscode.l10n.t('Two models of the same size on MNIST, to train both and compare the runs') };
+  }
+}
+
 async function pickTemplate(): Promise<ModelTemplate | undefined> {
   const picked = await vscode.window.showQuickPick(
-    // The details are English keys in l10n/bundle.l10n.*.json (templateList.ts is pure).
-    MODEL_TEMPLATES.map((template) => ({ label: template.label, detail: vscode.l10n.t(template.detail), template })),
+    MODEL_TEMPLATES.map((template) => ({ ...describe(template.id), template })),
     { title: vscode.l10n.t('New Model File'), placeHolder: vscode.l10n.t('Start from a template') },
   );
   return picked?.template;
@@ -40,7 +57,7 @@ async function createModelFile(template: ModelTemplate, folder?: vscode.Uri): Pr
     defaultUri,
     filters: { [vscode.l10n.t('Model files (*.cnn.ts)')]: ['ts'] },
     saveLabel: vscode.l10n.t('Create'),
-    title: vscode.l10n.t('New Model File: {0}', template.label),
+    title: vscode.l10n.t('New Model File: {0}', describe(template.id).label),
   });
   if (!chosen) return undefined;
   const target = chosen.with({ path: path.posix.join(path.posix.dirname(chosen.path), asModelFileName(path.posix.basename(chosen.path))) });
