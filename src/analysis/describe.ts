@@ -1,4 +1,5 @@
 import type { LayerOp, PaddingSpec, Pair } from '../dsl/ir';
+import { tr } from '../shared/l10n/translate';
 import { formatPairShort, formatPoint, formatSize } from './format';
 import type { ReceptiveField } from './types';
 
@@ -84,6 +85,6 @@ export function describeOp(op: LayerOp): string {
  * and the centre of the first output's field; `— (flat or unknown)` without one.
  */
 export function describeReceptiveField(rf: ReceptiveField | null): string {
-  if (!rf) return '— (flat or unknown)';
-  return `${formatSize(rf.size)} · jump ${formatPairShort(rf.jump)} · centre ${formatPoint(rf.start)}`;
+  if (!rf) return tr('— (flat or unknown)');
+  return tr('{size} · jump {jump} · centre {centre}', { size: formatSize(rf.size), jump: formatPairShort(rf.jump), centre: formatPoint(rf.start) });
 }

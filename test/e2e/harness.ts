@@ -27,9 +27,10 @@ let packaged: string | null = null;
 
 /**
  * Packages the extension (once per process), starts code-server on a copy of examples/, opens it.
- * `env` joins code-server's environment, which the extension host and its trainers inherit.
+ * `env` joins code-server's environment, which the extension host and its trainers inherit; `locale`
+ * is VS Code's display language (`zh-cn`), English when absent.
  */
-export async function openWorkbench(settings: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Promise<Workbench> {
+export async function openWorkbench(settings: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}, locale?: string): Promise<Workbench> {
   const executablePath = ensureChromium(log);
   packaged ??= packageExtension(log);
   const workspace = copyExamples(fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-e2e-ws-')), settings);
@@ -39,6 +40,7 @@ export async function openWorkbench(settings: Record<string, unknown> = {}, env:
     // typing scenarios: PyTorch's OpenMP threads sleep instead of spinning between operations,
     // as docs/torch-engine.md advises on a busy machine (spinning threads starved the run).
     env: { OMP_WAIT_POLICY: 'PASSIVE', ...env },
+    locale,
   });
   let browser: Browser | undefined;
   try {

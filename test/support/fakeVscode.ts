@@ -4,6 +4,7 @@
 // shows is recorded in `ui.shown`, and answered from `ui.answers` (first in, first out; an
 // empty queue answers undefined, as a dismissed prompt does).
 import * as path from 'node:path';
+import { tr } from '../../src/shared/l10n/translate';
 
 type Listener<T> = (e: T) => unknown;
 
@@ -106,6 +107,9 @@ async function message(kind: 'info' | 'warning' | 'error', text: string, ...rest
   const a = answer();
   return typeof a === 'string' && items.includes(a) ? a : undefined;
 }
+
+/** VS Code's l10n in English (no bundle): the message with its placeholders filled, as `tr` does. */
+export const l10n = { t: tr };
 
 export const window = {
   createStatusBarItem: (): StatusBarItem => {

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../../src/analysis/types';
+import { tr } from '../../src/shared/l10n/translate';
 import type { GraphError } from '../../src/shared/messages';
 
 // The strip above the graph: why the file no longer evaluates (the graph below is the last one
@@ -18,9 +19,9 @@ export class Banner {
   show(opts: { stale: boolean; error: GraphError | null; hasGraph: boolean; diagnostics: Diagnostic[] }): void {
     const lines: { cls: string; text: string }[] = [];
     if (opts.error) {
-      const where = opts.error.location ? `line ${opts.error.location.line}, column ${opts.error.location.column}: ` : '';
-      const lead = opts.stale ? 'The model no longer evaluates; showing the last version that did. '
-        : opts.hasGraph ? '' : 'The model does not evaluate. ';
+      const where = opts.error.location ? tr('line {0}, column {1}: ', opts.error.location.line, opts.error.location.column) : '';
+      const lead = opts.stale ? tr('The model no longer evaluates; showing the last version that did. ')
+        : opts.hasGraph ? '' : tr('The model does not evaluate. ');
       lines.push({ cls: 'error', text: `${lead}${where}${opts.error.message}` });
     }
     for (const d of opts.diagnostics) lines.push({ cls: d.severity, text: d.message });

@@ -1,5 +1,6 @@
 import { compactCount, exactCount } from '../../src/shared/format';
 import { assertNever } from '../../src/shared/assertNever';
+import { tr } from '../../src/shared/l10n/translate';
 import type { ExtensionToGraph, GraphToExtension } from '../../src/shared/messages';
 import type { VsCodeApi } from '../shared/vscodeApi';
 import { Banner } from './banner';
@@ -67,10 +68,10 @@ export class GraphView {
     root.append(stage);
     this.svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     this.svg.classList.add('graph');
-    this.svg.setAttribute('aria-label', 'Model graph: arrow keys move between layers, Enter shows the layer in the editor, Space expands or collapses a group, + and - zoom, 0 fits');
+    this.svg.setAttribute('aria-label', tr('Model graph: arrow keys move between layers, Enter shows the layer in the editor, Space expands or collapses a group, + and - zoom, 0 fits'));
     this.empty = document.createElement('p');
     this.empty.className = 'empty';
-    this.empty.textContent = 'Waiting for a model…';
+    this.empty.textContent = tr('Waiting for a model…');
     stage.append(this.svg, this.empty);
     this.renderer = new GraphRenderer(this.svg, {
       hover: (n, el) => this.hover(n, el),
@@ -114,7 +115,7 @@ export class GraphView {
         this.receptiveField.setSample({ dataUri: message.dataUri, label: message.label });
         break;
       case 'exported':
-        if (message.error) this.banner.show({ stale: false, error: { message: `Export failed: ${message.error}`, location: null }, hasGraph: true, diagnostics: [] });
+        if (message.error) this.banner.show({ stale: false, error: { message: tr('Export failed: {0}', message.error), location: null }, hasGraph: true, diagnostics: [] });
         break;
       default:
         assertNever(message, 'graph view');
@@ -138,7 +139,7 @@ export class GraphView {
       this.index = null;
       this.rebuildTicket++;
       this.empty.hidden = false;
-      this.empty.textContent = message.error ? 'Nothing to show until the model evaluates.' : 'This file exports no model.';
+      this.empty.textContent = message.error ? tr('Nothing to show until the model evaluates.') : tr('This file exports no model.');
       this.svg.classList.add('hidden');
       this.persistSoon();
       return;
@@ -147,7 +148,7 @@ export class GraphView {
     this.svg.classList.remove('hidden');
     this.index = indexModel(message.graph);
     const { totals } = message.graph.analysis;
-    this.toolbar.setTotals(`${exactCount(totals.trainableParams)} params · ${compactCount(totals.macs)} MACs`);
+    this.toolbar.setTotals(tr('{0} params · {1} MACs', exactCount(totals.trainableParams), compactCount(totals.macs)));
     this.receptiveField.setInputShape(message.graph.model.inputShape);
     this.rebuildShowingProgress(() => {
       if (this.state.query) this.search(this.state.query);
@@ -172,7 +173,7 @@ export class GraphView {
       return;
     }
     this.empty.hidden = false;
-    this.empty.textContent = `Laying out ${exactCount(layers)} layers…`;
+    this.empty.textContent = tr('Laying out {0} layers…', exactCount(layers));
     requestAnimationFrame(() => setTimeout(() => {
       if (ticket !== this.rebuildTicket) return;
       this.empty.hidden = true;

@@ -1,4 +1,5 @@
 import type { ReceptiveField, Shape } from '../../src/analysis/types';
+import { tr } from '../../src/shared/l10n/translate';
 
 // The receptive-field view: the model's input as a pixel grid (over a sample image of its
 // dataset when the extension sent one) with the selected layer's field drawn on it, for the
@@ -55,14 +56,14 @@ export class ReceptiveFieldView {
   constructor(parent: HTMLElement, onClose: () => void) {
     this.root = document.createElement('section');
     this.root.className = 'rf-panel';
-    this.root.setAttribute('aria-label', 'Receptive field');
+    this.root.setAttribute('aria-label', tr('Receptive field'));
     this.root.hidden = true;
     const head = document.createElement('header');
     this.heading = document.createElement('h2');
     const close = document.createElement('vscode-button');
     close.setAttribute('secondary', '');
-    close.setAttribute('aria-label', 'Close the receptive field view');
-    close.textContent = 'Close';
+    close.setAttribute('aria-label', tr('Close the receptive field view'));
+    close.textContent = tr('Close');
     close.addEventListener('click', onClose);
     head.append(this.heading, close);
     this.drawing = svgEl('svg', { class: 'rf-drawing', tabindex: 0, role: 'img' });
@@ -138,12 +139,12 @@ export class ReceptiveFieldView {
   private draw(): void {
     if (this.root.hidden) return;
     const s = this.subject;
-    this.heading.textContent = s ? `Receptive field · ${s.name}` : 'Receptive field';
+    this.heading.textContent = s ? `${tr('Receptive field')} · ${s.name}` : tr('Receptive field');
     this.drawing.replaceChildren();
     const g = this.geometry();
     if (!g) {
       this.drawing.setAttribute('width', '0');
-      this.caption.textContent = 'The model\'s input is not an image ([h, w, c]).';
+      this.caption.textContent = tr("The model's input is not an image ([h, w, c]).");
       return;
     }
     const { h, w, scale } = g;
@@ -159,8 +160,8 @@ export class ReceptiveFieldView {
     this.drawGrid(h, w, scale);
     const rf = s?.receptiveField;
     if (!s || !rf || !s.outputShape || s.outputShape.length !== 3) {
-      this.caption.textContent = s ? `${s.name} has no spatial receptive field (its output is flat or unknown).`
-        : 'Select a layer to see its receptive field.';
+      this.caption.textContent = s ? tr('{0} has no spatial receptive field (its output is flat or unknown).', s.name)
+        : tr('Select a layer to see its receptive field.');
       this.drawing.setAttribute('aria-label', this.caption.textContent);
       return;
     }
@@ -184,11 +185,12 @@ export class ReceptiveFieldView {
     this.drawing.append(svgEl('circle', { class: 'rf-centre', cx: cx + 0.5, cy: cy + 0.5, r: Math.max(0.6, 2.5 / scale) }));
     const outside = f.top < 0 || f.left < 0 || f.bottom > h - 1 || f.right > w - 1;
     const [oh, ow] = s.outputShape as [number, number, number];
+    const args = { row, col, out: `${oh}×${ow}`, size: `${rf.size[0]}×${rf.size[1]}`, top: f.top, bottom: f.bottom, left: f.left, right: f.right, jump: `${rf.jump[0]}×${rf.jump[1]}` };
     this.caption.textContent =
-      `Output (${row}, ${col}) of ${oh}×${ow} sees ${rf.size[0]}×${rf.size[1]} input pixels: ` +
-      `rows ${f.top}…${f.bottom}, columns ${f.left}…${f.right}` +
-      `${outside ? ' (partly padding)' : ''}; jump ${rf.jump[0]}×${rf.jump[1]}.` +
-      (this.sample ? ` Sample: ${this.sample.label}.` : '');
+      (outside
+        ? tr('Output ({row}, {col}) of {out} sees {size} input pixels: rows {top}…{bottom}, columns {left}…{right} (partly padding); jump {jump}.', args)
+        : tr('Output ({row}, {col}) of {out} sees {size} input pixels: rows {top}…{bottom}, columns {left}…{right}; jump {jump}.', args)) +
+      (this.sample ? tr(' Sample: {0}.', this.sample.label) : '');
     this.drawing.setAttribute('aria-label', this.caption.textContent);
   }
 

@@ -3,6 +3,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeSingleSelect, VscodeTextfield } from '@vscode-elements/elements';
+import { tr } from '../../src/shared/l10n/translate';
 
 // The toolbar: model picker (when the file exports several), fit, expand/collapse all, search,
 // receptive-field view, export. VS Code's own look, from @vscode-elements/elements. Text buttons
@@ -40,16 +41,16 @@ export class Toolbar {
     this.root = document.createElement('div');
     this.root.className = 'toolbar';
     this.root.setAttribute('role', 'toolbar');
-    this.root.setAttribute('aria-label', 'Graph');
+    this.root.setAttribute('aria-label', tr('Graph'));
 
     this.exportsSelect = document.createElement('vscode-single-select') as VscodeSingleSelect;
-    this.exportsSelect.setAttribute('aria-label', 'Model');
+    this.exportsSelect.setAttribute('aria-label', tr('Model'));
     this.exportsSelect.hidden = true;
     this.exportsSelect.addEventListener('change', () => actions.selectExport(this.exportsSelect.value));
 
     this.searchField = document.createElement('vscode-textfield') as VscodeTextfield;
-    this.searchField.setAttribute('placeholder', 'Search layers (/)');
-    this.searchField.setAttribute('aria-label', 'Search layers by name');
+    this.searchField.setAttribute('placeholder', tr('Search layers (/)'));
+    this.searchField.setAttribute('aria-label', tr('Search layers by name'));
     this.searchField.className = 'search';
     this.searchField.addEventListener('input', () => actions.search(this.searchField.value));
     this.searchField.addEventListener('keydown', (e: KeyboardEvent) => {
@@ -64,19 +65,19 @@ export class Toolbar {
     this.matchCount.className = 'match-count';
     this.matchCount.setAttribute('aria-live', 'polite');
 
-    this.receptiveFieldButton = button('Receptive field', 'Show the selected layer\'s receptive field on the input', actions.toggleReceptiveField);
+    this.receptiveFieldButton = button(tr('Receptive field'), tr("Show the selected layer's receptive field on the input"), actions.toggleReceptiveField);
     this.totals = document.createElement('span');
     this.totals.className = 'totals';
 
     this.root.append(
       this.exportsSelect,
-      button('Fit', 'Fit the graph to the view (0)', actions.fit),
-      button('Expand all', 'Expand every group', actions.expandAll),
-      button('Collapse all', 'Collapse every group', actions.collapseAll),
+      button(tr('Fit'), tr('Fit the graph to the view (0)'), actions.fit),
+      button(tr('Expand all'), tr('Expand every group'), actions.expandAll),
+      button(tr('Collapse all'), tr('Collapse every group'), actions.collapseAll),
       this.searchField, this.matchCount,
       this.receptiveFieldButton,
-      button('SVG', 'Export the graph as SVG', () => actions.exportAs('svg')),
-      button('PNG', 'Export the graph as PNG', () => actions.exportAs('png')),
+      button('SVG', tr('Export the graph as SVG'), () => actions.exportAs('svg')),
+      button('PNG', tr('Export the graph as PNG'), () => actions.exportAs('png')),
       this.totals,
     );
     parent.append(this.root);
@@ -89,7 +90,7 @@ export class Toolbar {
       this.exportsSelect.replaceChildren(...names.map((n) => {
         const o = document.createElement('vscode-option');
         o.setAttribute('value', n);
-        o.textContent = n === 'default' ? 'default export' : n;
+        o.textContent = n === 'default' ? tr('default export') : n;
         return o;
       }));
     }
@@ -105,7 +106,7 @@ export class Toolbar {
   }
 
   setMatches(count: number | null): void {
-    this.matchCount.textContent = count === null ? '' : count === 1 ? '1 match' : `${count} matches`;
+    this.matchCount.textContent = count === null ? '' : count === 1 ? tr('1 match') : tr('{0} matches', count);
   }
 
   setTotals(text: string): void {

@@ -2,6 +2,7 @@ import { describeOp, describeReceptiveField } from '../../src/analysis/describe'
 import { formatShape } from '../../src/analysis/format';
 import { INPUT_ID } from '../../src/dsl/ir';
 import { exactCount, exactCountWithCompact } from '../../src/shared/format';
+import { tr } from '../../src/shared/l10n/translate';
 import { groupInputs, groupOutputs, shapeOf, type ModelIndex } from './modelIndex';
 import type { ViewNode } from './viewGraph';
 
@@ -17,35 +18,36 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: s
 
 function row(table: HTMLElement, name: string, value: string | string[], cls = ''): void {
   const values = Array.isArray(value) ? value : [value];
-  const tr = el('div', `tt-row ${cls}`.trim());
-  tr.append(el('span', 'tt-key', name));
+  const line = el('div', `tt-row ${cls}`.trim());
+  line.append(el('span', 'tt-key', name));
   const v = el('span', 'tt-value');
-  for (const line of values) v.append(el('div', 'tt-line', line));
-  tr.append(v);
-  table.append(tr);
+  for (const text of values) v.append(el('div', 'tt-line', text));
+  line.append(v);
+  table.append(line);
 }
 
 function params(trainable: number, nonTrainable: number): string {
-  const t = `${exactCount(trainable)} trainable`;
-  return nonTrainable > 0 ? `${t} + ${exactCount(nonTrainable)} fixed` : t;
+  return nonTrainable > 0
+    ? tr('{0} trainable + {1} fixed', exactCount(trainable), exactCount(nonTrainable))
+    : tr('{0} trainable', exactCount(trainable));
 }
 
 export function tooltipContent(index: ModelIndex, item: ViewNode): HTMLElement {
   const card = el('div', 'tt-card');
   const table = el('div', 'tt-table');
   if (item.kind === 'input') {
-    card.append(el('div', 'tt-title', 'input'));
-    row(table, 'shape', formatShape(index.model.inputShape));
+    card.append(el('div', 'tt-title', tr('input')));
+    row(table, tr('shape'), formatShape(index.model.inputShape));
     card.append(table);
     return card;
   }
   if (item.kind === 'group') {
     const group = index.groups.get(item.id)!;
     const members = index.members.get(item.id) ?? [];
-    card.append(el('div', 'tt-title', group.name), el('div', 'tt-sub', `${group.kind} · ${members.length} layers (collapsed)`));
-    row(table, 'input', groupInputs(index, item.id).map((i) => formatShape(shapeOf(index, i))));
+    card.append(el('div', 'tt-title', group.name), el('div', 'tt-sub', `${group.kind} · ${tr('{0} layers (collapsed)', members.length)}`));
+    row(table, tr('input'), groupInputs(index, item.id).map((i) => formatShape(shapeOf(index, i))));
     const outputs = groupOutputs(index, item.id);
-    row(table, 'output', outputs.map((o) => formatShape(shapeOf(index, o.id))));
+    row(table, tr('output'), outputs.map((o) => formatShape(shapeOf(index, o.id))));
     let trainable = 0, fixed = 0, total = 0;
     for (const m of members) {
       const a = index.analysis.get(m.id);
@@ -53,10 +55,10 @@ export function tooltipContent(index: ModelIndex, item: ViewNode): HTMLElement {
       fixed += a?.params.nonTrainable ?? 0;
       total += a?.macs ?? 0;
     }
-    row(table, 'params', params(trainable, fixed));
+    row(table, tr('params'), params(trainable, fixed));
     row(table, 'MACs', exactCountWithCompact(total));
     const last = outputs.at(-1);
-    row(table, 'receptive field', describeReceptiveField(last ? index.analysis.get(last.id)?.receptiveField ?? null : null));
+    row(table, tr('receptive field'), describeReceptiveField(last ? index.analysis.get(last.id)?.receptiveField ?? null : null));
     card.append(table);
     appendDiagnostics(card, index, members.map((m) => m.id));
     return card;
@@ -67,13 +69,13 @@ export function tooltipContent(index: ModelIndex, item: ViewNode): HTMLElement {
   if (node.path !== node.name) card.append(el('div', 'tt-path', node.path));
   const inputs = a?.inputShapes.length ? a.inputShapes.map(formatShape)
     : node.inputs.map((i) => formatShape(i === INPUT_ID ? index.model.inputShape : shapeOf(index, i)));
-  row(table, inputs.length > 1 ? 'inputs' : 'input', inputs);
-  row(table, 'output', formatShape(a?.outputShape));
-  if (a && a.formula.length > 0) row(table, 'size', a.formula, 'tt-formula');
+  row(table, inputs.length > 1 ? tr('inputs') : tr('input'), inputs);
+  row(table, tr('output'), formatShape(a?.outputShape));
+  if (a && a.formula.length > 0) row(table, tr('size'), a.formula, 'tt-formula');
   if (a) {
-    row(table, 'params', params(a.params.trainable, a.params.nonTrainable));
+    row(table, tr('params'), params(a.params.trainable, a.params.nonTrainable));
     row(table, 'MACs', exactCountWithCompact(a.macs));
-    row(table, 'receptive field', describeReceptiveField(a.receptiveField));
+    row(table, tr('receptive field'), describeReceptiveField(a.receptiveField));
   }
   card.append(table);
   appendDiagnostics(card, index, [item.id]);

@@ -44,7 +44,7 @@ export class RunsSidebar {
   private steps: boolean | null = null;
   /** The detail's redraw, at most once a frame (a live run redraws its curves every second). */
   private readonly redrawDetail = redrawPerFrame(() => this.renderDetail());
-  private readonly list = el('section', { class: 'runs-list', 'aria-label': 'Runs' });
+  private readonly list = el('section', { class: 'runs-list', 'aria-label': tr('Runs') });
   private readonly body = el('section', { class: 'run-detail', 'aria-live': 'polite' });
   // The rows and the buttons are updated in place, never rebuilt: a live run updates the list
   // every second, and an element replaced between a user's mouse-down and mouse-up loses the

@@ -7,11 +7,13 @@ import { MODEL_SELECTOR } from './vscodeRanges';
 // "Graph · Summary · Train" above each exported model's `model(` call (or its export statement).
 // The commands take (uri, exportName); the graph and training commands are other features'.
 
-const ACTIONS: [title: string, command: string][] = [
-  ['Graph', 'cnnExplorer.showGraph'],
-  ['Summary', 'cnnExplorer.showSummary'],
-  ['Train', 'cnnExplorer.train'],
-];
+function actions(): [title: string, command: string][] {
+  return [
+    [vscode.l10n.t('Graph'), 'cnnExplorer.showGraph'],
+    [vscode.l10n.t('Summary'), 'cnnExplorer.showSummary'],
+    [vscode.l10n.t('Train'), 'cnnExplorer.train'],
+  ];
+}
 
 export function registerCodeLens(documents: ModelDocuments): vscode.Disposable {
   const changed = new vscode.EventEmitter<void>();
@@ -29,10 +31,10 @@ export function registerCodeLens(documents: ModelDocuments): vscode.Disposable {
         if (!src) return [];
         const line = doc.validatePosition(new vscode.Position(src.line - 1, 0)).line;
         const range = new vscode.Range(line, 0, line, 0);
-        return ACTIONS.map(([title, command]) => new vscode.CodeLens(range, {
+        return actions().map(([title, command]) => new vscode.CodeLens(range, {
           title,
           command,
-          tooltip: `${title}: ${model.name} (export ${exportName})`,
+          tooltip: vscode.l10n.t('{0}: {1} (export {2})', title, model.name, exportName),
           arguments: [doc.uri, exportName],
         }));
       });

@@ -2,6 +2,7 @@ import { describeOp, describeReceptiveField } from '../../analysis/describe';
 import { formatShape, formatSize } from '../../analysis/format';
 import type { AnalyzedModel, Diagnostic } from '../../analysis/types';
 import { byteSize, exactCountWithCompact, exactOrCompactCount } from '../../shared/format';
+import { tr } from '../../shared/l10n/translate';
 import type { GroupInstance, NodeInstance, Target } from './lookup';
 
 // The Markdown of a hover over a call in a model file. Pure: the VS Code provider only wraps it.
@@ -16,7 +17,7 @@ export interface HoverOptions {
   stale: boolean;
 }
 
-const STALE = ' *(stale: the file no longer evaluates)*';
+const staleNote = () => ` *${tr('(stale: the file no longer evaluates)')}*`;
 
 /** Markdown table cells must not contain a bare `|`. */
 function cell(text: string): string {
@@ -27,8 +28,16 @@ function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+function layerCount(n: number): string {
+  return n === 1 ? tr('1 layer') : tr('{0} layers', n);
+}
+
+function errorCount(n: number): string {
+  return n === 1 ? tr('1 error') : tr('{0} errors', n);
+}
+
+function warningCount(n: number): string {
+  return n === 1 ? tr('1 warning') : tr('{0} warnings', n);
 }
 
 function shapes(i: NodeInstance): string {
@@ -54,27 +63,27 @@ function problemsOf(instances: readonly NodeInstance[]): string[] {
     for (const d of mine) messages.add(`${d.severity === 'error' ? '✖' : '⚠'} ${d.message}`);
   }
   const all = [...messages];
-  return all.length > 3 ? [...all.slice(0, 3), `… and ${all.length - 3} more`] : all;
+  return all.length > 3 ? [...all.slice(0, 3), tr('… and {0} more', all.length - 3)] : all;
 }
 
 function more(total: number): string[] {
-  return total > MAX_ROWS ? [`… and ${total - MAX_ROWS} more`] : [];
+  return total > MAX_ROWS ? [tr('… and {0} more', total - MAX_ROWS)] : [];
 }
 
 function nodeDetails(i: NodeInstance): string[] {
   const a = i.analysis;
-  if (!a) return ['(no analysis for this layer)'];
+  if (!a) return [tr('(no analysis for this layer)')];
   const lines: string[] = [];
-  if (a.formula.length > 0) lines.push(`output size: ${a.formula.map(code).join(' · ')}`);
-  lines.push(`parameters: ${exactCountWithCompact(a.params.trainable)} trainable, ${exactCountWithCompact(a.params.nonTrainable)} non-trainable`);
-  lines.push(`MACs: ${exactCountWithCompact(a.macs)}`);
-  lines.push(`receptive field: ${describeReceptiveField(a.receptiveField)}`);
+  if (a.formula.length > 0) lines.push(tr('output size: {0}', a.formula.map(code).join(' · ')));
+  lines.push(tr('parameters: {0} trainable, {1} non-trainable', exactCountWithCompact(a.params.trainable), exactCountWithCompact(a.params.nonTrainable)));
+  lines.push(tr('MACs: {0}', exactCountWithCompact(a.macs)));
+  lines.push(tr('receptive field: {0}', describeReceptiveField(a.receptiveField)));
   return lines;
 }
 
 function nodesMarkdown(instances: NodeInstance[], opts: HoverOptions): string {
   const first = instances[0]!;
-  const stale = opts.stale ? STALE : '';
+  const stale = opts.stale ? staleNote() : '';
   const many = spansModels(instances);
   const blocks: string[] = [];
   if (instances.length === 1) {
@@ -83,13 +92,13 @@ function nodesMarkdown(instances: NodeInstance[], opts: HoverOptions): string {
     blocks.push(nodeDetails(first).join('  \n'));
   } else {
     const types = [...new Set(instances.map((i) => i.node.op.type))].join(', ');
-    blocks.push(`**${types}** · ${instances.length} instances of this call${stale}`);
+    blocks.push(`**${types}** · ${tr('{0} instances of this call', instances.length)}${stale}`);
     const rows = instances.slice(0, MAX_ROWS).map((i) => {
       const a = i.analysis;
       const rf = a?.receptiveField ? formatSize(a.receptiveField.size) : '—';
       return `| ${cell(code(instancePath(i, i.node.path, many)))} | ${cell(shapes(i))} | ${a ? exactOrCompactCount(a.params.trainable + a.params.nonTrainable) : '?'} | ${a ? exactOrCompactCount(a.macs) : '?'} | ${rf} |`;
     });
-    blocks.push(['| path | input → output | params | MACs | receptive field |', '|:--|:--|--:|--:|:--|', ...rows].join('\n'));
+    blocks.push([`| ${[tr('path'), tr('input → output'), tr('params'), tr('MACs'), tr('receptive field')].join(' | ')} |`, '|:--|:--|--:|--:|:--|', ...rows].join('\n'));
     blocks.push(...more(instances.length));
   }
   const problems = problemsOf(instances);
@@ -111,14 +120,14 @@ function groupSummary(g: GroupInstance): { shapes: string; layers: number; param
 
 function groupsMarkdown(instances: GroupInstance[], opts: HoverOptions): string {
   const first = instances[0]!;
-  const stale = opts.stale ? STALE : '';
+  const stale = opts.stale ? staleNote() : '';
   const many = spansModels(instances);
   if (instances.length === 1) {
     const s = groupSummary(first);
     return [
       `**${first.group.kind}** ${code(instancePath(first, first.path, many))}${stale}`,
       code(s.shapes),
-      [`${plural(s.layers, 'layer')}`, `parameters: ${exactCountWithCompact(s.params)}`, `MACs: ${exactCountWithCompact(s.macs)}`].join('  \n'),
+      [layerCount(s.layers), tr('parameters: {0}', exactCountWithCompact(s.params)), tr('MACs: {0}', exactCountWithCompact(s.macs))].join('  \n'),
     ].join('\n\n');
   }
   const rows = instances.slice(0, MAX_ROWS).map((g) => {
@@ -126,8 +135,8 @@ function groupsMarkdown(instances: GroupInstance[], opts: HoverOptions): string 
     return `| ${cell(code(instancePath(g, g.path, many)))} | ${cell(s.shapes)} | ${s.layers} | ${exactOrCompactCount(s.params)} | ${exactOrCompactCount(s.macs)} |`;
   });
   return [
-    `**${first.group.kind}** · ${instances.length} instances of this call${stale}`,
-    ['| path | input → output | layers | params | MACs |', '|:--|:--|--:|--:|--:|', ...rows].join('\n'),
+    `**${first.group.kind}** · ${tr('{0} instances of this call', instances.length)}${stale}`,
+    [`| ${[tr('path'), tr('input → output'), tr('layers'), tr('params'), tr('MACs')].join(' | ')} |`, '|:--|:--|--:|--:|--:|', ...rows].join('\n'),
     ...more(instances.length),
   ].join('\n\n');
 }
@@ -138,14 +147,14 @@ function modelMarkdown(result: AnalyzedModel, opts: HoverOptions): string {
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = analysis.diagnostics.length - errors;
   const lines = [
-    `${formatShape(model.inputShape)} → ${formatShape(t.outputShape)} · ${plural(model.nodes.length, 'layer')}`,
-    `parameters: ${exactCountWithCompact(t.trainableParams)} trainable, ${exactCountWithCompact(t.nonTrainableParams)} non-trainable`,
-    `MACs: ${exactCountWithCompact(t.macs)}`,
-    `activations: ${byteSize(t.activationBytes)} per image`,
+    `${formatShape(model.inputShape)} → ${formatShape(t.outputShape)} · ${layerCount(model.nodes.length)}`,
+    tr('parameters: {0} trainable, {1} non-trainable', exactCountWithCompact(t.trainableParams), exactCountWithCompact(t.nonTrainableParams)),
+    tr('MACs: {0}', exactCountWithCompact(t.macs)),
+    tr('activations: {0} per image', byteSize(t.activationBytes)),
   ];
-  if (errors + warnings > 0) lines.push(`problems: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`);
+  if (errors + warnings > 0) lines.push(tr('problems: {0}, {1}', errorCount(errors), warningCount(warnings)));
   const exportLabel = result.exportName === 'default' ? 'export default' : `export ${result.exportName}`;
-  return [`**${model.name}** · ${code(exportLabel)}${opts.stale ? STALE : ''}`, lines.join('  \n')].join('\n\n');
+  return [`**${model.name}** · ${code(exportLabel)}${opts.stale ? staleNote() : ''}`, lines.join('  \n')].join('\n\n');
 }
 
 export function hoverMarkdown(target: Target, opts: HoverOptions): string {

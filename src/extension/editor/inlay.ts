@@ -1,5 +1,6 @@
 import { formatShape } from '../../analysis/format';
 import type { AnalyzedModel } from '../../analysis/types';
+import { tr } from '../../shared/l10n/translate';
 import { nodeInstance, rangeKey, sameFile, type NodeInstance, type Position } from './lookup';
 
 // The output shape after each layer call (`conv2d(6, 5) → 28×28×6`). Pure: a list of labels at
@@ -22,8 +23,8 @@ function inlayLabel(instances: readonly NodeInstance[], stale: boolean): string 
   if (instances.length === 1) text = `→ ${shapes[0]}`;
   else if (distinct.length === 1) text = `→ ${distinct[0]} ×${instances.length}`;
   else if (distinct.length <= MAX_SHAPES) text = `→ ${distinct.join(' | ')}`;
-  else text = `→ ${distinct.length} shapes ×${instances.length}`;
-  return stale ? `${text} (stale)` : text;
+  else text = `→ ${tr('{0} shapes', distinct.length)} ×${instances.length}`;
+  return stale ? `${text} ${tr('(stale)')}` : text;
 }
 
 /** One label per layer call of `file` (calls in loops and helpers once, with all their instances). */

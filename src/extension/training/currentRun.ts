@@ -31,7 +31,7 @@ export class CurrentRun implements vscode.Disposable {
   /** Stop Training: asks the followed run to stop after its current batch. */
   stop(): void {
     if (!this.live?.running) {
-      void vscode.window.showInformationMessage('No run is training in this window.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('No run is training in this window.'));
       return;
     }
     this.live.stop();

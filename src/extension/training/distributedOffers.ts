@@ -1,5 +1,6 @@
 import type { EngineChoice } from '../../engine/torch/chooseEngine';
 import type { DistributedRequest } from '../../engine/trainer/spec';
+import { tr } from '../../shared/l10n/translate';
 
 // Train Model on a machine with several GPUs: when PyTorch trains and its Python sees more than
 // one CUDA GPU, the user picks one GPU (as on any other machine) or all of them through torchrun
@@ -22,15 +23,15 @@ export function distributedOffers(choice: EngineChoice): DistributedOffer[] {
   const gpu = deviceName ? ` (${deviceName})` : '';
   return [
     {
-      label: 'On one GPU',
+      label: tr('On one GPU'),
       description: `cuda:0${gpu}`,
-      detail: 'One process, as on a machine with one GPU.',
+      detail: tr('One process, as on a machine with one GPU.'),
       distributed: undefined,
     },
     {
-      label: `On ${gpuCount} GPUs (DDP)`,
+      label: tr('On {0} GPUs (DDP)', gpuCount),
       description: `cuda ×${gpuCount}${gpu}`,
-      detail: `One process per GPU through torchrun; the batch size is the global batch, ${gpuCount} parts per step.`,
+      detail: tr('One process per GPU through torchrun; the batch size is the global batch, {0} parts per step.', gpuCount),
       distributed: { nprocPerNode: gpuCount },
     },
   ];

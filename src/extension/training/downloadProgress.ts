@@ -11,7 +11,7 @@ function describe(d: Download): string {
   const rate = downloadRate(d);
   if (d.total === null) return `${byteSize(d.received)} · ${rate}`;
   const eta = downloadEta(d);
-  return `${byteSize(d.received)} of ${byteSize(d.total)} · ${rate}${eta ? ` · ${eta}` : ''}`;
+  return `${vscode.l10n.t('{0} of {1}', byteSize(d.received), byteSize(d.total))} · ${rate}${eta ? ` · ${eta}` : ''}`;
 }
 
 /** Shows each download of `live` as it starts; returns when the run ends. */
@@ -23,7 +23,7 @@ export function showDownloadProgress(live: LiveRun): vscode.Disposable {
     let shown = 0;
     const pending: Download[] = [first];
     void vscode.window.withProgress({
-      location: vscode.ProgressLocation.Notification, title: `Downloading ${first.file}`, cancellable: true,
+      location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading {0}', first.file), cancellable: true,
     }, (progress, token) => new Promise<void>((resolve) => {
       const cancel = token.onCancellationRequested(() => live.stop());
       report = (d) => {

@@ -27,18 +27,18 @@ async function engineArgs(runsDir: string, id: string): Promise<string[]> {
 /** The engine the CLI's backend line names (`backend torch (cpu, …): …`), for the message. */
 function evaluatedOn(stderr: string): string {
   const name = /^backend (\S+)/m.exec(stderr)?.[1];
-  return name ? ` (on ${name})` : '';
+  return name ? vscode.l10n.t(' (on {0})', name) : '';
 }
 
 async function pickRun(runsDir: string): Promise<string | undefined> {
   const runs = listRuns(runsDir).filter((r) => r.record?.bestEpoch !== null && r.record !== null);
   if (runs.length === 0) {
-    void vscode.window.showInformationMessage('No run has a checkpoint to evaluate yet: train a model first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No run has a checkpoint to evaluate yet: train a model first.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(runs.map((r) => ({
     label: r.record!.model.name, description: datasetLabel(r.record!), detail: `${r.id} · ${r.record!.status}`, id: r.id,
-  })), { placeHolder: 'Evaluate which run\'s best checkpoint?' });
+  })), { placeHolder: vscode.l10n.t("Evaluate which run's best checkpoint?") });
   return picked?.id;
 }
 
@@ -46,23 +46,25 @@ export function registerEvaluateRun(context: vscode.ExtensionContext): void {
   const cli = path.join(context.extensionPath, 'dist', 'cli.js');
   context.subscriptions.push(vscode.commands.registerCommand(EVALUATE_RUN_COMMAND, async (runId?: string) => {
     const runsDir = workspaceRunsDir();
-    if (!runsDir) return void vscode.window.showInformationMessage('Open a folder with runs first.');
+    if (!runsDir) return void vscode.window.showInformationMessage(vscode.l10n.t('Open a folder with runs first.'));
     const id = typeof runId === 'string' ? runId : await pickRun(runsDir);
     if (!id) return;
     const engine = await engineArgs(runsDir, id);
     const output = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Evaluating ${id}…` },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Evaluating {0}…', id) },
       () => new Promise<{ stdout: string; stderr: string; failed: boolean }>((resolve) => {
         execFile(process.execPath, [cli, 'evaluate', id, '--runs-dir', runsDir, ...engine, '--json'], {
           env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 16 * 1024 * 1024,
         }, (err, stdout, stderr) => resolve({ stdout, stderr, failed: err !== null }));
       }));
     if (output.failed) {
-      return void vscode.window.showErrorMessage(`Evaluate Run: ${output.stderr.trim().split('\n').pop() ?? 'failed'}`);
+      return void vscode.window.showErrorMessage(vscode.l10n.t('Evaluate Run: {0}', output.stderr.trim().split('\n').pop() ?? vscode.l10n.t('failed')));
     }
     const result = JSON.parse(output.stdout.trim().split('\n').pop()!) as EvaluateResult;
     void vscode.window.showInformationMessage(
-      `${result.runId}, best checkpoint (epoch ${result.epoch}): test accuracy ${percent(result.testAccuracy)}, ` +
-      `loss ${decimal(result.testLoss)} on ${exactCount(result.count)} images${evaluatedOn(output.stderr)}.`);
+      vscode.l10n.t('{run}, best checkpoint (epoch {epoch}): test accuracy {accuracy}, loss {loss} on {count} images{on}.', {
+        run: result.runId, epoch: result.epoch, accuracy: percent(result.testAccuracy), loss: decimal(result.testLoss),
+        count: exactCount(result.count), on: evaluatedOn(output.stderr),
+      }));
   }));
 }

@@ -19,6 +19,19 @@ import { openRunFolder } from './runFolder';
 
 type FailureAction = 'Set Data Folder' | 'Set Python Path' | 'Pick Another Backend' | 'Open File' | 'Change Batch Size' | 'Show Output' | 'Open Run Folder';
 
+/** The button of an action, in the display language. */
+function actionLabel(action: FailureAction): string {
+  switch (action) {
+    case 'Set Data Folder': return vscode.l10n.t('Set Data Folder');
+    case 'Set Python Path': return vscode.l10n.t('Set Python Path');
+    case 'Pick Another Backend': return vscode.l10n.t('Pick Another Backend');
+    case 'Open File': return vscode.l10n.t('Open File');
+    case 'Change Batch Size': return vscode.l10n.t('Change Batch Size');
+    case 'Show Output': return vscode.l10n.t('Show Output');
+    case 'Open Run Folder': return vscode.l10n.t('Open Run Folder');
+  }
+}
+
 /** What fixes each kind of failure, first the most likely. */
 const ACTIONS: Record<RunErrorCode, FailureAction[]> = {
   'dataset-missing': ['Set Data Folder'],
@@ -36,11 +49,12 @@ export async function explainStartFailure(err: unknown, output?: vscode.OutputCh
   if (err instanceof LocatedError) return showLocatedError(err);
   const message = err instanceof Error ? err.message : String(err);
   if (!output) {
-    void vscode.window.showErrorMessage(`Train Model: ${message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Train Model: {0}', message));
     return;
   }
   output.appendLine(`[${new Date().toISOString()}] Train Model could not start the run: ${err instanceof Error ? err.stack ?? message : message}`);
-  if (await vscode.window.showErrorMessage(`Train Model: ${message}`, 'Show Output') === 'Show Output') output.show(true);
+  const showOutput = actionLabel('Show Output');
+  if (await vscode.window.showErrorMessage(vscode.l10n.t('Train Model: {0}', message), showOutput) === showOutput) output.show(true);
 }
 
 export interface RunFailure {
@@ -72,9 +86,12 @@ export async function explainRunFailure({ result, location, model, output }: Run
   // torch without a Python that has PyTorch: pointing at the right Python is the likelier fix.
   if (code === 'backend-unavailable' && readJson<RunSpec>(runPaths(result.runDir).spec)?.backend === 'torch') actions.unshift('Set Python Path');
   if (output && writeTrainerLog(output, result)) actions.push('Show Output');
-  const what = failed ? 'Training failed' : 'Training was interrupted';
-  const chosen = await vscode.window.showErrorMessage(
-    `${what}: ${result.error ?? 'the trainer ended without a word'}`, ...actions, 'Open Run Folder');
+  const error = result.error ?? vscode.l10n.t('the trainer ended without a word');
+  const offered = [...actions, 'Open Run Folder' as const];
+  const label = await vscode.window.showErrorMessage(
+    failed ? vscode.l10n.t('Training failed: {0}', error) : vscode.l10n.t('Training was interrupted: {0}', error),
+    ...offered.map(actionLabel));
+  const chosen = offered.find((a) => actionLabel(a) === label);
   switch (chosen) {
     case undefined: return;
     case 'Set Data Folder': await vscode.commands.executeCommand('workbench.action.openSettings', 'cnnExplorer.dataDir'); return;

@@ -8,7 +8,7 @@ import { workspaceRunsDir } from '../runs/runsDir';
 export async function openRunFolder(runId: string | undefined): Promise<void> {
   const runsDir = workspaceRunsDir();
   if (!runsDir || !runId) {
-    void vscode.window.showInformationMessage('No run to open: train a model first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No run to open: train a model first.'));
     return;
   }
   const folder = vscode.Uri.file(path.join(runsDir, runId));

@@ -21,8 +21,12 @@ export async function announceRunEnd(live: LiveRun, result: TrainResult, output?
       output,
     });
   }
-  const best = result.testAccuracy === null ? '' : `: best test accuracy ${percent(result.testAccuracy)} (epoch ${result.bestEpoch})`;
-  const action = await vscode.window.showInformationMessage(`${live.model}: run ${result.status}${best}.`, 'Open Run Folder', 'Compare Runs');
-  if (action === 'Open Run Folder') await openRunFolder(result.runId);
-  if (action === 'Compare Runs') await vscode.commands.executeCommand(COMPARE_RUNS_COMMAND, result.runId);
+  const status = result.status === 'completed' ? vscode.l10n.t('completed') : result.status === 'stopped' ? vscode.l10n.t('stopped') : result.status;
+  const message = result.testAccuracy === null
+    ? vscode.l10n.t('{0}: run {1}.', live.model, status)
+    : vscode.l10n.t('{0}: run {1}: best test accuracy {2} (epoch {3}).', live.model, status, percent(result.testAccuracy), result.bestEpoch ?? '?');
+  const openFolder = vscode.l10n.t('Open Run Folder'), compare = vscode.l10n.t('Compare Runs');
+  const action = await vscode.window.showInformationMessage(message, openFolder, compare);
+  if (action === openFolder) await openRunFolder(result.runId);
+  if (action === compare) await vscode.commands.executeCommand(COMPARE_RUNS_COMMAND, result.runId);
 }

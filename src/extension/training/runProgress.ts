@@ -7,7 +7,7 @@ import type { LiveRun } from './liveRun';
 
 export async function showRunProgress(live: LiveRun): Promise<void> {
   await vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification, title: `Training ${live.model}`, cancellable: true,
+    location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Training {0}', live.model), cancellable: true,
   }, (progress, token) => new Promise<void>((resolve) => {
     const cancel = token.onCancellationRequested(() => live.stop());
     let reported = 0;
@@ -18,8 +18,8 @@ export async function showRunProgress(live: LiveRun): Promise<void> {
       const fraction = ((p.epoch - 1) * p.steps + p.step) / (p.epochs * p.steps);
       const increment = Math.max(0, fraction * 100 - reported);
       reported += increment;
-      const acc = live.lastEpoch ? ` · test ${percent(live.lastEpoch.test.accuracy)}` : '';
-      progress.report({ increment, message: `epoch ${p.epoch}/${p.epochs} · step ${p.step}/${p.steps} · loss ${decimal(p.loss)}${acc}` });
+      const acc = live.lastEpoch ? ` · ${vscode.l10n.t('test {0}', percent(live.lastEpoch.test.accuracy))}` : '';
+      progress.report({ increment, message: `${vscode.l10n.t('epoch {0}/{1} · step {2}/{3} · loss {4}', p.epoch, p.epochs, p.step, p.steps, decimal(p.loss))}${acc}` });
     });
   }));
 }

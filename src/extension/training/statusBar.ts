@@ -24,8 +24,8 @@ export class RunStatusBar implements vscode.Disposable {
     }
     const p = live.progress;
     const acc = live.lastEpoch ? ` ${percent(live.lastEpoch.test.accuracy, 1)}` : '';
-    this.item.text = `$(sync~spin) ${live.model} ${p ? `epoch ${p.epoch}/${p.epochs}` : 'starting'}${acc}${live.backend ? ` · ${live.backend}` : ''}`;
-    this.item.tooltip = `CNN Explorer: run ${live.runId} is training (click for the sidebar)`;
+    this.item.text = `$(sync~spin) ${live.model} ${p ? vscode.l10n.t('epoch {0}/{1}', p.epoch, p.epochs) : vscode.l10n.t('starting')}${acc}${live.backend ? ` · ${live.backend}` : ''}`;
+    this.item.tooltip = vscode.l10n.t('CNN Explorer: run {0} is training (click for the sidebar)', live.runId);
     this.item.show();
   }
 

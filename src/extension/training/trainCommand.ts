@@ -33,8 +33,9 @@ export interface TrainDeps {
 export async function trainModel(deps: TrainDeps, uri?: vscode.Uri, exportName?: string): Promise<void> {
   const live = deps.current.live;
   if (live?.running) {
-    const choice = await vscode.window.showWarningMessage(`A run is still training (${live.runId}).`, 'Stop It', 'Keep It');
-    if (choice !== 'Stop It') return;
+    const stopIt = vscode.l10n.t('Stop It');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('A run is still training ({0}).', live.runId), stopIt, vscode.l10n.t('Keep It'));
+    if (choice !== stopIt) return;
     live.stop();
   }
   const picked = await pickActiveModel(deps.documents, uri, exportName);
@@ -108,7 +109,7 @@ export async function prepareEditorRun(req: EditorRunRequest, engine?: EngineCho
   if (offers.length > 0) {
     // A model or training block with an error fails before the question, as it would without it.
     await prepareRuns({ ...opts, checkOnly: true });
-    const picked = await vscode.window.showQuickPick(offers, { placeHolder: 'Train on one GPU or on all of them?', ignoreFocusOut: true });
+    const picked = await vscode.window.showQuickPick(offers, { placeHolder: vscode.l10n.t('Train on one GPU or on all of them?'), ignoreFocusOut: true });
     if (!picked) return undefined;
     if (picked.distributed) opts.distributed = picked.distributed;
   }
