@@ -7,14 +7,14 @@
 // the activations' gradients that call our kernels, ../activationGradients.ts).
 
 import {
-  Add, AvgPool, AvgPoolGrad, BatchMatMul, Cast, Conv2D, FusedConv2D, getKernel, Identity, MaxPool, MaxPoolGrad,
+  Add, AvgPool, AvgPoolGrad, BatchMatMul, Cast, Conv2D, FusedConv2D, getKernel, Identity, MaxPool, MaxPoolGrad, Mean,
   registerKernel, Sum, unregisterKernel, type KernelConfig,
 } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerActivationGradients } from '../activationGradients';
 import { reluGradConfig, sigmoidGradConfig } from './activationGrad';
 import { castConfig, identityConfig } from './alias';
-import { addConfig, sumConfig } from './channelOps';
+import { addConfig, meanConfig, sumConfig } from './channelOps';
 import { unfoldingConvConfig } from './conv2d';
 import { conv2DBackpropFilterConfig } from './conv2dBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2dBackpropInput';
@@ -53,6 +53,7 @@ const TRAINING_KERNELS: readonly KernelConfig[] = [
   identityConfig(backendKernel(Identity)),
   castConfig(backendKernel(Cast)),
   sumConfig(backendKernel(Sum)),
+  meanConfig(backendKernel(Mean)),
   addConfig(backendKernel(Add)),
   maxPoolConfig(backendKernel(MaxPool)),
   avgPoolConfig(backendKernel(AvgPool)),
