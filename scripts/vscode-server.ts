@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TARGETS, vsixPath } from './packageLayout';
 
 // A real VS Code for `npm start` and the end-to-end tests: code-server (VS Code in the browser),
 // installed on first use into .cache/e2e/ with the Node version it needs, the extension packaged
@@ -15,7 +16,6 @@ const NODE_DIR = path.join(CACHE, 'node24');
 const CODE_SERVER_VERSION = '4.139.1';
 const READY_MARK = path.join(CACHE, `code-server-${CODE_SERVER_VERSION}.ready`);
 const ENTRY = path.join(CACHE, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-export const VSIX = path.join(ROOT, 'dist', 'cnn-explorer.vsix');
 
 export type Log = (line: string) => void;
 
@@ -63,11 +63,13 @@ export function ensureChromium(log: Log): string {
   return chromium;
 }
 
-/** Builds and packages the extension exactly as it would be published. */
+/** Builds and packages the extension for this machine's platform exactly as `npm run package` does for each. */
 export function packageExtension(log: Log): string {
-  log('packaging the extension (npm run package)…');
-  run('npm', ['run', '--silent', 'package'], { log });
-  return VSIX;
+  const target = TARGETS.find((t) => t === `${process.platform}-${process.arch}`);
+  if (!target) throw new Error(`no package is built for ${process.platform}-${process.arch} (only ${TARGETS.join(', ')})`);
+  log(`packaging the extension for ${target} (scripts/package.ts)…`);
+  run(process.execPath, ['--import', 'tsx', 'scripts/package.ts', '--target', target], { log });
+  return vsixPath(target);
 }
 
 /** A copy of examples/ to work in, so experiments never dirty the repository. */
@@ -121,6 +123,24 @@ export interface StartOptions {
   output?: 'inherit' | 'ignore';
   /** Environment variables for code-server and what it starts (the extension host, trainers). */
   env?: Record<string, string>;
+  /** VS Code's display language (`zh-cn`): what `vscode.env.language` says, so extensions speak it. */
+  locale?: string;
+}
+
+/**
+ * Makes `locale` a display language code-server accepts without downloading its language pack:
+ * VS Code resolves a locale only when a pack for it is registered in the profile's
+ * languagepacks.json. This registers one that translates none of VS Code's own strings (so the
+ * workbench stays English) but makes the language current for extensions, whose own bundles
+ * (package.nls.<locale>.json, l10n/) then apply.
+ */
+function registerEmptyLanguagePack(userData: string, locale: string): void {
+  const translations = path.join(userData, 'empty-language-pack', `${locale}.i18n.json`);
+  fs.mkdirSync(path.dirname(translations), { recursive: true });
+  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  fs.writeFileSync(path.join(userData, 'languagepacks.json'), JSON.stringify({
+    [locale]: { hash: `empty-${locale}`, extensions: [], translations: { vscode: translations }, label: locale },
+  }));
 }
 
 /** Installs the .vsix into a fresh profile and starts code-server on loopback. */
@@ -141,8 +161,9 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...opts.userSettings,
   }, null, 2));
+  if (opts.locale) registerEmptyLanguagePack(userData, opts.locale);
   const base = [entry, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--user-data-dir', userData, '--extensions-dir', extensions];
+    '--user-data-dir', userData, '--extensions-dir', extensions, ...(opts.locale ? ['--locale', opts.locale] : [])];
   const env = { ...process.env, ...opts.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data') };
   opts.log(`installing ${path.relative(ROOT, opts.vsix)} into code-server…`);
   const install = spawnSync(node, [...base, '--install-extension', opts.vsix], { env, encoding: 'utf8' });

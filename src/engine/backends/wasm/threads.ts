@@ -27,6 +27,12 @@ const BUILD = 'tfjs-backend-wasm-threaded-simd';
 /** Loads the build's scripts, found by path at run time (the bundle keeps them outside). */
 const load = createRequire(__filename);
 
+/** The build's folder: beside the bundle (dist/, where esbuild.mjs copies it), else the package's (sources). */
+function buildDir(): string {
+  if (fs.existsSync(path.join(__dirname, `${BUILD}.js`))) return __dirname;
+  return path.dirname(load.resolve(`@tensorflow/tfjs-backend-wasm/wasm-out/${BUILD}.js`));
+}
+
 /** The threads training uses by default: every core the process may run on. */
 export function defaultThreads(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -50,7 +56,7 @@ function workerScript(dir: string): string {
 
 /** Starts the threaded SIMD build with a pool of `threads` XNNPACK threads. */
 export async function createThreadedModule(threads: number): Promise<ThreadedWasmModule> {
-  const dir = path.dirname(load.resolve(`@tensorflow/tfjs-backend-wasm/wasm-out/${BUILD}.js`));
+  const dir = buildDir();
   const factory = load(path.join(dir, `${BUILD}.js`)) as Factory;
   const worker = workerScript(dir);
   const binary = fs.readFileSync(path.join(dir, `${BUILD}.wasm`));
