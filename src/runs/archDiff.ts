@@ -73,7 +73,7 @@ function formatField(value: unknown): string {
 }
 
 /** Op fields that differ (`type` first when the type itself changed). */
-function opChanges(a: LayerOp, b: LayerOp): FieldChange[] {
+export function opChanges(a: LayerOp, b: LayerOp): FieldChange[] {
   const ra = a as unknown as Record<string, unknown>;
   const rb = b as unknown as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])];
@@ -138,20 +138,26 @@ function alignByType(xs: IRNode[], ys: IRNode[]): [number, number][] {
   return out;
 }
 
-/** The layers added, removed or changed from `base` to `other`, in the other model's order. */
-export function diffLayers(base: AnalyzedModel, other: AnalyzedModel): LayerChange[] {
-  const a = side(base);
-  const b = side(other);
-  const match = new Map<IRNode, IRNode>(); // other node → base node
-  const byPath = new Map(a.ir.nodes.map((n) => [n.path, n]));
-  for (const nb of b.ir.nodes) {
+/** Which base layer each layer of the other model is (other node → base node): by path, then by type in order. */
+export function matchLayers(a: ModelIR, b: ModelIR): Map<IRNode, IRNode> {
+  const match = new Map<IRNode, IRNode>();
+  const byPath = new Map(a.nodes.map((n) => [n.path, n]));
+  for (const nb of b.nodes) {
     const na = byPath.get(nb.path);
     if (na) match.set(nb, na);
   }
   const matchedBase = new Set(match.values());
-  const leftA = a.ir.nodes.filter((n) => !matchedBase.has(n));
-  const leftB = b.ir.nodes.filter((n) => !match.has(n));
+  const leftA = a.nodes.filter((n) => !matchedBase.has(n));
+  const leftB = b.nodes.filter((n) => !match.has(n));
   for (const [i, j] of alignByType(leftA, leftB)) match.set(leftB[j]!, leftA[i]!);
+  return match;
+}
+
+/** The layers added, removed or changed from `base` to `other`, in the other model's order. */
+export function diffLayers(base: AnalyzedModel, other: AnalyzedModel): LayerChange[] {
+  const a = side(base);
+  const b = side(other);
+  const match = matchLayers(a.ir, b.ir);
 
   const baseIndex = new Map(a.ir.nodes.map((n, i) => [n, i]));
   const matchedBaseIdx = new Set([...match.values()].map((n) => baseIndex.get(n)!));
