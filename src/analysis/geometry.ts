@@ -97,5 +97,8 @@ export function windowAxis(a: WindowAxis): AxisResult {
       : dropped ? `⌈(${inner})/${a.stride}⌉ + 1 − 1 = ${g.out} (a last window would start in the padding)`
         : `⌈(${inner})/${a.stride}⌉ + 1 = ${g.out}`;
   }
-  return { ...g, formula: formula + dilated };
+  return {
+    out: g.out, padBefore: g.padBefore, padAfter: g.padAfter, overhang: g.overhang, padded: g.padded,
+    effectiveKernel: g.effectiveKernel, formula: formula + dilated,
+  };
 }

@@ -6,10 +6,15 @@ import type { Shape } from './types';
 
 export interface ParamCount { trainable: number; nonTrainable: number }
 
+/**
+ * The count of a layer without parameters: one frozen object that every such layer shares
+ * (most layers of a large model have none, and analysis keeps a count per layer).
+ */
+export const NO_PARAMS: ParamCount = Object.freeze({ trainable: 0, nonTrainable: 0 });
+
 /** Parameters of a layer given its first input's shape (unknown input → 0). */
 export function countParams(op: LayerOp, input: Shape | null): ParamCount {
-  const none = { trainable: 0, nonTrainable: 0 };
-  if (!input) return none;
+  if (!input) return NO_PARAMS;
   const c = input[input.length - 1]!;
   switch (op.type) {
     case 'conv2d': {
@@ -26,7 +31,7 @@ export function countParams(op: LayerOp, input: Shape | null): ParamCount {
       // gamma + beta learn; the running mean + variance are buffers.
       return { trainable: 2 * c, nonTrainable: 2 * c };
     default:
-      return none;
+      return NO_PARAMS;
   }
 }
 

@@ -11,13 +11,14 @@ import type { ReceptiveField, Shape } from './types';
 export const INPUT_FIELD: ReceptiveField = { size: [1, 1], jump: [1, 1], start: [0, 0] };
 
 function windowField(rf: ReceptiveField, g: WindowGeometry): ReceptiveField {
-  const axis = (i: 0 | 1) => ({
-    size: rf.size[i] + (g.kernel[i] - 1) * rf.jump[i],
-    jump: rf.jump[i] * g.stride[i],
-    start: rf.start[i] + ((g.kernel[i] - 1) / 2 - g.padBefore[i]) * rf.jump[i],
-  });
-  const h = axis(0), w = axis(1);
-  return { size: [h.size, w.size], jump: [h.jump, w.jump], start: [h.start, w.start] };
+  // Written out per axis rather than through a helper: this runs once per layer on every edit.
+  const [sh, sw] = rf.size, [jh, jw] = rf.jump, [th, tw] = rf.start;
+  const [kh, kw] = g.kernel, [strideH, strideW] = g.stride, [ph, pw] = g.padBefore;
+  return {
+    size: [sh + (kh - 1) * jh, sw + (kw - 1) * jw],
+    jump: [jh * strideH, jw * strideW],
+    start: [th + ((kh - 1) / 2 - ph) * jh, tw + ((kw - 1) / 2 - pw) * jw],
+  };
 }
 
 /**

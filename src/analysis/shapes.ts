@@ -1,7 +1,7 @@
 import type { IRNode, LayerOp, Pair, PaddingSpec } from '../dsl/ir';
 import { tr } from '../shared/l10n/translate';
 import { formatShape } from './format';
-import { windowAxis } from './geometry';
+import { windowAxis, type AxisResult } from './geometry';
 import * as msg from './messages';
 import type { Shape } from './types';
 
@@ -44,7 +44,10 @@ interface ShapeInputs {
   context: ShapeContext;
 }
 
-const ok = (shape: Shape, formula: string[] = [], window: WindowGeometry | null = null): ShapeResult =>
+/** The formula of a layer whose size needs no arithmetic: one frozen array they all share. */
+const NO_FORMULA: string[] = Object.freeze([]) as unknown as string[];
+
+const ok = (shape: Shape, formula: string[] = NO_FORMULA, window: WindowGeometry | null = null): ShapeResult =>
   ({ shape, formula, window, error: null });
 const fail = (error: string): ShapeResult => ({ shape: null, formula: [], window: null, error });
 
@@ -74,8 +77,9 @@ export function inferShape(node: IRNode, inputs: ShapeInputs): ShapeResult {
     case 'concat':
       return concat(node, inputs);
     default:
-      // Element-wise: activations, batchNorm, lrn, dropout.
-      return ok([...x]);
+      // Element-wise: activations, batchNorm, lrn, dropout. The output is the input's shape
+      // array itself (shapes are never changed once made, and inputShapes already share them).
+      return ok(x);
   }
 }
 
@@ -108,26 +112,44 @@ function sliding(
   node: IRNode, x: [number, number, number], kernel: Pair, stride: Pair, dilation: Pair,
   padding: PaddingSpec, ceilMode: boolean, channels: number, isConv: boolean,
 ): ShapeResult {
-  const ah = windowAxis({
-    size: x[0], kernel: kernel[0], stride: stride[0], dilation: dilation[0],
-    padding: typeof padding === 'string' ? padding : padding[0], ceilMode,
-  });
-  const aw = windowAxis({
-    size: x[1], kernel: kernel[1], stride: stride[1], dilation: dilation[1],
-    padding: typeof padding === 'string' ? padding : padding[1], ceilMode,
-  });
+  const ah = labelledAxis('h', x[0], kernel[0], stride[0], dilation[0], typeof padding === 'string' ? padding : padding[0], ceilMode);
+  const aw = labelledAxis('w', x[1], kernel[1], stride[1], dilation[1], typeof padding === 'string' ? padding : padding[1], ceilMode);
   if (ah.out < 1 || aw.out < 1) {
     return fail(msg.kernelTooLarge(node.path, [ah.effectiveKernel, aw.effectiveKernel], [ah.padded, aw.padded], x, isConv));
   }
-  return ok([ah.out, aw.out, channels], [`h: ${ah.formula}`, `w: ${aw.formula}`], {
+  return ok([ah.out, aw.out, channels], [ah.formula, aw.formula], {
     kernel: [ah.effectiveKernel, aw.effectiveKernel], stride, padBefore: [ah.padBefore, aw.padBefore],
   });
+}
+
+/**
+ * The layers of a model repeat a few geometries (every 3×3 conv with padding 1 at one size):
+ * each axis's arithmetic and its text, labelled (`h: …`), is worked out once and then shared,
+ * so a model of thousands of layers neither recomputes nor holds a copy of the same formula
+ * per layer. Cleared when full rather than evicted one by one: a model that fills it has few
+ * repeats to gain from anyway.
+ */
+const axisMemo = new Map<string, AxisResult>();
+const AXIS_MEMO_LIMIT = 4096;
+
+function labelledAxis(
+  label: 'h' | 'w', size: number, kernel: number, stride: number, dilation: number,
+  padding: number | 'same' | 'valid', ceilMode: boolean,
+): AxisResult {
+  const key = `${label} ${size} ${kernel} ${stride} ${dilation} ${padding} ${ceilMode}`;
+  const known = axisMemo.get(key);
+  if (known) return known;
+  const axis = windowAxis({ size, kernel, stride, dilation, padding, ceilMode });
+  const labelled = { ...axis, formula: `${label}: ${axis.formula}` };
+  if (axisMemo.size >= AXIS_MEMO_LIMIT) axisMemo.clear();
+  axisMemo.set(key, labelled);
+  return labelled;
 }
 
 function add(node: IRNode, inputs: ShapeInputs): ShapeResult {
   const shapes = inputs.shapes;
   const first = shapes[0]!;
-  if (shapes.every((s) => sameShape(s, first))) return ok([...first]);
+  if (shapes.every((s) => sameShape(s, first))) return ok(first);
   if (inputs.residual && shapes.length === 2) {
     return fail(msg.residualShapes(node.path, first, shapes[1]!, shortcutFix(first, shapes[1]!)));
   }
