@@ -26,3 +26,10 @@ export function integerFlag(flag: string, value: string | undefined, min: number
   }
   return n;
 }
+
+/** A flag that takes one of `choices` (absent: undefined); anything else is a UsageError with the usage. */
+export function choiceFlag<C extends string>(flag: string, value: string | undefined, choices: readonly C[], usage: string): C | undefined {
+  if (value === undefined) return undefined;
+  if ((choices as readonly string[]).includes(value)) return value as C;
+  throw new UsageError(`${flag} must be one of ${choices.join(', ')}, got '${value}'\nusage: cnn-explorer ${usage}`);
+}

@@ -1,23 +1,40 @@
 import * as path from 'node:path';
 import { importRuns } from '../runs/importRun';
-import { comparisonContract, compareRuns, bestEpochOf, finalEpochOf } from '../runs/compare';
+import { comparisonContract, compareRuns, bestEpochOf, finalEpochOf, EPOCH_METRICS, type Comparison } from '../runs/compare';
+import { configDiffTable, curvesTable, metricsTable, perClassTable, runsTable } from '../runs/compareTables';
 import { loadRun, loadRuns, resolveRunId, RunLookupError } from '../runs/lookup';
 import { readMeta } from '../runs/meta';
 import { loadRunModels } from '../runs/runModels';
 import { defaultRunsDir, listRuns } from '../runs/store';
 import { formatComparison, formatRunList, formatRunShow, runSeconds, type ListedRun } from '../runs/text';
-import { parseCommandArgs, UsageError } from './args';
+import { formatTable, type DataTable } from '../shared/tableFormats';
+import { choiceFlag, parseCommandArgs, UsageError } from './args';
 
 // `cnn-explorer runs list | show ID | compare ID ID… | import DIR [--runs-dir DIR] [--json]`: the
 // run store for people (tables) and for programs (the contract's JSON). Ids may be given by unique
 // prefix. `import` copies runs trained elsewhere (a training job's, docs/export.md) into the store.
+// To paste elsewhere: `compare --format md|csv [--table T]` writes the comparison's tables (CSV:
+// one table, the metrics unless --table names another), `show --curves csv` the run's curves.
 
-const USAGE = 'runs list|show ID|compare ID ID…|import DIR [--runs-dir DIR] [--json]';
+const USAGE = 'runs list|show ID [--curves csv]|compare ID ID… [--format md|csv [--table runs|config|metrics|per-class|curves]]'
+  + '|import DIR [--runs-dir DIR] [--json]';
 
 const OPTIONS = {
   'runs-dir': { type: 'string' },
   json: { type: 'boolean' },
+  format: { type: 'string' },
+  table: { type: 'string' },
+  curves: { type: 'string' },
 } as const;
+
+/** The comparison's tables, by --table name, with the heading Markdown gives each. */
+const COMPARE_TABLES: Record<string, { heading: string; empty: string; of: (c: Comparison) => DataTable }> = {
+  runs: { heading: 'Runs', empty: '', of: runsTable },
+  config: { heading: 'What differs', empty: 'The runs are configured the same.', of: configDiffTable },
+  metrics: { heading: 'Best and final metrics', empty: '', of: metricsTable },
+  'per-class': { heading: 'Per-class test accuracy (best epoch)', empty: 'No run has a finished epoch yet.', of: perClassTable },
+  curves: { heading: 'Curves', empty: 'No epoch has finished yet.', of: (c) => curvesTable(c, [...EPOCH_METRICS, 'lr']) },
+};
 
 export async function runsCommand(argv: string[]): Promise<void> {
   process.stdout.write(await runRuns(argv));
@@ -29,15 +46,29 @@ export async function runRuns(argv: string[]): Promise<string> {
   const [sub, ...ids] = positionals;
   const runsDir = values['runs-dir'] ? path.resolve(values['runs-dir']) : defaultRunsDir();
   const json = values.json === true;
+  const only = (flag: string, command: string) => {
+    if (values[flag as keyof typeof values] !== undefined && sub !== command) throw new UsageError(`--${flag} is for runs ${command}\nusage: cnn-explorer ${USAGE}`);
+  };
+  only('format', 'compare');
+  only('table', 'compare');
+  only('curves', 'show');
   switch (sub) {
     case 'list':
       if (ids.length) throw new UsageError(`runs list takes no ids\nusage: cnn-explorer ${USAGE}`);
       return list(runsDir, json);
     case 'show':
       if (ids.length !== 1) throw new UsageError(`runs show takes one id\nusage: cnn-explorer ${USAGE}`);
+      if (values.curves !== undefined && json) throw new UsageError(`--json and --curves disagree\nusage: cnn-explorer ${USAGE}`);
+      if (values.curves !== undefined) return curves(runsDir, ids[0]!, choiceFlag('--curves', values.curves, ['csv'] as const, USAGE)!);
       return show(runsDir, ids[0]!, json);
     case 'compare':
       if (ids.length < 2) throw new UsageError(`runs compare takes two or more ids\nusage: cnn-explorer ${USAGE}`);
+      if (values.format !== undefined || values.table !== undefined) {
+        if (json) throw new UsageError(`--json and --format disagree\nusage: cnn-explorer ${USAGE}`);
+        const format = choiceFlag('--format', values.format ?? 'md', ['md', 'csv'] as const, USAGE)!;
+        const table = choiceFlag('--table', values.table, Object.keys(COMPARE_TABLES), USAGE);
+        return compareTables(runsDir, ids, format, table);
+      }
       return compare(runsDir, ids, json);
     case 'import':
       if (ids.length !== 1) throw new UsageError(`runs import takes one folder\nusage: cnn-explorer ${USAGE}`);
@@ -92,6 +123,24 @@ async function compare(runsDir: string, ids: string[], json: boolean): Promise<s
   // The architecture diff re-evaluates each run's copy of its model file (people only).
   const models = await loadRunModels(runs.map((r) => r.record));
   return formatComparison(compareRuns(runs, models));
+}
+
+/** The comparison as Markdown (every table, or the one named) or CSV (one table: metrics by default). */
+function compareTables(runsDir: string, ids: string[], format: 'md' | 'csv', table: string | undefined): string {
+  const c = compareRuns(loadRuns(runsDir, ids));
+  if (format === 'csv') return formatTable(COMPARE_TABLES[table ?? 'metrics']!.of(c), 'csv');
+  const names = table ? [table] : ['runs', 'config', 'metrics', 'per-class'];
+  return names.map((name) => {
+    const { heading, empty, of } = COMPARE_TABLES[name]!;
+    const t = of(c);
+    return `## ${heading}\n\n${t.rows.length ? formatTable(t, 'md') : `${empty}\n`}`;
+  }).join('\n');
+}
+
+/** One run's epoch curves (losses, accuracies, learning rate) as CSV, one row per epoch. */
+function curves(runsDir: string, id: string, format: 'csv'): string {
+  const { dir } = resolveRunId(runsDir, id);
+  return formatTable(COMPARE_TABLES.curves!.of(compareRuns([loadRun(dir)])), format);
 }
 
 function importInto(runsDir: string, dir: string, json: boolean): string {

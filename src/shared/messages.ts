@@ -2,6 +2,7 @@ import type { AnalyzedModel } from '../analysis/types';
 import type { SourceRange } from '../dsl/ir';
 import type { RunStatus } from '../runs/types';
 import type { Comparison } from '../runs/compare';
+import type { GraphDiff } from '../runs/archMerge';
 
 // Every message that crosses between the extension host and a webview, in one place.
 // One section per view; each direction is a discriminated union on `type`. Payloads are plain
@@ -12,6 +13,9 @@ import type { Comparison } from '../runs/compare';
 
 /** The webview panel type of the graph view (also its serializer's key). */
 export const GRAPH_VIEW_TYPE = 'cnnExplorer.graph';
+
+/** The webview panel type of the architecture diff (the graph view showing two versions merged). */
+export const ARCH_DIFF_VIEW_TYPE = 'cnnExplorer.archDiff';
 
 /** A model document's evaluation error, as the graph shows it. */
 export interface GraphError {
@@ -35,6 +39,11 @@ export type ExtensionToGraph =
       graph: AnalyzedModel | null;
       stale: boolean;
       error: GraphError | null;
+      /**
+       * In the architecture diff view: `graph` is both versions merged, and this says which
+       * layers were added, removed or changed, and by how much. Absent in the plain graph view.
+       */
+      diff?: GraphDiff;
     }
   /** The editor's cursor is on the call that made these nodes / groups (empty: nowhere). */
   | { type: 'highlight'; nodeIds: string[]; groupIds: string[] }
@@ -97,7 +106,26 @@ export type CompareToExtension =
   /** Take the run out of this comparison (nothing on disk changes). */
   | { type: 'remove'; runId: string }
   /** Pick more runs to add to the comparison. */
-  | { type: 'addRuns' };
+  | { type: 'addRuns' }
+  /** Deliver an exported table or chart: copy `data` to the clipboard, or save it where the user says. */
+  | ExportRequest;
+
+/** The formats the views export: tables as text, charts as images. */
+export type ExportFormat = 'md' | 'csv' | 'latex' | 'svg' | 'png';
+
+/**
+ * An exported table or chart, made in the webview: `data` is the text, or base64 (no data:
+ * prefix) for `png`. `to: 'file'` asks where to save it, with `suggestedName` as the default.
+ */
+export interface ExportRequest {
+  type: 'export';
+  format: ExportFormat;
+  data: string;
+  suggestedName: string;
+  to: 'file' | 'clipboard';
+  /** What it is, for the confirmation: `metrics table`, `loss chart`. */
+  what: string;
+}
 
 /** The architecture diff evaluates model files: only in a trusted workspace, and it takes a moment. */
 export type CompareArchitectureState = 'ready' | 'loading' | 'untrusted';

@@ -8,6 +8,7 @@ import {
   COMPARE_VIEW_TYPE, type CompareArchitectureState, type CompareToExtension, type ExtensionToCompare,
 } from '../../shared/messages';
 import { assertNever } from '../../shared/assertNever';
+import { deliverExport } from '../deliverExport';
 import { compareHtml } from './html';
 import { WatchedRun } from '../runs/watchedRun';
 import { pickRuns } from './pickRuns';
@@ -36,7 +37,7 @@ export class ComparePanel implements vscode.Disposable {
       existing.setRuns(runsDir, runIds);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'Compare Runs', vscode.ViewColumn.Active, ComparePanel.options(context));
+    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, vscode.l10n.t('Compare Runs'), vscode.ViewColumn.Active, ComparePanel.options(context));
     ComparePanel.current = new ComparePanel(panel, context, runsDir, runIds);
     return ComparePanel.current;
   }
@@ -103,7 +104,7 @@ export class ComparePanel implements vscode.Disposable {
     }
     this.runs = next;
     for (const id of [...this.models.keys()]) if (!next.some((r) => r.id === id)) this.models.delete(id);
-    for (const p of this.problems) void vscode.window.showWarningMessage(`CNN Explorer: ${p}`);
+    for (const p of this.problems) void vscode.window.showWarningMessage(vscode.l10n.t('CNN Explorer: {0}', p));
     this.updateTitle();
     this.post();
     this.loadModels();
@@ -112,7 +113,7 @@ export class ComparePanel implements vscode.Disposable {
 
   private updateTitle(): void {
     const names = this.runs.map((r) => r.meta.name ?? r.record.model.name);
-    this.panel.title = names.length ? `Compare: ${names.join(' · ')}`.slice(0, 60) : 'Compare Runs';
+    this.panel.title = names.length ? vscode.l10n.t('Compare: {0}', names.join(' · ')).slice(0, 60) : vscode.l10n.t('Compare Runs');
   }
 
   private architectureState(): CompareArchitectureState {
@@ -126,7 +127,7 @@ export class ComparePanel implements vscode.Disposable {
     if (!this.runs.length) {
       message = {
         type: 'empty', runsDir: this.runsDir,
-        message: this.problems.length ? this.problems.join('\n') : 'No runs to compare: use "Add runs…" or pick runs in the sidebar.',
+        message: this.problems.length ? this.problems.join('\n') : vscode.l10n.t('No runs to compare: use "Add runs…" or pick runs in the sidebar.'),
       };
     } else {
       const state = this.architectureState();
@@ -195,7 +196,7 @@ export class ComparePanel implements vscode.Disposable {
         const run = this.find(message.runId);
         if (run && await deleteRun(run.id, run.dir)) {
           this.setRuns(this.runsDir, this.runIds.filter((id) => id !== run.id));
-          void vscode.window.showInformationMessage(`Deleted run ${run.id}.`);
+          void vscode.window.showInformationMessage(vscode.l10n.t('Deleted run {0}.', run.id));
         }
         break;
       }
@@ -203,8 +204,13 @@ export class ComparePanel implements vscode.Disposable {
         this.setRuns(this.runsDir, this.runIds.filter((id) => id !== message.runId));
         break;
       case 'addRuns': {
-        const more = await pickRuns(this.runsDir, this.runIds, 'Add runs to the comparison');
+        const more = await pickRuns(this.runsDir, this.runIds, vscode.l10n.t('Add runs to the comparison'));
         if (more) this.setRuns(this.runsDir, [...this.runIds, ...more]);
+        break;
+      }
+      case 'export': {
+        const { type: _, ...request } = message;
+        await deliverExport(request, vscode.workspace.workspaceFolders?.[0]?.uri);
         break;
       }
       default:

@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
 import { pickActiveModel } from '../activeModel';
 import type { ModelDocuments } from '../modelDocuments';
+import { exportSummary } from './exportSummary';
 import { summaryText } from './summaryText';
 
 // CNN: Show Model Summary — the summary table in a read-only virtual document beside the
 // editor, rewritten whenever its model file is re-evaluated.
 // A summary's URI names its model file and export: cnn-summary:<path> summary (<export>)?<query>.
+// CNN: Export Summary… (also a button on the summary's title bar) copies or saves it as Markdown,
+// CSV or LaTeX.
 
 const SCHEME = 'cnn-summary';
 
@@ -27,7 +30,7 @@ export function registerSummary(documents: ModelDocuments): vscode.Disposable {
     provideTextDocumentContent(uri) {
       const parsed = parseSummaryUri(uri);
       const state = parsed && documents.get(parsed.source);
-      if (!parsed || !state) return 'Open the model file to see its summary.\n';
+      if (!parsed || !state) return `${vscode.l10n.t('Open the model file to see its summary.')}\n`;
       return summaryText(state.models, parsed.exportName, state);
     },
   };
@@ -39,10 +42,20 @@ export function registerSummary(documents: ModelDocuments): vscode.Disposable {
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
   };
 
+  // From a summary document (its title bar's button, or the palette while it is in front): its
+  // model; else the model file given or in view.
+  const exportCommand = async (uri?: vscode.Uri): Promise<void> => {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    const shown = target?.scheme === SCHEME ? parseSummaryUri(target) : undefined;
+    const picked = shown ? await pickActiveModel(documents, shown.source, shown.exportName) : await pickActiveModel(documents, uri);
+    if (picked) await exportSummary(picked.doc.uri, picked.model);
+  };
+
   return vscode.Disposable.from(
     changed,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, provider),
     vscode.commands.registerCommand('cnnExplorer.showSummary', show),
+    vscode.commands.registerCommand('cnnExplorer.exportSummary', exportCommand),
     documents.onDidUpdate((state) => {
       for (const doc of vscode.workspace.textDocuments) {
         if (doc.uri.scheme === SCHEME && parseSummaryUri(doc.uri)?.source.toString() === state.uri.toString()) changed.fire(doc.uri);

@@ -1,9 +1,13 @@
 import type { Comparison, ConfigValue } from '../../../src/runs/compare';
+import { configDiffTable } from '../../../src/runs/compareTables';
+import { toCsv, toMarkdown } from '../../../src/shared/tableFormats';
 import { custom, el } from '../../shared/dom';
+import { tableExportBar, type Exporter } from '../../shared/exportBar';
 import { runHeaderCells } from '../../shared/runs';
 
 // The config diff: only the keys whose values differ, one column per run, cells that differ
-// from run #1 marked; everything the runs share is folded away below (vscode-collapsible).
+// from run #1 marked; everything the runs share is folded away below (vscode-collapsible). The
+// table of what differs exports as Markdown or CSV (src/runs/compareTables.ts).
 
 function formatValue(v: ConfigValue | undefined): string {
   if (v === null || v === undefined) return '—';
@@ -11,11 +15,13 @@ function formatValue(v: ConfigValue | undefined): string {
   return JSON.stringify(v);
 }
 
-export function configSection(c: Comparison, sameOpen: boolean, onToggle: (open: boolean) => void): HTMLElement {
+export function configSection(c: Comparison, sameOpen: boolean, onToggle: (open: boolean) => void, exporter: Exporter): HTMLElement {
   const keys = Object.keys(c.configDiff);
   const same = Object.entries(c.configSame);
   const section = el('section', { class: 'config', 'aria-labelledby': 'config-h' }, el('h2', { id: 'config-h' }, 'What differs'));
   if (keys.length) {
+    section.append(tableExportBar('config-diff', 'table of what differs',
+      { md: () => toMarkdown(configDiffTable(c)), csv: () => toCsv(configDiffTable(c)) }, exporter));
     section.append(el('table', { class: 'diff-table' },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'setting'), ...runHeaderCells(c))),
       el('tbody', {}, ...keys.map((key) => {
