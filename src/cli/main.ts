@@ -1,6 +1,6 @@
 import { LocatedError, formatError } from '../dsl/errors';
 import { translationsFor } from '../shared/l10n/bundles';
-import { useTranslations } from '../shared/l10n/translate';
+import { tr, useTranslations } from '../shared/l10n/translate';
 import { UsageError } from './args';
 import { languageFromEnv } from './locale';
 import { relativeToCwd } from './paths';
@@ -14,11 +14,12 @@ type Command = (argv: string[], options: { verbose: boolean }) => Promise<void>;
 const commands: Record<string, { load: () => Promise<Command>; usage: string }> = {
   summary: {
     load: async () => (await import('./summary')).summaryCommand,
-    usage: 'summary FILE [--model EXPORT] [--json]',
+    usage: 'summary FILE [--model EXPORT] [--json | --format table|json|md|csv|latex]',
   },
   runs: {
     load: async () => (await import('./runs')).runsCommand,
-    usage: 'runs list|show ID|compare ID ID…|import DIR [--runs-dir DIR] [--json]',
+    usage: 'runs list|show ID [--curves csv]|compare ID ID… [--format md|csv [--table runs|config|metrics|per-class|curves]]'
+      + '|import DIR [--runs-dir DIR] [--json]',
   },
   train: {
     load: async () => (await import('./train')).trainCommand,
@@ -41,9 +42,9 @@ const commands: Record<string, { load: () => Promise<Command>; usage: string }> 
 };
 
 function usage(): string {
-  return ['usage: cnn-explorer <command> [options]', '', 'commands:',
+  return [tr('usage: {0}', 'cnn-explorer <command> [options]'), '', tr('commands:'),
     ...Object.values(commands).map((c) => `  cnn-explorer ${c.usage}`),
-    '', 'options for every command:', '  --verbose  print stacks, and what a trainer writes on its stderr (else kept in its run folder\'s trainer.log)'].join('\n');
+    '', tr('options for every command:'), `  --verbose  ${tr("print stacks, and what a trainer writes on its stderr (else kept in its run folder's trainer.log)")}`].join('\n');
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -58,7 +59,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const command = commands[name];
   try {
-    if (!command) throw new UsageError(`unknown command '${name}'\n${usage()}`);
+    if (!command) throw new UsageError(`${tr("unknown command '{0}'", name)}\n${usage()}`);
     await (await command.load())(args.slice(1), { verbose });
   } catch (err) {
     process.exitCode = 1;

@@ -12,6 +12,7 @@ import type { TrainResult } from '../runs/types';
 import { assertNever } from '../shared/assertNever';
 import type { TrainerMessage } from '../shared/trainerProtocol';
 import { decimal, duration, percent } from '../shared/format';
+import { tr } from '../shared/l10n/translate';
 import { integerFlag, parseCommandArgs, UsageError } from './args';
 import { downloadDone } from '../shared/downloadFigures';
 import { downloadDecile, downloadLine } from './downloadBar';
@@ -167,7 +168,7 @@ class StopControl {
   private readonly onSigint = () => {
     if (!this.stopRequested) {
       this.stopRequested = true;
-      process.stderr.write('\nstopping after the current batch (Ctrl-C again to abort)…\n');
+      process.stderr.write(`\n${tr('stopping after the current batch (Ctrl-C again to abort)…')}\n`);
       this.handle?.stop();
     } else {
       this.handle?.child.kill('SIGKILL');
@@ -231,7 +232,9 @@ class Progress {
         const elapsed = (msg.time - this.epochStart) / 1000;
         const rate = elapsed > 0 ? (msg.step * this.batchSize) / elapsed : 0;
         const eta = msg.step > 0 ? (elapsed / msg.step) * (msg.steps - msg.step) : NaN;
-        const text = `epoch ${msg.epoch} step ${msg.step}/${msg.steps}  loss ${decimal(msg.loss)}  acc ${percent(msg.accuracy)}  ${Math.round(rate)} img/s  ETA ${duration(eta)} (epoch)`;
+        const text = tr('epoch {epoch} step {step}/{steps}  loss {loss}  acc {acc}  {rate} img/s  ETA {eta} (epoch)', {
+          epoch: msg.epoch, step: msg.step, steps: msg.steps, loss: decimal(msg.loss), acc: percent(msg.accuracy), rate: Math.round(rate), eta: duration(eta),
+        });
         if (this.tty) {
           process.stderr.write(`\r\x1b[K${text}`);
           this.lineOpen = true;
@@ -242,11 +245,11 @@ class Progress {
         break;
       }
       case 'epoch': {
-        const val = msg.val ? `  val loss ${decimal(msg.val.loss)} acc ${percent(msg.val.accuracy)}` : '';
+        const val = msg.val ? `  ${tr('val loss {0} acc {1}', decimal(msg.val.loss), percent(msg.val.accuracy))}` : '';
         const left = (msg.epochs - msg.epoch) * msg.seconds;
-        this.line(`epoch ${msg.epoch}/${msg.epochs}  train loss ${decimal(msg.train.loss)} acc ${percent(msg.train.accuracy)}${val}`
-          + `  test loss ${decimal(msg.test.loss)} acc ${percent(msg.test.accuracy)}${msg.best ? '  (best)' : ''}`
-          + `  ${Math.round(msg.imagesPerSecond)} img/s  ${decimal(msg.seconds, 1)}s${msg.epoch < msg.epochs ? `  ETA ${duration(left)}` : ''}`);
+        this.line(`${tr('epoch {0}/{1}  train loss {2} acc {3}', msg.epoch, msg.epochs, decimal(msg.train.loss), percent(msg.train.accuracy))}${val}`
+          + `  ${tr('test loss {0} acc {1}', decimal(msg.test.loss), percent(msg.test.accuracy))}${msg.best ? `  ${tr('(best)')}` : ''}`
+          + `  ${tr('{0} img/s', Math.round(msg.imagesPerSecond))}  ${decimal(msg.seconds, 1)}s${msg.epoch < msg.epochs ? `  ${tr('ETA {0}', duration(left))}` : ''}`);
         break;
       }
       case 'error':
@@ -261,7 +264,8 @@ class Progress {
   summary(r: TrainResult): void {
     const where = path.relative(process.cwd(), r.runDir) || r.runDir;
     const best = r.bestEpoch !== null && r.testAccuracy !== null
-      ? `best epoch ${r.bestEpoch}: test accuracy ${percent(r.testAccuracy)} (loss ${decimal(r.testLoss)})` : 'no completed epoch';
-    this.line(`run ${r.runId} ${r.status}: ${best}, ${r.trainImagesPerSecond ? `${Math.round(r.trainImagesPerSecond)} img/s, ` : ''}${duration(r.wallSeconds)} → ${where}`);
+      ? tr('best epoch {0}: test accuracy {1} (loss {2})', r.bestEpoch, percent(r.testAccuracy), decimal(r.testLoss)) : tr('no completed epoch');
+    const rate = r.trainImagesPerSecond ? `${tr('{0} img/s', Math.round(r.trainImagesPerSecond))}, ` : '';
+    this.line(`${tr('run {0} {1}: {2}', r.runId, r.status, best)}, ${rate}${duration(r.wallSeconds)} → ${where}`);
   }
 }

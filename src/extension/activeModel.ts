@@ -10,11 +10,11 @@ export async function pickActiveModel(documents: ModelDocuments, uri?: vscode.Ur
   const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document
     ?? vscode.window.visibleTextEditors.find((e) => isModelDocument(e.document))?.document;
   if (!doc || !isModelDocument(doc)) {
-    void vscode.window.showWarningMessage('Open a model file (*.cnn.ts) first.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Open a model file (*.cnn.ts) first.'));
     return undefined;
   }
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('CNN Explorer evaluates model files only in a trusted workspace.', 'Manage Workspace Trust')
+    void vscode.window.showWarningMessage(vscode.l10n.t('CNN Explorer evaluates model files only in a trusted workspace.'), vscode.l10n.t('Manage Workspace Trust'))
       .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
     return undefined;
   }
@@ -24,15 +24,15 @@ export async function pickActiveModel(documents: ModelDocuments, uri?: vscode.Ur
     return undefined;
   }
   if (state.models.length === 0) {
-    void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(doc.uri)} exports no model.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0} exports no model.', vscode.workspace.asRelativePath(doc.uri)));
     return undefined;
   }
   const byName = exportName ? state.models.find((m) => m.exportName === exportName) : undefined;
   if (byName) return { doc, model: byName };
   if (state.models.length === 1) return { doc, model: state.models[0]! };
   const picked = await vscode.window.showQuickPick(
-    state.models.map((m) => ({ label: m.model.name, description: `export ${m.exportName}`, model: m })),
-    { placeHolder: 'Which model?' },
+    state.models.map((m) => ({ label: m.model.name, description: vscode.l10n.t('export {0}', m.exportName), model: m })),
+    { placeHolder: vscode.l10n.t('Which model?') },
   );
   return picked && { doc, model: picked.model };
 }

@@ -15,7 +15,8 @@ export async function showLocatedError(err: LocatedError): Promise<void> {
     return;
   }
   const text = `${path.basename(loc.file)}:${loc.line}: ${err.message}`;
-  if (await vscode.window.showErrorMessage(text, 'Open File') !== 'Open File') return;
+  const openFile = vscode.l10n.t('Open File');
+  if (await vscode.window.showErrorMessage(text, openFile) !== openFile) return;
   const doc = await vscode.workspace.openTextDocument(loc.file);
   await vscode.window.showTextDocument(doc, { selection: toVsRange(loc) });
 }

@@ -15,7 +15,7 @@ export function openModelOnStartup(): void {
       await vscode.window.showTextDocument(doc, { preview: false });
       await vscode.commands.executeCommand(SHOW_GRAPH_COMMAND, uri);
     } catch (err) {
-      void vscode.window.showWarningMessage(`cnnExplorer.openOnStartup: cannot open ${relative}: ${String(err)}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('cnnExplorer.openOnStartup: cannot open {0}: {1}', relative, String(err)));
     }
   })();
 }

@@ -36,7 +36,7 @@ export function registerCompareView(context: vscode.ExtensionContext): void {
       const given = runIdsFromArgs(args);
       const runsDir = given.runsDir ?? workspaceRunsDir();
       if (!runsDir) {
-        void vscode.window.showWarningMessage('Open a folder first: runs are stored in the workspace.');
+        void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder first: runs are stored in the workspace.'));
         return;
       }
       const runIds = given.runIds.length ? given.runIds : await pickRuns(runsDir);

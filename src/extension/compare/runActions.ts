@@ -10,7 +10,7 @@ import { markInterruptedIfDead } from '../../runs/store';
 export async function renameRun(id: string, dir: string): Promise<boolean> {
   const meta = readMeta(dir);
   const name = await vscode.window.showInputBox({
-    title: `Name run ${id}`, value: meta.name ?? '', prompt: 'Shown instead of the id in lists and comparisons; empty to clear.',
+    title: vscode.l10n.t('Name run {0}', id), value: meta.name ?? '', prompt: vscode.l10n.t('Shown instead of the id in lists and comparisons; empty to clear.'),
   });
   if (name === undefined) return false;
   updateMeta(dir, { name: name.trim() || null });
@@ -20,7 +20,7 @@ export async function renameRun(id: string, dir: string): Promise<boolean> {
 export async function editRunTags(id: string, dir: string): Promise<boolean> {
   const meta = readMeta(dir);
   const text = await vscode.window.showInputBox({
-    title: `Tags of ${runLabel(id, meta)}`, value: meta.tags.join(', '), prompt: 'Comma-separated, e.g. baseline, permuted',
+    title: vscode.l10n.t('Tags of {0}', runLabel(id, meta)), value: meta.tags.join(', '), prompt: vscode.l10n.t('Comma-separated, e.g. baseline, permuted'),
   });
   if (text === undefined) return false;
   updateMeta(dir, { tags: parseTags(text) });
@@ -31,16 +31,17 @@ export async function editRunTags(id: string, dir: string): Promise<boolean> {
 export async function deleteRun(id: string, dir: string): Promise<boolean> {
   const record = markInterruptedIfDead(dir);
   if (record?.status === 'running') {
-    void vscode.window.showWarningMessage(`Run ${runLabel(id, readMeta(dir))} is still training: stop it before deleting it.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Run {0} is still training: stop it before deleting it.', runLabel(id, readMeta(dir))));
     return false;
   }
   const label = runLabel(id, readMeta(dir));
+  const remove = vscode.l10n.t('Delete');
   const answer = await vscode.window.showWarningMessage(
-    `Delete run ${label}?`,
-    { modal: true, detail: `Its folder ${dir} (run.json, metrics, checkpoints) is removed from disk. This cannot be undone.` },
-    'Delete',
+    vscode.l10n.t('Delete run {0}?', label),
+    { modal: true, detail: vscode.l10n.t('Its folder {0} (run.json, metrics, checkpoints) is removed from disk. This cannot be undone.', dir) },
+    remove,
   );
-  if (answer !== 'Delete') return false;
+  if (answer !== remove) return false;
   fs.rmSync(dir, { recursive: true, force: true });
   return true;
 }

@@ -24,22 +24,22 @@ async function exportPyTorch(documents: ModelDocuments, uri?: vscode.Uri, export
   if (state?.stale && state.error) return showLocatedError(state.error);
   const error = model.analysis.diagnostics.find((d) => d.severity === 'error');
   if (error) {
-    void vscode.window.showErrorMessage(`Cannot export ${model.model.name}: ${error.message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot export {0}: {1}', model.model.name, error.message));
     return;
   }
   const primary = (state?.models[0]?.exportName ?? model.exportName) === model.exportName;
   const target = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.file(pytorchFileName(doc.fileName, model.exportName, primary)),
     filters: { Python: ['py'] },
-    saveLabel: 'Export',
-    title: `Export ${model.model.name} to PyTorch`,
+    saveLabel: vscode.l10n.t('Export'),
+    title: vscode.l10n.t('Export {0} to PyTorch', model.model.name),
   });
   if (!target) return;
   const text = pytorchModule(model, { sourceName: path.basename(doc.fileName) });
   try {
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
   } catch (err) {
-    void vscode.window.showErrorMessage(`Cannot write ${vscode.workspace.asRelativePath(target)}: ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot write {0}: {1}', vscode.workspace.asRelativePath(target), (err as Error).message));
     return;
   }
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(target), { preview: false });

@@ -38,7 +38,7 @@ export class GraphPanel implements vscode.Disposable {
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(
-      GRAPH_VIEW_TYPE, 'Model Graph', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      GRAPH_VIEW_TYPE, vscode.l10n.t('Model Graph'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       GraphPanel.options(context),
     );
     GraphPanel.current = new GraphPanel(panel, context, documents, uri, exportName);
@@ -108,7 +108,7 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   private updateTitle(): void {
-    this.panel.title = this.documentUri ? `Graph · ${path.basename(this.documentUri.fsPath)}` : 'Model Graph';
+    this.panel.title = this.documentUri ? vscode.l10n.t('Graph · {0}', path.basename(this.documentUri.fsPath)) : vscode.l10n.t('Model Graph');
   }
 
   private post(message: ExtensionToGraph): void {
@@ -202,8 +202,8 @@ export class GraphPanel implements vscode.Disposable {
     const folder = this.documentUri ? vscode.Uri.joinPath(this.documentUri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = await vscode.window.showSaveDialog({
       defaultUri: folder ? vscode.Uri.joinPath(folder, suggestedName) : undefined,
-      filters: format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },
-      saveLabel: `Export ${format.toUpperCase()}`,
+      filters: format === 'svg' ? { [vscode.l10n.t('SVG image')]: ['svg'] } : { [vscode.l10n.t('PNG image')]: ['png'] },
+      saveLabel: vscode.l10n.t('Export {0}', format.toUpperCase()),
     });
     if (!target) {
       this.post({ type: 'exported', format, path: null, error: null });
@@ -213,11 +213,11 @@ export class GraphPanel implements vscode.Disposable {
       const bytes = format === 'svg' ? Buffer.from(data, 'utf8') : Buffer.from(data, 'base64');
       await vscode.workspace.fs.writeFile(target, bytes);
       this.post({ type: 'exported', format, path: target.fsPath, error: null });
-      void vscode.window.showInformationMessage(`Saved the graph to ${vscode.workspace.asRelativePath(target)}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Saved the graph to {0}.', vscode.workspace.asRelativePath(target)));
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       this.post({ type: 'exported', format, path: null, error });
-      void vscode.window.showErrorMessage(`Could not save the graph: ${error}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Could not save the graph: {0}', error));
     }
   }
 

@@ -33,7 +33,7 @@ export function sampleImageFor(training: unknown, modelFile: string): Promise<Sa
       const [h, w, c] = d.imageShape;
       const pixels = d.test.images.subarray(0, h * w * c);
       return { type: 'sampleImage' as const, dataUri: toPng(pixels, d.imageShape), width: w, height: h,
-        label: `${d.id} test image 0: ${d.classNames[d.test.labels[0]!] ?? ''}` };
+        label: vscode.l10n.t('{0} test image 0: {1}', d.id, d.classNames[d.test.labels[0]!] ?? '') };
     }, () => null);
     cache.set(key, pending);
   }

@@ -60,7 +60,7 @@ export class RunsView implements vscode.WebviewViewProvider, vscode.Disposable {
       cspSource: view.webview.cspSource,
       scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'sidebar.js')).toString(),
       styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'sidebar.css')).toString(),
-    }, { title: 'CNN Explorer runs', body: '<main id="app" aria-label="Training runs"></main>' });
+    }, { title: vscode.l10n.t('CNN Explorer runs'), body: `<main id="app" aria-label="${vscode.l10n.t('Training runs')}"></main>` });
     view.webview.onDidReceiveMessage((m: SidebarToExtension) => this.receive(m));
     view.onDidChangeVisibility(() => this.schedule());
     view.onDidDispose(() => { this.view = null; this.schedule(); });

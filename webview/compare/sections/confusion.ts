@@ -4,6 +4,7 @@ import type { Comparison } from '../../../src/runs/compare';
 import { heatmap } from '../../shared/charts/heatmap';
 import { custom, el } from '../../shared/dom';
 import { points } from '../../../src/shared/format';
+import { tr } from '../../../src/shared/l10n/translate';
 import { runTag, runTitle } from '../../shared/runs';
 
 // The confusion-matrix difference: one run's row-normalised matrix minus run #1's, as a
@@ -12,15 +13,15 @@ import { runTag, runTitle } from '../../shared/runs';
 
 export function confusionSection(c: Comparison, selected: number, onSelect: (run: number) => void): HTMLElement {
   const section = el('section', { class: 'confusion', 'aria-labelledby': 'confusion-h' },
-    el('h2', { id: 'confusion-h' }, `Confusion matrix: change against ${runTag(0)}`));
+    el('h2', { id: 'confusion-h' }, tr('Confusion matrix: change against {0}', runTag(0))));
   const candidates = c.confusion.deltaRates.map((d, k) => ({ d, k })).filter(({ d }) => d !== null);
   if (!candidates.length) {
-    section.append(el('p', { class: 'muted' }, c.runs.length < 2 ? 'Add a second run to see what changed.' : 'Needs a finished epoch in both runs.'));
+    section.append(el('p', { class: 'muted' }, c.runs.length < 2 ? tr('Add a second run to see what changed.') : tr('Needs a finished epoch in both runs.')));
     return section;
   }
   const chosen = candidates.find(({ k }) => k === selected) ?? candidates[0]!;
   if (candidates.length > 1) {
-    const select = custom('vscode-single-select', { 'aria-label': 'Run to compare with run #1', class: 'confusion-run', 'data-focus-key': 'confusion-run' });
+    const select = custom('vscode-single-select', { 'aria-label': tr('Run to compare with run #1'), class: 'confusion-run', 'data-focus-key': 'confusion-run' });
     for (const { k } of candidates) {
       select.append(custom('vscode-option', { value: String(k), selected: k === chosen.k }, `${runTitle(c.runs[k]!, k)} − ${runTag(0)}`));
     }
@@ -32,17 +33,17 @@ export function confusionSection(c: Comparison, selected: number, onSelect: (run
   const names = c.confusion.classNames;
   const counts = c.confusion.matrices;
   section.append(el('figure', { class: 'chart-box', 'data-run': chosen.k },
-    el('figcaption', {}, `${runTitle(c.runs[chosen.k]!, chosen.k)} − ${runTitle(c.runs[0]!, 0)}, rates per true class (pp)`),
+    el('figcaption', {}, tr('{0} − {1}, rates per true class (pp)', runTitle(c.runs[chosen.k]!, chosen.k), runTitle(c.runs[0]!, 0))),
     heatmap({
-      title: `Confusion-matrix difference, run ${runTag(chosen.k)} minus run ${runTag(0)}`,
-      rowLabels: names, colLabels: names, rowTitle: 'true class', colTitle: 'predicted class',
+      title: tr('Confusion-matrix difference, run {0} minus run {1}', runTag(chosen.k), runTag(0)),
+      rowLabels: names, colLabels: names, rowTitle: tr('true class'), colTitle: tr('predicted class'),
       values: d, maxAbs, labelThreshold: 0.005, format: (v) => points(v, 0),
-      describe: (t, p, v) => `true ${names[t]}, predicted ${names[p]}: ${points(v)} pp `
-        + `(${counts[chosen.k]?.[t]?.[p] ?? '?'} vs ${counts[0]?.[t]?.[p] ?? '?'} images)`,
+      describe: (t, p, v) => tr('true {0}, predicted {1}: {2} pp ({3} vs {4} images)',
+        names[t]!, names[p]!, points(v), counts[chosen.k]?.[t]?.[p] ?? '?', counts[0]?.[t]?.[p] ?? '?'),
     }),
     el('p', { class: 'muted legend-note' },
-      el('span', { class: 'key pos', 'aria-hidden': 'true' }), ' more often  ',
-      el('span', { class: 'key neg', 'aria-hidden': 'true' }), ' less often than in ', runTag(0),
-      '. On the diagonal more is better; off it, more is a mistake made more often.')));
+      el('span', { class: 'key pos', 'aria-hidden': 'true' }), ` ${tr('more often')}  `,
+      el('span', { class: 'key neg', 'aria-hidden': 'true' }), ` ${tr('less often than in {0}', runTag(0))}`,
+      tr('. On the diagonal more is better; off it, more is a mistake made more often.'))));
   return section;
 }
