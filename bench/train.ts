@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendError, selectBackend, TFJS_BACKEND_NAMES as BACKEND_NAMES, type TfjsBackendName as BackendName } from '../src/engine/backends/index';
 import { buildModel, MODELS, trainStep, type ModelName } from './models';
 import { measureTorchEngine, torchEngineTable, type TorchEngineOptions, type TorchEngineReport } from './torchEngine';
+import { gcMs, watchGc } from './gcTime';
 import { ITEMS, TrainPath, type TrainRound } from './trainPath';
 
 interface Options {
@@ -108,7 +109,7 @@ const ROUNDS = 5;
 /** Rounds for a budget: the slow cases (a step or two, no seconds) are timed once. */
 const roundsOf = (b: Budget): number => (b.seconds > 0 ? ROUNDS : 1);
 
-interface Round { steps: number; seconds: number; imagesPerSecond: number }
+interface Round { steps: number; seconds: number; imagesPerSecond: number; gcMsPerStep?: number }
 /** The train path's best round, its rounds' images/s, and its ratio to the bench's figure. */
 interface TrainFigure extends TrainRound { rounds: number[]; ratioToBench: number }
 interface Figure extends Round { model: ModelName; backend: string; detail?: string; rounds: number[]; train?: TrainFigure }
@@ -154,7 +155,7 @@ async function tfjsSession(name: ModelName, backend: BackendName, o: Options): P
         steps++;
         elapsed = (performance.now() - t0) / 1000;
       } while (steps < b.minSteps || elapsed < b.seconds / ROUNDS);
-      return { steps, seconds: elapsed, imagesPerSecond: (steps * o.batch) / elapsed };
+      return { steps, seconds: elapsed, imagesPerSecond: (steps * o.batch) / elapsed, gcMsPerStep: (await gcMs(t0, t0 + elapsed * 1000)) / steps };
     },
     dispose() {
       model.dispose();
@@ -264,14 +265,17 @@ class TorchProcess {
  */
 function trainItemsTable(rows: Figure[], batch: number): string[] {
   const ms = (v: number, w = 8) => v.toFixed(v < 10 ? 3 : 1).padStart(w);
-  const out = [`The train path's time, ms per step of its best round, against the bench's step (${batch} images); then ms per epoch.`];
-  out.push(`${'model'.padEnd(22)}${'backend'.padEnd(10)}${'bench'.padStart(8)}${'train'.padStart(8)}${ITEMS.step.map((i) => i.padStart(8)).join('')}`
-    + `  |${ITEMS.epoch.map((i) => i.padStart(12)).join('')}`);
+  const out = [`The train path's time, ms per step of its best round, against the bench's step (${batch} images), then ms per epoch;`,
+    "(gc): of that time, in V8's garbage collector (the bench's inside its steps, the loop's mostly in its turns of the event loop: yield).",
+  ];
+  out.push(`${'model'.padEnd(22)}${'backend'.padEnd(10)}${'bench'.padStart(8)}${'(gc)'.padStart(8)}${'train'.padStart(8)}`
+    + `${ITEMS.step.map((i) => i.padStart(8)).join('')}${'(gc)'.padStart(8)}  |${ITEMS.epoch.map((i) => i.padStart(12)).join('')}`);
   for (const r of rows) {
     if (!r.train) continue;
     const t = r.train;
-    out.push(`${MODELS[r.model].label.padEnd(22)}${r.backend.padEnd(10)}${ms((1000 * batch) / r.imagesPerSecond)}${ms((1000 * batch) / t.imagesPerSecond)}`
-      + `${ITEMS.step.map((i) => ms(t.msPerStep[i])).join('')}  |${ITEMS.epoch.map((i) => ms(t.msPerEpoch[i], 12)).join('')}`);
+    out.push(`${MODELS[r.model].label.padEnd(22)}${r.backend.padEnd(10)}${ms((1000 * batch) / r.imagesPerSecond)}${ms(r.gcMsPerStep ?? 0)}`
+      + `${ms((1000 * batch) / t.imagesPerSecond)}${ITEMS.step.map((i) => ms(t.msPerStep[i])).join('')}${ms(t.gcMsPerStep)}`
+      + `  |${ITEMS.epoch.map((i) => ms(t.msPerEpoch[i], 12)).join('')}`);
   }
   return out;
 }
@@ -282,6 +286,7 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   // As the trainer runs (engine/trainer/run.ts): no "install tfjs-node" banner from the cpu backend.
   tf.enableProdMode();
+  watchGc();
   const log = (s: string) => { if (!o.json) process.stderr.write(`${s}\n`); };
   const figures: Figure[] = [];
   const backends: Record<string, { available: boolean; detail?: string; reason?: string }> = {};

@@ -19,11 +19,12 @@ import { prepareRuns } from '../src/engine/trainer/start';
 import { runTrainer } from '../src/engine/trainer/run';
 import type { TfjsBackendName } from '../src/engine/backends/index';
 import type { TrainerMessage } from '../src/shared/trainerProtocol';
+import { gcMs } from './gcTime';
 import { MODELS, type ModelName } from './models';
 import { writeRandomCifar } from './torchEngine';
 
 /** Items of the timed epoch, per step; what they leave of the epoch's time is `other`. */
-const STEP_ITEMS = ['batch', 'step', 'read', 'record', 'yield'] as const satisfies readonly LoopItem[];
+const STEP_ITEMS = ['batch', 'upload', 'step', 'read', 'record', 'yield'] as const satisfies readonly LoopItem[];
 /** Items after the timed window, per epoch. */
 const EPOCH_ITEMS = ['evaluate', 'checkpoint', 'epochRecord'] as const satisfies readonly LoopItem[];
 
@@ -36,6 +37,8 @@ export interface TrainRound {
   imagesPerSecond: number;
   /** Milliseconds per step of the timed epoch, by item. */
   msPerStep: Record<StepItem, number>;
+  /** Milliseconds per step in V8's garbage collector during the timed epoch (inside the items). */
+  gcMsPerStep: number;
   /** Milliseconds of the timed epoch's evaluation, checkpoint writes and record. */
   msPerEpoch: Record<EpochItem, number>;
 }
@@ -70,6 +73,9 @@ export class TrainPath {
     });
     const spent = new Map<LoopItem, number>();
     let steps = 0;
+    let from = 0;
+    let to = 0;
+    const stepItems: readonly LoopItem[] = STEP_ITEMS;
     let timed: { seconds: number; imagesPerSecond: number } | null = null;
     let failure = '';
     const result = await runTrainer(run!.spec, {
@@ -79,6 +85,10 @@ export class TrainPath {
           if (epoch !== TIMED_EPOCH) return;
           spent.set(item, (spent.get(item) ?? 0) + ms);
           if (item === 'step') steps++;
+          if (stepItems.includes(item)) {
+            to = performance.now();
+            if (!from) from = to - ms;
+          }
         },
       },
       send: (line) => {
@@ -96,7 +106,7 @@ export class TrainPath {
     const msPerStep = Object.fromEntries(STEP_ITEMS.map((i) => [i, perStep(i)])) as Record<StepItem, number>;
     msPerStep.other = (seconds * 1000) / steps - STEP_ITEMS.reduce((sum, i) => sum + msPerStep[i], 0);
     const msPerEpoch = Object.fromEntries(EPOCH_ITEMS.map((i) => [i, spent.get(i) ?? 0])) as Record<EpochItem, number>;
-    return { steps, seconds, imagesPerSecond, msPerStep, msPerEpoch };
+    return { steps, seconds, imagesPerSecond, msPerStep, gcMsPerStep: (await gcMs(from, to)) / steps, msPerEpoch };
   }
 
   dispose(): void {

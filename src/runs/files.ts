@@ -47,8 +47,8 @@ export class JsonlWriter {
   }
 
   /**
-   * Appends one line already encoded (it must end with a newline and hold no other). A write that
-   * fails part-way (a full disk) is cut back off, so the file keeps only whole lines.
+   * Appends lines already encoded (whole lines: it must end with a newline). A write that fails
+   * part-way (a full disk) is cut back off, so the file keeps only whole lines.
    */
   appendLine(line: string): void {
     const bytes = Buffer.from(line, 'utf8');

@@ -32,7 +32,11 @@ export interface TrainerIO {
   probe?: LoopProbe;
 }
 
-/** Iteration messages to stdout at most this often (metrics.jsonl gets every one). */
+/**
+ * Iteration messages to stdout at most this often. metrics.jsonl gets every one, written in
+ * batches as often (one write for many steps, not one per step): a reader of the folder (attach.ts
+ * polls it) sees them as soon as the starter sees the message.
+ */
 const ITERATION_MESSAGE_INTERVAL_MS = 250;
 
 export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainResult> {
@@ -46,8 +50,17 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
     if (metricsFailed) return;
     try { metrics.appendLine(line); } catch (err) { metricsFailed = true; throw err; }
   };
+  // Iteration records not yet written: whole lines, written before any other record and at the end.
+  let iterations = '';
+  const writeIterations = () => {
+    if (!iterations) return;
+    const lines = iterations;
+    iterations = '';
+    log(lines);
+  };
   const record = (msg: TrainerMessage) => {
     const line = encodeTrainerMessage(msg);
+    writeIterations();
     log(line);
     io.send(line);
   };
@@ -112,10 +125,11 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
         onStatus: status,
         onIteration: (it) => {
           const line = encodeTrainerMessage(it);
-          log(line);
+          iterations += line;
           const now = Date.now();
           if (now - lastIterationMessage >= ITERATION_MESSAGE_INTERVAL_MS || it.step === it.steps) {
             lastIterationMessage = now;
+            writeIterations();
             io.send(line);
           }
         },
@@ -145,6 +159,7 @@ export async function runTrainer(spec: RunSpec, io: TrainerIO): Promise<TrainRes
     record({ type: 'done', result, time: Date.now() });
     return result;
   } finally {
+    try { writeIterations(); } catch { /* a full disk: reported with the record that met it first */ }
     metrics.close();
   }
 }

@@ -63,6 +63,13 @@ const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve)
  */
 const YIELD_INTERVAL_MS = 20;
 
+/** How many of the first `count` predictions are their label. */
+function countCorrect(predicted: ArrayLike<number>, labels: Int32Array, count: number): number {
+  let correct = 0;
+  for (let i = 0; i < count; i++) if (predicted[i] === labels[i]) correct++;
+  return correct;
+}
+
 /** The metric that picks the best epoch and drives early stopping and plateau schedules. */
 function monitorOf(config: ResolvedTraining, hasValidation: boolean): { name: string; value: (r: EpochRecord) => number; higherIsBetter: boolean } {
   // Without a validation split the test set stands in, as in the seed notes ("keep the best epoch").
@@ -132,10 +139,13 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
       // awaited, so on backends that compute asynchronously (webgpu, tensorflow) while the step runs.
       const prepare = async () => {
         const batch = await pipeline.next();
-        return batch && { batch, x: batchTensor(batch.images, batch.count, data, inputShape), y: tf.tensor1d(batch.labels, 'int32') };
+        watch.lap('batch', epoch);
+        if (!batch) return null;
+        const tensors = { batch, x: batchTensor(batch.images, batch.count, data, inputShape), y: tf.tensor1d(batch.labels, 'int32') };
+        watch.lap('upload', epoch);
+        return tensors;
       };
       let next = await prepare();
-      watch.lap('batch', epoch);
       let lastYield = performance.now();
       // The prepared batch not yet trained on (after a stop or a failure) is disposed here.
       try {
@@ -146,15 +156,20 @@ export async function trainLoop(input: LoopInput): Promise<LoopResult> {
             out = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
             return crossEntropy(out, y, classes, kind);
           }, vars);
-          // Counted outside the gradient's scope, where its kernels are not taped.
-          const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(out!, -1), y), 'float32')));
+          // Predicted classes outside the gradient's scope, where their kernel is not taped: one
+          // kernel, and the labels compared in JS, rather than four kernels and a second scalar.
+          const predicted = tf.argMax(out!, -1);
           optimizer.step(vars, grads);
+          tf.dispose([x, y, out!, ...Object.values(grads)]);
+          // Both reads begin as the step is queued and are awaited once the next batch is ready,
+          // so a backend that computes asynchronously (webgpu) has them ready sooner.
+          const values = Promise.all([value.data(), predicted.data()]);
           watch.lap('step', epoch);
           next = await prepare();
-          watch.lap('batch', epoch);
-          const lossValue = (await value.data())[0]!;
-          const correctValue = (await correct.data())[0]!;
-          tf.dispose([x, y, value, out!, correct, ...Object.values(grads)]);
+          const [lossData, predictedData] = await values;
+          tf.dispose([value, predicted]);
+          const lossValue = lossData[0]!;
+          const correctValue = countCorrect(predictedData, batch.labels, batch.count);
           watch.lap('read', epoch);
           if (!Number.isFinite(lossValue)) {
             // A diverging loss is the training block's to fix (config-invalid), not a fault of ours.

@@ -3,11 +3,12 @@
 // one, a lap costs a branch.
 
 /**
- * Per step: making the next batch, the step itself (forward, backward, update), reading its
- * values back, the iteration record, the turn of the event loop. Per epoch: evaluation,
- * checkpoints, the epoch's record.
+ * Per step: taking the next batch from the batch thread (waiting for it if it is behind), making
+ * its tensors (upload, normalization), the step itself (forward, backward, update), reading its
+ * values back, the iteration record, the turn of the event loop (with the garbage collector's
+ * work that V8 schedules there). Per epoch: evaluation, checkpoints, the epoch's record.
  */
-export type LoopItem = 'batch' | 'step' | 'read' | 'record' | 'yield' | 'evaluate' | 'checkpoint' | 'epochRecord';
+export type LoopItem = 'batch' | 'upload' | 'step' | 'read' | 'record' | 'yield' | 'evaluate' | 'checkpoint' | 'epochRecord';
 
 export interface LoopProbe {
   /** `ms` more spent on `item` during epoch `epoch` (from 1). */
