@@ -174,8 +174,30 @@ function singleChannel(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, g: C
   }
 }
 
+/**
+ * x [N, H, W, C] as [C, H, W, N]. The backend's Transpose walks this permutation element by
+ * element in its general loop; here each pixel's [N, C] matrix is transposed with sequential
+ * writes, its N source rows (one per image) staying in cache while every channel reads them.
+ */
+function swapImagesAndChannels(backend: BackendWasm, x: TensorInfo): TensorInfo {
+  const [N, H, W, C] = x.shape as [number, number, number, number];
+  const P = H * W;
+  const out = alloc(backend, [C, H, W, N]);
+  const src = f32(backend, x);
+  const dst = f32(backend, out);
+  const imageStride = P * C;
+  for (let p = 0; p < P; p++) {
+    for (let c = 0; c < C; c++) {
+      let s = p * C + c;
+      let d = (c * P + p) * N;
+      for (let n = 0; n < N; n++, s += imageStride) dst[d++] = src[s]!;
+    }
+  }
+  return out;
+}
+
 function viaConvolution(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, pads: [number, number, number, number]): TensorInfo {
-  const xT = transpose(backend, x, [3, 1, 2, 0]);
+  const xT = swapImagesAndChannels(backend, x);
   const dyT = transpose(backend, dy, [1, 2, 0, 3]);
   try {
     const out = conv2d(backend, xT, dyT, pads);
