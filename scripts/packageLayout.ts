@@ -78,7 +78,7 @@ interface Manifest {
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 const packageVersion = (name: string): string => readJson<Manifest>(path.join(ROOT, 'node_modules', name, 'package.json')).version;
 
-/** The user-facing files: manifest translations, README and what it links to, icons, screenshots. */
+/** The user-facing files: manifest translations, README and what it links to, icons, screenshots, walkthrough pages. */
 function copyDocuments(stage: string): void {
   for (const f of ['README.md', 'LICENSE', 'CHANGELOG.md', ...filesIn(ROOT, /^package\.nls(\.[\w-]+)?\.json$/)]) {
     copy(path.join(ROOT, f), path.join(stage, f));
@@ -87,6 +87,10 @@ function copyDocuments(stage: string): void {
   for (const f of filesIn(path.join(ROOT, 'media'), /\.(svg|png|css)$/)) copy(path.join(ROOT, 'media', f), path.join(stage, 'media', f));
   for (const f of filesIn(path.join(ROOT, 'media', 'screenshots'), /\.png$/)) {
     copy(path.join(ROOT, 'media', 'screenshots', f), path.join(stage, 'media', 'screenshots', f));
+  }
+  // The Get Started walkthrough's step pages (contributes.walkthroughs' media).
+  for (const f of filesIn(path.join(ROOT, 'media', 'walkthrough'), /\.md$/)) {
+    copy(path.join(ROOT, 'media', 'walkthrough', f), path.join(stage, 'media', 'walkthrough', f));
   }
   for (const f of filesIn(path.join(ROOT, 'docs'), /\.md$/)) copy(path.join(ROOT, 'docs', f), path.join(stage, 'docs', f));
   copy(path.join(ROOT, 'bench', 'README.md'), path.join(stage, 'bench', 'README.md'));
@@ -234,11 +238,16 @@ export function packVsix(target: Target, log: Log): string {
   return publish(out);
 }
 
-/** The CLI's npm package, staged with the repository's package.json (its `files` choose what goes in). */
+/**
+ * The CLI's npm package, staged with the repository's package.json (its `files` choose what goes
+ * in) less what only a clone uses: its scripts (`prepare` builds from sources an installed package
+ * does not have) and its devDependencies.
+ */
 export function stageNpm(): string {
   const stage = stageDir('npm');
   fs.rmSync(stage, { recursive: true, force: true });
-  copy(path.join(ROOT, 'package.json'), path.join(stage, 'package.json'));
+  const { scripts: _s, devDependencies: _d, ...manifest } = readJson<Manifest>(path.join(ROOT, 'package.json'));
+  writeJson(path.join(stage, 'package.json'), manifest);
   for (const f of ['README.md', 'LICENSE', 'CHANGELOG.md']) copy(path.join(ROOT, f), path.join(stage, f));
   copy(path.join(ROOT, 'bin', 'cnn-explorer.js'), path.join(stage, 'bin', 'cnn-explorer.js'));
   copyBundles(stage, false);

@@ -57,7 +57,13 @@ import(process.env.WEBGPU_URL)
  */
 export function adapterInChild(timeoutMs: number): Promise<ChildAdapter> {
   const base = typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'index.js');
-  const entry = pathToFileURL(createRequire(base).resolve('webgpu')).href;
+  let entry: string;
+  try {
+    entry = pathToFileURL(createRequire(base).resolve('webgpu')).href;
+  } catch {
+    // The CLI's npm package leaves Dawn out (one binary per platform); the extension's carry it.
+    return Promise.resolve({ adapter: null, error: 'Dawn is not installed here (`npm install -g webgpu` beside the cnn-explorer command)', stderr: '' });
+  }
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-e', CHILD_PROBE], {
       stdio: ['ignore', 'pipe', 'pipe'],
