@@ -30,7 +30,7 @@ export function summaryDataTable(ir: ModelIR, analysis: ModelAnalysis): DataTabl
         cell(formatShape(a.outputShape)),
         cell(exactCount(a.params.trainable), a.params.trainable),
         cell(exactCount(a.macs), a.macs),
-        cell(formatField(a.receptiveField)),
+        cell(formatField(a.receptiveField), a.receptiveField ? undefined : null),
       ];
     }),
   };

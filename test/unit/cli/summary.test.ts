@@ -74,7 +74,7 @@ test('--model picks an export; an unknown one is a located error', async () => {
   assert.deepEqual([doc.model, doc.export, doc.totals.outputShape], ['Other', 'other', [2]]);
   await assert.rejects(run([TINY, '--model', 'nope']), (err: unknown) =>
     err instanceof LocatedError && err.message === "no exported model 'nope' (exports: default, other)");
-  await assert.rejects(run([]), /missing FILE\nusage: cnn-explorer summary FILE \[--model EXPORT\] \[--json\]/);
+  await assert.rejects(run([]), /missing FILE\nusage: cnn-explorer summary FILE \[--model EXPORT\] \[--json \| --format table\|json\|md\|csv\|latex\]/);
 });
 
 test('the table lists path, type, output, params, MACs and receptive field, then the totals', async () => {
