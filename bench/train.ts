@@ -173,6 +173,8 @@ async function tfjsSession(name: ModelName, backend: BackendName, o: Options): P
 const PROFILE_STEPS = 5;
 async function profile(name: ModelName, backend: string, step: () => Promise<number>): Promise<void> {
   const byKernel = new Map<string, { ms: number; calls: number }>();
+  // The same kernel costs very different times on a network's different layers: also by input shapes.
+  const byShapes = new Map<string, { ms: number; calls: number }>();
   let total = 0;
   const t0 = performance.now();
   for (let s = 0; s < PROFILE_STEPS; s++) {
@@ -181,10 +183,12 @@ async function profile(name: ModelName, backend: string, step: () => Promise<num
       // Scopes wrap kernels listed on their own: ops (…__op) and custom gradients (unnamed).
       if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
       const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-      const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
-      e.ms += ms;
-      e.calls++;
-      byKernel.set(k.name, e);
+      for (const [map, key] of [[byKernel, k.name], [byShapes, `${k.name} ${k.inputShapes.map((sh) => `[${sh.join(',')}]`).join(' ')}`]] as const) {
+        const e = map.get(key) ?? { ms: 0, calls: 0 };
+        e.ms += ms;
+        e.calls++;
+        map.set(key, e);
+      }
       total += ms;
     }
   }
@@ -192,9 +196,11 @@ async function profile(name: ModelName, backend: string, step: () => Promise<num
   const rows = [...byKernel].sort((a, b) => b[1].ms - a[1].ms);
   process.stderr.write(`\nprofile ${name} on ${backend}, per step: ${(total / PROFILE_STEPS).toFixed(1)} ms in kernels ` +
     `(${wall.toFixed(1)} ms wall while profiling)\n`);
-  for (const [k, e] of rows.slice(0, 14)) {
-    process.stderr.write(`  ${k.padEnd(28)} ${(e.ms / PROFILE_STEPS).toFixed(2).padStart(8)} ms  ${String(e.calls / PROFILE_STEPS).padStart(4)} calls\n`);
-  }
+  const line = (k: string, e: { ms: number; calls: number }) =>
+    `  ${k.padEnd(28)} ${(e.ms / PROFILE_STEPS).toFixed(2).padStart(8)} ms  ${(100 * e.ms / total).toFixed(1).padStart(5)}%  ${String(e.calls / PROFILE_STEPS).padStart(4)} calls\n`;
+  for (const [k, e] of rows.slice(0, 14)) process.stderr.write(line(k, e));
+  process.stderr.write('  by input shapes:\n');
+  for (const [k, e] of [...byShapes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) process.stderr.write(line(k, e));
 }
 
 // ---- PyTorch measurement (a Python that has torch, found on this machine) ----
