@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { translationsFor } from '../shared/l10n/bundles';
 import { useTranslations } from '../shared/l10n/translate';
+import { registerArchitectureDiff } from './archDiff/register';
 import { registerCompareView } from './compare/register';
 import { registerEditorFeatures } from './editor/index';
 import { registerExport } from './export/exportPyTorch';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerSummary(documents));
   context.subscriptions.push(registerExport(documents));
   registerGraphView(context, documents);
+  registerArchitectureDiff(context, documents);
   registerCompareView(context);
   // What does not fit a notification (a failed run's stack, the trainer's warnings) goes here.
   const output = vscode.window.createOutputChannel('CNN Explorer');

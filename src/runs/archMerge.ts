@@ -7,7 +7,7 @@ import { describeReceptiveField } from '../analysis/describe';
 import { formatShape } from '../analysis/format';
 import type { AnalyzedModel, NodeAnalysis } from '../analysis/types';
 import { INPUT_ID, type IRGroup, type IRNode, type ModelIR } from '../dsl/ir';
-import { compactCount, exactCount } from '../shared/format';
+import { exactCount, exactOrCompactCount } from '../shared/format';
 import { matchLayers, opChanges, type FieldChange } from './archDiff';
 
 export type LayerDiffStatus = 'added' | 'removed' | 'changed';
@@ -199,10 +199,10 @@ export function signedCount(from: number, to: number): string {
   return d === 0 ? '±0' : `${d > 0 ? '+' : '−'}${exactCount(Math.abs(d))}`;
 }
 
-/** `+1.2M`, `−30K`: a large count's change, compact. */
+/** `+80,000`, `−1.20 M`: a count's change, short past a million. */
 export function signedCompact(from: number, to: number): string {
   const d = to - from;
-  return d === 0 ? '±0' : `${d > 0 ? '+' : '−'}${compactCount(Math.abs(d))}`;
+  return d === 0 ? '±0' : `${d > 0 ? '+' : '−'}${exactOrCompactCount(Math.abs(d))}`;
 }
 
 /** Whether the two versions differ in their architecture at all. */

@@ -2,11 +2,14 @@ import { compactCount, exactCount } from '../../src/shared/format';
 import { assertNever } from '../../src/shared/assertNever';
 import { tr } from '../../src/shared/l10n/translate';
 import type { ExtensionToGraph, GraphToExtension } from '../../src/shared/messages';
+import type { GraphDiff, LayerDiffStatus } from '../../src/runs/archMerge';
 import type { VsCodeApi } from '../shared/vscodeApi';
 import { Banner } from './banner';
+import { DiffHeader, deltaCard, diffStatusByKey, withDiffSubtitles } from './diffView';
 import { rasterise, standaloneSvg } from './exportImage';
 import { allChoices, resolveCollapsed } from './groups';
 import { layoutGraph, type GraphLayout, type TextMeasure } from './layout';
+import { LayoutRunner, type LayoutPlace } from './layoutRunner';
 import { groupOutputs, indexModel, type ModelIndex } from './modelIndex';
 import { neighbour, type Direction } from './navigation';
 import { ReceptiveFieldView, type FieldSubject } from './receptiveField';
@@ -22,7 +25,17 @@ import { Zoom } from './zoom';
 
 type Update = Extract<ExtensionToGraph, { type: 'update' }>;
 
-/** Models with more layers than this are laid out after a frame that shows a progress line. */
+/** A view graph derived from the model and the group choices, before it is laid out. */
+interface Derived {
+  collapsed: Set<string>;
+  view: ViewGraph;
+  diffKeys: Map<string, LayerDiffStatus> | undefined;
+}
+
+/**
+ * Models with more layers than this are laid out after a frame that shows a progress line,
+ * in the layout worker (smaller ones are laid out at once, here, in a few milliseconds).
+ */
 const PROGRESS_ABOVE = 2000;
 
 export class GraphView {
@@ -40,6 +53,10 @@ export class GraphView {
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bumped by each deferred rebuild, so that only the latest one runs. */
   private rebuildTicket = 0;
+  /** In the architecture diff view: what differs between the two merged versions (null otherwise). */
+  private diff: GraphDiff | null = null;
+  /** The diff status of each drawn node, by view key. */
+  private diffKeys: Map<string, LayerDiffStatus> | undefined;
 
   private readonly svg: SVGSVGElement;
   private readonly empty: HTMLElement;
@@ -48,9 +65,17 @@ export class GraphView {
   private readonly tooltip: Tooltip;
   private readonly toolbar: Toolbar;
   private readonly banner: Banner;
+  private readonly diffHeader: DiffHeader;
   private readonly receptiveField: ReceptiveFieldView;
 
-  constructor(root: HTMLElement, private readonly api: VsCodeApi<GraphToExtension, GraphViewState>, private readonly measure: TextMeasure) {
+  private readonly layouts: LayoutRunner;
+
+  /** `layoutWorkerUrl`: the layout worker's script (dist/webview/graphLayout.js), or null for none. */
+  constructor(
+    root: HTMLElement, private readonly api: VsCodeApi<GraphToExtension, GraphViewState>, private readonly measure: TextMeasure,
+    layoutWorkerUrl: string | null = null,
+  ) {
+    this.layouts = new LayoutRunner(layoutWorkerUrl, measure);
     this.state = initialState(api.getState());
     this.toolbar = new Toolbar(root, {
       fit: () => this.fit(),
@@ -63,6 +88,7 @@ export class GraphView {
       selectExport: (name) => this.api.post({ type: 'selectExport', exportName: name }),
     });
     this.banner = new Banner(root);
+    this.diffHeader = new DiffHeader(root, null);
     const stage = document.createElement('main');
     stage.className = 'stage';
     root.append(stage);
@@ -124,6 +150,8 @@ export class GraphView {
 
   private update(message: Update): void {
     this.documentLabel = message.documentLabel;
+    this.diff = message.diff ?? null;
+    this.diffHeader.show(this.diff);
     const exportName = message.graph?.exportName ?? this.state.exportName ?? 'default';
     const previousModel = this.state.modelKey;
     this.state = stateForModel(this.state, message.documentUri, exportName);
@@ -162,12 +190,14 @@ export class GraphView {
 
   /**
    * Rebuilds, then runs `then`. A large model first gets a frame that says it is being laid
-   * out, so the view answers at once instead of freezing on the old drawing.
+   * out, then is laid out in the layout worker: the page stays responsive (the old drawing
+   * still pans and zooms) until the new one replaces it.
    */
   private rebuildShowingProgress(then: () => void): void {
     const ticket = ++this.rebuildTicket;
-    const layers = this.index?.model.nodes.length ?? 0;
-    if (layers <= PROGRESS_ABOVE) {
+    const index = this.index;
+    const layers = index?.model.nodes.length ?? 0;
+    if (!index || layers <= PROGRESS_ABOVE) {
       this.rebuild();
       then();
       return;
@@ -176,20 +206,40 @@ export class GraphView {
     this.empty.textContent = tr('Laying out {0} layers…', exactCount(layers));
     requestAnimationFrame(() => setTimeout(() => {
       if (ticket !== this.rebuildTicket) return;
-      this.empty.hidden = true;
-      this.rebuild();
-      then();
+      const t0 = performance.now();
+      const derived = this.derive(index);
+      void this.layouts.layout(derived.view).then(({ layout, place }) => {
+        if (ticket !== this.rebuildTicket) return;
+        this.empty.hidden = true;
+        this.show(derived, layout, place, t0);
+        then();
+      });
     }, 0));
   }
 
-  /** Re-derives the visible graph and its layout, and redraws. */
+  /** Re-derives the visible graph and its layout (here, on the main thread), and redraws. */
   private rebuild(): void {
     const index = this.index;
     if (!index) return;
     const t0 = performance.now();
-    this.collapsed = resolveCollapsed(index, this.state.groupChoices);
-    this.view = buildViewGraph(index, this.collapsed);
-    this.layout = layoutGraph(this.view, this.measure);
+    const derived = this.derive(index);
+    this.show(derived, layoutGraph(derived.view, this.measure), 'main', t0);
+  }
+
+  /** The view graph for the current group choices; nothing of the drawing changes yet. */
+  private derive(index: ModelIndex): Derived {
+    const collapsed = resolveCollapsed(index, this.state.groupChoices);
+    let view = buildViewGraph(index, collapsed);
+    if (this.diff) view = withDiffSubtitles(view, this.diff);
+    return { collapsed, view, diffKeys: this.diff ? diffStatusByKey(view, this.diff) : undefined };
+  }
+
+  /** Makes a view graph and its layout the current ones, and draws them. `t0`: when the rebuild began. */
+  private show(derived: Derived, layout: GraphLayout, place: LayoutPlace, t0: number): void {
+    this.collapsed = derived.collapsed;
+    this.view = derived.view;
+    this.diffKeys = derived.diffKeys;
+    this.layout = layout;
     const t1 = performance.now();
     this.renderer.render(this.view, this.layout, this.zoom.visibleRect());
     const t2 = performance.now();
@@ -197,6 +247,8 @@ export class GraphView {
     performance.measure('graph:layout', { start: t0, end: t1 });
     performance.measure('graph:render', { start: t1, end: t2 });
     this.svg.setAttribute('data-node-count', String(this.view.nodes.length));
+    // Where the layout ran, for the tests (the worker where the page allows one).
+    this.svg.setAttribute('data-layout-place', place);
     this.applyMarks();
     this.showReceptiveField();
   }
@@ -226,6 +278,7 @@ export class GraphView {
       selected: this.selectedKey(),
       cursor,
       matches: this.matches === null ? null : new Set(this.matches),
+      diff: this.diffKeys,
     });
   }
 
@@ -242,7 +295,10 @@ export class GraphView {
       this.tooltip.hide();
       return;
     }
-    this.tooltip.show(tooltipContent(this.index, node), element.getBoundingClientRect());
+    const card = tooltipContent(this.index, node);
+    const delta = node.kind === 'layer' ? this.diff?.layers[node.id] : undefined;
+    if (delta) card.append(deltaCard(delta));
+    this.tooltip.show(card, element.getBoundingClientRect());
   }
 
   /** Selects a node; with `reveal`, asks the extension to show its call in the editor. */
@@ -280,11 +336,12 @@ export class GraphView {
     const collapse = !this.collapsed.has(groupId);
     this.state.groupChoices = { ...this.state.groupChoices, [key]: collapse };
     this.state.selected = { kind: 'group', id: groupId };
-    this.rebuild();
-    const box = this.layout?.nodes.get(`g:${groupId}`) ?? this.layout?.clusters.get(clusterKey(groupId));
-    if (box) this.zoom.reveal(box);
-    if (collapse) this.renderer.nodeElement(`g:${groupId}`)?.focus();
-    this.persistSoon();
+    this.rebuildShowingProgress(() => {
+      const box = this.layout?.nodes.get(`g:${groupId}`) ?? this.layout?.clusters.get(clusterKey(groupId));
+      if (box) this.zoom.reveal(box);
+      if (collapse) this.renderer.nodeElement(`g:${groupId}`)?.focus();
+      this.persistSoon();
+    });
   }
 
   private setAllGroups(collapsed: boolean): void {
@@ -403,7 +460,7 @@ export class GraphView {
     // far-zoom text hiding.
     const lod = ['lod-far', 'lod-tiny'].filter((c) => this.svg.classList.contains(c));
     this.svg.classList.remove(...lod);
-    this.renderer.mark({ selected: null, cursor: new Set(), matches: null });
+    this.renderer.mark({ selected: null, cursor: new Set(), matches: null, diff: this.diffKeys });
     let svgText: string;
     try {
       const layout = this.layout;

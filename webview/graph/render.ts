@@ -23,6 +23,8 @@ export interface Marks {
   cursor: ReadonlySet<string>;
   /** View keys matching the search, or null when no search is active. */
   matches: ReadonlySet<string> | null;
+  /** In the architecture diff: the status of each node that is not the same in both versions. */
+  diff?: ReadonlyMap<string, 'added' | 'removed' | 'changed'>;
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -254,6 +256,10 @@ export class GraphRenderer {
       g.classList.toggle('match', searching && marks.matches!.has(key));
       g.classList.toggle('dimmed', searching && !marks.matches!.has(key));
       g.setAttribute('aria-current', String(key === marks.selected));
+      const status = marks.diff?.get(key);
+      for (const s of ['added', 'removed', 'changed'] as const) g.classList.toggle(`diff-${s}`, status === s);
+      if (status) g.setAttribute('data-diff', status);
+      else g.removeAttribute('data-diff');
     }
     this.clusterLayer.selectAll<SVGGElement, ViewCluster>('g.cluster')
       .classed('cursor', (c) => marks.cursor.has(c.key))
