@@ -87,6 +87,31 @@ test('records: per-iteration loss, per-epoch metrics, confusion matrix over the 
   assert.equal(t.result.status, 'completed');
 });
 
+test('per-step accuracy is the share of its batch the model classifies right; the probe is told each step\'s work', async () => {
+  // A learning rate too small to move a weight: every step sees the same model, whose accuracy
+  // over the training images is known independently.
+  const loaded = await loadModelFile(modelFile);
+  const ir = selectModel(loaded, 'otherHead').model;
+  const { config } = resolveTraining({ training: { dataset: 'synthetic', batchSize: 50, epochs: 1, optimizer: { type: 'sgd', lr: 1e-30 } }, file: modelFile, text: '' });
+  const data = prepareData(await loadDataset('synthetic', { limitTrain: 300, limitTest: 100 }), config);
+  const g = buildTfGraph(ir, { seed: config.seed });
+  const iterations: IterationRecord[] = [];
+  const spent = new Map<string, number>();
+  await trainLoop({
+    model: g.model, ir, names: g.names, config, data, checkpointsDir: fs.mkdtempSync(path.join(dir, 'ck-')),
+    hooks: { shouldStop: () => false, onIteration: (i) => iterations.push(i) },
+    probe: { spent: (item) => { spent.set(item, (spent.get(item) ?? 0) + 1); } },
+  });
+  const predicted = tf.tidy(() => tf.argMax(g.model.predict(batchTensor(data.train.images, data.train.count, data, ir.inputShape)) as tf.Tensor, -1).dataSync());
+  g.model.dispose();
+  const correct = data.train.labels.filter((label, i) => predicted[i] === label).length;
+  assert.ok(correct > 0 && correct < 300, `an untrained model gets some right, not all (${correct})`);
+  assert.equal(iterations.length, 6);
+  assert.equal(Math.round(iterations.reduce((n, i) => n + i.accuracy * 50, 0)), correct);
+  assert.equal(spent.get('step'), 6, 'one step lap per step');
+  for (const item of ['batch', 'upload', 'read', 'record', 'yield', 'evaluate', 'checkpoint', 'epochRecord']) assert.ok(spent.get(item), `no ${item} lap`);
+});
+
 test('learning rate schedules give PyTorch\'s values per epoch', async () => {
   const lrs = (schedule: unknown, epochs: number, base = 0.1) => {
     const { config } = resolveTraining({ training: { epochs, schedule }, file: 'f', text: '' });
