@@ -93,7 +93,9 @@ export function curvesSection(c: Comparison, chosen: boolean | null, onSteps: (o
   const charts = (['loss', 'accuracy', 'lr'] as const).flatMap((kind) => {
     const figure = kind === 'lr' ? lrChart(c) : chartFor(c, kind, steps);
     // With an exporter (the compare view), each chart saves as SVG, PNG and CSV.
-    if (figure && exporter) figure.append(chartExportBar(figure.querySelector('svg')!, c, kind, chartMetrics(kind, steps), exporter));
+    if (figure && exporter) {
+      figure.append(chartExportBar(figure.querySelector('svg')!, c, kind, figure.querySelector('figcaption')?.textContent ?? kind, chartMetrics(kind, steps), exporter));
+    }
     return figure ? [figure] : [];
   });
   const section = el('section', { class: 'curves', 'aria-labelledby': 'curves-h' }, el('h2', { id: 'curves-h' }, tr('Curves')), legend(c));
