@@ -139,7 +139,10 @@ function registerEmptyLanguagePack(userData: string, locale: string): void {
   fs.mkdirSync(path.dirname(translations), { recursive: true });
   fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
   fs.writeFileSync(path.join(userData, 'languagepacks.json'), JSON.stringify({
-    [locale]: { hash: `empty-${locale}`, extensions: [], translations: { vscode: translations }, label: locale },
+    [locale]: {
+      hash: `empty-${locale}`, label: locale, translations: { vscode: translations },
+      extensions: [{ extensionIdentifier: { id: `cnn-explorer.empty-language-pack-${locale}` }, version: '1.0.0' }],
+    },
   }));
 }
 
