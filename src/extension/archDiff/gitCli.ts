@@ -16,7 +16,7 @@ export interface Revision {
 }
 
 /** A git failure as one line: what was asked and git's own first line of complaint. */
-export class GitError extends Error {}
+class GitError extends Error {}
 
 function git(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
