@@ -4,7 +4,8 @@
 // pass on. Importing this module loads @tensorflow/tfjs-backend-wasm, which registers the
 // backend and its own kernels; call `registerWasmTrainingKernels` before or after the backend
 // initialises (it also loads the assembler of the SIMD kernels, simdAssembler.ts, and installs
-// the activations' gradients that call our kernels, ../activationGradients.ts).
+// the activations' and BatchNorm's gradients that call our kernels, ../activationGradients.ts and
+// batchNormGrad.ts).
 
 import {
   Add, AvgPool, AvgPoolGrad, BatchMatMul, Cast, Conv2D, FusedConv2D, getKernel, Identity, MaxPool, MaxPoolGrad, Mean,
@@ -13,6 +14,7 @@ import {
 import '@tensorflow/tfjs-backend-wasm';
 import { registerActivationGradients } from '../activationGradients';
 import { reluGradConfig, sigmoidGradConfig } from './activationGrad';
+import { batchNormGradConfig, registerBatchNormGradient } from './batchNormGrad';
 import { castConfig, identityConfig } from './alias';
 import { addConfig, meanConfig, sumConfig } from './channelOps';
 import { unfoldingConvConfig } from './conv2d';
@@ -60,6 +62,7 @@ const TRAINING_KERNELS: readonly KernelConfig[] = [
   sgdMomentumConfig,
   reluGradConfig,
   sigmoidGradConfig,
+  batchNormGradConfig,
 ];
 
 /** The names of the kernels `registerWasmTrainingKernels` installs, for reports and tests. */
@@ -79,5 +82,6 @@ export async function registerWasmTrainingKernels(): Promise<void> {
     registerKernel(config);
   }
   registerActivationGradients();
+  registerBatchNormGradient();
   registered = true;
 }
