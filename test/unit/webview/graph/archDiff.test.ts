@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { analyzeModel } from '../../../../src/analysis/index';
+import { conv2d, dense, dropout, flatten, model, relu } from '../../../../src/dsl/index';
 import { mergeArchitectures } from '../../../../src/runs/archMerge';
 import {
   analyzedExample, analyzedFile, buildGraphBundle, launchChromium, openGraphPage, updateMessage, type GraphPage,
@@ -68,4 +70,18 @@ test('a changed layer\'s hover card shows Δ output shape, Δ params, Δ MACs an
   assert.match(text, /Δ params\s+2,416 → 3,216 \(\+800\)/);
   assert.match(text, /Δ MACs\s+240,000 → 320,000 \(\+80,000\)/);
   assert.match(text, /Δ receptive field\s+14×14/);
+});
+
+test('a removed layer is drawn where it was, marked removed, with an edge into the layer that read it', async () => {
+  const analyzed = (m: ReturnType<typeof model>) => ({ exportName: 'default', model: m, analysis: analyzeModel(m) });
+  const before = analyzed(model('M', [28, 28, 1], [conv2d(8, 3), relu(), flatten(), dense(32, { name: 'hidden' }), dense(10, { name: 'head' })]));
+  const after = analyzed(model('M', [28, 28, 1], [conv2d(8, 3), relu(), flatten(), dropout(0.5), dense(10, { name: 'head' })]));
+  const merged = mergeArchitectures(before, after, { before: 'main', after: 'm.cnn.ts' });
+  await page.send(updateMessage('/w/m.cnn.ts', merged.graph, { diff: merged.diff }));
+  await page.page.waitForSelector('g.node.diff-removed[data-node-id="hidden"]');
+  const statuses = await page.page.$$eval('g.node[data-diff]', (nodes) =>
+    Object.fromEntries(nodes.map((n) => [n.getAttribute('data-node-id'), n.getAttribute('data-diff')])));
+  assert.deepEqual(statuses, { hidden: 'removed', dropout_1: 'added', head: 'changed' });
+  assert.ok(await page.page.$('path.edge[data-key="n:hidden→n:head"]'), 'the removed layer still leads to the layer that read it');
+  assert.match(await page.page.locator('.diff-header').innerText(), /main → m\.cnn\.ts[\s\S]*1 added[\s\S]*1 removed[\s\S]*1 changed/);
 });
