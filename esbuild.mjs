@@ -40,6 +40,7 @@ const programs = [
   { ...browser, entryPoints: ['webview/graph/main.ts'], outfile: 'dist/webview/graph.js' },
   { ...browser, entryPoints: ['webview/sidebar/main.ts'], outfile: 'dist/webview/sidebar.js' },
   { ...browser, entryPoints: ['webview/compare/main.ts'], outfile: 'dist/webview/compare.js' },
+  { ...browser, entryPoints: ['webview/sweep/main.ts'], outfile: 'dist/webview/sweep.js' },
 ].filter((p) => existsSync(p.entryPoints[0]))
   .map((p) => ({ ...p, outfile: p.outfile.replace(/^dist\//, `${out}/`) }));
 

@@ -9,6 +9,7 @@ import { registerGraphView } from './graph/register';
 import { ModelDocuments } from './modelDocuments';
 import { registerNewModelFile } from './newModelFile/register';
 import { registerRunsView } from './sidebar/runsView';
+import { registerSweepView } from './sweep/register';
 import { openModelOnStartup } from './startup';
 import { registerSummary } from './summary/index';
 import { registerTraining } from './training/commands';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerGraphView(context, documents);
   registerArchitectureDiff(context, documents);
   registerCompareView(context);
+  registerSweepView(context);
   // What does not fit a notification (a failed run's stack, the trainer's warnings) goes here.
   const output = vscode.window.createOutputChannel('CNN Explorer');
   context.subscriptions.push(output);

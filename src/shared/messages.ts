@@ -187,3 +187,49 @@ export type SidebarToExtension =
   | { type: 'stop' }
   | { type: 'openFolder'; runId: string }
   | { type: 'train' };
+
+// ───────────────────────────── Sweep view (webview/sweep) ─────────────────────────────
+
+/** The webview panel type of the sweep view (also its serializer's key). */
+export const SWEEP_VIEW_TYPE = 'cnnExplorer.sweep';
+
+/** The metrics the sweep view shows per run (columns and axes), in this order. */
+export const SWEEP_METRICS = ['bestTestAccuracy', 'finalTestAccuracy', 'bestTestLoss', 'finalTestLoss', 'imagesPerSecond', 'seconds'] as const;
+export type SweepMetric = typeof SWEEP_METRICS[number];
+
+/** A hyperparameter value as the config diff has it: JSON scalars, arrays or objects (src/runs/configDiff.ts). */
+export type SweepValue = string | number | boolean | null | SweepValue[] | { [key: string]: SweepValue };
+
+/** One run of the sweep: one value per `SweepTable.params` key, one per SWEEP_METRICS entry (null: none yet). */
+export interface SweepRun {
+  id: string;
+  /** The run's name (meta.json) or its id. */
+  label: string;
+  status: RunStatus;
+  params: SweepValue[];
+  metrics: (number | null)[];
+}
+
+/** The runs as a table: the dotted keys that vary between them (the config diff's), and each run's values. */
+export interface SweepTable {
+  params: string[];
+  runs: SweepRun[];
+}
+
+export type ExtensionToSweep =
+  /** The runs (sent on open and when the set changes). `problems`: runs that could not be read, one line each. */
+  | { type: 'sweep'; table: SweepTable; runsDir: string; problems: string[] }
+  | { type: 'empty'; message: string };
+
+export type SweepToExtension =
+  | { type: 'ready' }
+  /** Open one run (the compare view on that run alone). */
+  | { type: 'openRun'; runId: string }
+  /** Open the compare view on these runs. */
+  | { type: 'compare'; runIds: string[] };
+
+/** What the sweep webview persists (and the serializer reads after a reload). */
+export interface SweepPersistedState {
+  runIds: string[];
+  runsDir: string | null;
+}

@@ -50,7 +50,7 @@ function binaries(target: Target): RegExp[] {
 function required(target: Target): string[] {
   return [
     'package.json', 'dist/extension.js', 'dist/cli.js', 'dist/trainer.js', 'dist/torchTrainer.js', 'dist/batchWorker.js',
-    'dist/modelEvaluator.js', 'dist/modelRealm.js', 'dist/webview/graph.js', 'dist/webview/sidebar.js', 'dist/webview/compare.js',
+    'dist/modelEvaluator.js', 'dist/modelRealm.js', 'dist/webview/graph.js', 'dist/webview/sidebar.js', 'dist/webview/compare.js', 'dist/webview/sweep.js',
     'dist/tfjs-backend-wasm-simd.wasm', 'dist/tfjs-backend-wasm-threaded-simd.js', 'media/icon.png', 'media/cnn.svg',
     'python/cnn_explorer_torch/__main__.py', 'node_modules/cnn-explorer-ts-plugin/index.js',
     'node_modules/cnn-explorer-ts-plugin/cnn-explorer.d.ts', 'node_modules/esbuild/lib/main.js',
