@@ -38,6 +38,8 @@ const programs = [
   { ...node, entryPoints: ['src/loader/evaluator.ts'], outfile: 'dist/modelEvaluator.js' },
   { ...browser, entryPoints: ['src/loader/realm.ts'], outfile: 'dist/modelRealm.js' },
   { ...browser, entryPoints: ['webview/graph/main.ts'], outfile: 'dist/webview/graph.js' },
+  // The graph view's layout worker, fetched by the view from beside its own bundle.
+  { ...browser, entryPoints: ['webview/graph/layoutWorker.ts'], outfile: 'dist/webview/graphLayout.js' },
   { ...browser, entryPoints: ['webview/sidebar/main.ts'], outfile: 'dist/webview/sidebar.js' },
   { ...browser, entryPoints: ['webview/compare/main.ts'], outfile: 'dist/webview/compare.js' },
   { ...browser, entryPoints: ['webview/sweep/main.ts'], outfile: 'dist/webview/sweep.js' },

@@ -9,7 +9,7 @@ import type { IRNode } from '../dsl/ir';
 /** How many nodes back the search goes before it turns to the map. */
 const NEAR = 32;
 
-export interface Producers {
+interface Producers {
   /** The index of the latest node before `before` whose id is `id`, or undefined if none. */
   of(id: string, before: number): number | undefined;
 }

@@ -18,19 +18,25 @@ export interface WebviewPageContent {
   title: string;
   /** Static markup the script takes over (escaped by the caller where it holds data). */
   body: string;
+  /**
+   * The page runs a Web Worker from a script of its own: it may fetch from the extension's
+   * origin and start workers from Blob URLs (a webview may not start one from a resource URL).
+   */
+  workers?: boolean;
 }
 
 function newNonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
 }
 
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+export function contentSecurityPolicy(cspSource: string, nonce: string, opts: { workers?: boolean } = {}): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data: blob:`,
+    ...(opts.workers ? [`connect-src ${cspSource}`, 'worker-src blob:'] : []),
   ].join('; ');
 }
 
@@ -56,7 +62,7 @@ export function webviewPageHtml(r: WebviewPageResources, content: WebviewPageCon
 <html lang="${attr(currentTranslations().language)}">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(r.cspSource, nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(r.cspSource, nonce, { workers: content.workers }))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(r.styleUri)}">
 <title>${content.title}</title>

@@ -33,12 +33,19 @@ const THEME_CSS = `:root {
 }`;
 
 export async function buildGraphBundle(): Promise<string> {
+  return buildBrowserBundle('webview/graph/main.ts');
+}
+
+async function buildBrowserBundle(entry: string): Promise<string> {
   const result = await esbuild.build({
-    entryPoints: [path.join(ROOT, 'webview/graph/main.ts')],
+    entryPoints: [path.join(ROOT, entry)],
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', write: false, logLevel: 'silent',
   });
   return result.outputFiles[0]!.text;
 }
+
+/** The layout worker's bundle (esbuild.mjs: dist/webview/graphLayout.js), built once per process. */
+let layoutWorkerBundle: Promise<string> | undefined;
 
 export type GraphPage = WebviewPage<ExtensionToGraph, GraphToExtension>;
 
@@ -47,14 +54,24 @@ export interface PageOptions {
   savedState?: unknown;
   theme?: boolean;
   viewport?: { width: number; height: number };
+  /** false: the layout worker's script is not served (a 404), as where it cannot be fetched. */
+  layoutWorker?: boolean;
 }
 
+/**
+ * The layout worker's bundle is served beside the view's script, where the view fetches it.
+ * The page's origin is the resources' here, unlike in VS Code, but the view starts the worker
+ * from a Blob URL either way, so the CSP it needs is the one VS Code needs.
+ */
 export async function openGraphPage(browser: Browser, bundle: string, opts: PageOptions = {}): Promise<GraphPage> {
+  layoutWorkerBundle ??= buildBrowserBundle('webview/graph/layoutWorker.ts');
+  const layoutWorker = await layoutWorkerBundle;
   return openWebviewPage(browser, {
     name: 'graph',
     html: graphHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/graph.js`, styleUri: `${ORIGIN}/graph.css` }),
     files: {
       '/graph.js': { type: 'text/javascript', body: bundle },
+      ...(opts.layoutWorker === false ? {} : { '/graphLayout.js': { type: 'text/javascript', body: layoutWorker } }),
       '/graph.css': { type: 'text/css', body: fs.readFileSync(path.join(ROOT, 'media/graph.css'), 'utf8') },
     },
     themeCss: opts.theme ? THEME_CSS : undefined,

@@ -1,7 +1,7 @@
 import dagre, { type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
 import { CLUSTER, NODE, type Box, type Point, type Scope, type ScopeLayout } from './geometry';
 import { ENTRY, EXIT, layoutSeriesParallel } from './seriesParallelLayout';
-import type { ViewGraph, ViewNode } from './viewGraph';
+import type { ViewCluster, ViewEdge, ViewNode } from './viewGraph';
 
 export { CLUSTER, NODE, type Box, type Point };
 
@@ -42,7 +42,17 @@ export interface TextMeasure {
 
 const MARGIN = 16;
 
-function nodeWidth(node: ViewNode, measure: TextMeasure): number {
+/**
+ * What the layout reads of a view graph: a node's text (for its width), where it sits, and
+ * what connects to what. A ViewGraph is one; the layout worker gets just this much.
+ */
+export interface LayoutInput {
+  nodes: Pick<ViewNode, 'key' | 'kind' | 'title' | 'subtitle' | 'parent'>[];
+  edges: Pick<ViewEdge, 'key' | 'from' | 'to' | 'label'>[];
+  clusters: Pick<ViewCluster, 'key' | 'parent'>[];
+}
+
+function nodeWidth(node: LayoutInput['nodes'][number], measure: TextMeasure): number {
   const text = Math.max(measure.title(node.title), measure.subtitle(node.subtitle));
   const toggle = node.kind === 'group' ? NODE.groupToggleWidth : 0;
   return Math.max(NODE.minWidth, Math.ceil(text) + 2 * NODE.paddingX + toggle);
@@ -54,7 +64,7 @@ export interface LayoutOptions {
   layeredOnly?: boolean;
 }
 
-export function layoutGraph(view: ViewGraph, measure: TextMeasure, options: LayoutOptions = {}): GraphLayout {
+export function layoutGraph(view: LayoutInput, measure: TextMeasure, options: LayoutOptions = {}): GraphLayout {
   const clusterByKey = new Map(view.clusters.map((c) => [c.key, c]));
   const parentOf = new Map<string, string | null>();
   for (const n of view.nodes) parentOf.set(n.key, n.parent);

@@ -6,7 +6,8 @@ import type { Browser } from 'playwright-core';
 import { analyzedFile, buildGraphBundle, launchChromium, openGraphPage, updateMessage, type GraphPage } from '../../../support/graphHarness';
 
 // A model of thousands of layers in the graph webview (headless Chromium, real bundle): it says
-// it is being laid out before it is drawn, it draws only the part around the view, the drawing
+// it is being laid out before it is drawn, is laid out in the layout worker (or, where the
+// worker cannot be had, on the page), it draws only the part around the view, the drawing
 // follows a pan, and an export still holds every node.
 
 let browser: Browser;
@@ -46,6 +47,7 @@ test('thousands of layers: a progress line, then only the part around the view i
   assert.equal(said, `Laying out ${layers.toLocaleString('en-US')} layers…`);
   await p.page.waitForFunction((n) => document.querySelector('svg.graph')!.getAttribute('data-node-count') === String(n), layers + 1);
   await p.page.waitForFunction(() => (document.querySelector('.empty') as HTMLElement).hidden);
+  assert.equal(await p.page.locator('svg.graph').getAttribute('data-layout-place'), 'worker', 'laid out in the layout worker');
 
   const first = await drawnIds(p);
   assert.ok(first.length > 5 && first.length < 300, `${first.length} of ${layers + 1} nodes drawn`);
@@ -89,4 +91,22 @@ test('thousands of layers: a progress line, then only the part around the view i
   assert.equal((exported.data.match(/<g [^>]*transform="translate/g) ?? []).length, layers + 1, 'the export holds every node');
   const afterExport = await drawnIds(p);
   assert.ok(afterExport.length > 5 && afterExport.length < 300, `and the view goes back to drawing what is around it (${afterExport.length})`);
+});
+
+test('without its layout worker (the script cannot be fetched), a large model is laid out on the page all the same', async () => {
+  const { file, graph } = await analyzedFile(path.join(os.tmpdir(), 'large-graph-main.cnn.ts'), LOOP);
+  const layers = graph.model.nodes.length;
+  const p = await openGraphPage(browser, bundle, { viewport: { width: 1000, height: 700 }, layoutWorker: false });
+  pages.push(p);
+  await p.send({ ...updateMessage(file, graph) });
+  await p.page.waitForSelector('svg.graph g.node');
+  await p.page.getByRole('button', { name: 'Expand all', exact: true }).click();
+  assert.equal(await p.page.evaluate(() => document.querySelector('.empty')!.textContent), `Laying out ${layers.toLocaleString('en-US')} layers…`);
+  await p.page.waitForFunction((n) => document.querySelector('svg.graph')!.getAttribute('data-node-count') === String(n), layers + 1);
+  assert.equal(await p.page.locator('svg.graph').getAttribute('data-layout-place'), 'main');
+  assert.ok((await drawnIds(p)).includes('u0/conv2d_1'), 'the top of the model is drawn');
+  assert.deepEqual(await p.violations(), []);
+  // The page reports the script it could not load; that is this test's premise, not an error.
+  const missing = p.errors.filter((e) => /status of 404/.test(e));
+  p.errors.splice(0, p.errors.length, ...p.errors.filter((e) => !missing.includes(e)));
 });

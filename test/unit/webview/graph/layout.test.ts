@@ -6,6 +6,7 @@ import { targetsAt } from '../../../../src/extension/graph/cursor';
 import { graphContentSecurityPolicy, graphHtml } from '../../../../src/extension/graph/html';
 import { allChoices, defaultCollapsed, resolveCollapsed } from '../../../../webview/graph/groups';
 import { layoutGraph, type Box, type TextMeasure } from '../../../../webview/graph/layout';
+import { layoutInputOf, measureFrom, measureTexts } from '../../../../webview/graph/layoutProtocol';
 import { indexModel } from '../../../../webview/graph/modelIndex';
 import { neighbour } from '../../../../webview/graph/navigation';
 import { fieldAt, positionNear } from '../../../../webview/graph/receptiveField';
@@ -65,6 +66,17 @@ test('every example lays out, expanded and as first shown: no two nodes overlap,
         assert.ok(onBorder(route.points.at(-1)!, layout.nodes.get(e.to)!), `${name}: ${e.key} ends at its target`);
       }
     }
+  }
+});
+
+test('the layout worker, given only what the layout reads and the view\'s text widths, lays out as the page does', async () => {
+  for (const name of ['resnet18', 'googlenet']) {
+    const { graph } = await analyzedExample(name);
+    const index = indexModel(graph);
+    const view = buildViewGraph(index, resolveCollapsed(index, allChoices(index, false)));
+    // As the worker gets them: copied by structured clone.
+    const inWorker = layoutGraph(structuredClone(layoutInputOf(view)), measureFrom(structuredClone(measureTexts(view, measure))));
+    assert.deepEqual(inWorker, layoutGraph(view, measure), name);
   }
 });
 
@@ -161,7 +173,9 @@ test('receptive-field arithmetic: the field of an output position and the positi
 test('the page has a strict CSP: scripts by nonce only, no inline styles, no remote origins', () => {
   const csp = graphContentSecurityPolicy('https://x.vscode-cdn.net', 'abc123');
   assert.equal(csp, "default-src 'none'; script-src 'nonce-abc123'; style-src https://x.vscode-cdn.net; "
-    + 'font-src https://x.vscode-cdn.net; img-src https://x.vscode-cdn.net data: blob:');
+    + 'font-src https://x.vscode-cdn.net; img-src https://x.vscode-cdn.net data: blob:; '
+    // The layout worker: its script fetched from the extension, then started from a Blob URL.
+    + 'connect-src https://x.vscode-cdn.net; worker-src blob:');
   const html = graphHtml({ cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x/graph.js', styleUri: 'https://x/graph.css' });
   const nonce = /script-src 'nonce-([A-Za-z0-9]+)'/.exec(html)![1]!;
   assert.ok(nonce.length >= 16);
