@@ -19,7 +19,8 @@ import { defaultRunsDir, findRun, runPaths } from '../runs/store';
 import type { RunRecord } from '../runs/types';
 import { BACKEND_PREFERENCES, isBackendPreference, type BackendPreference, type TfjsBackendPreference } from '../shared/backends';
 import { decimal, exactCount, percent } from '../shared/format';
-import { parseCommandArgs, UsageError } from './args';
+import { tr } from '../shared/l10n/translate';
+import { parseCommandArgs, UsageError, usageLine } from './args';
 
 const USAGE = `evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend ${BACKEND_PREFERENCES.join('|')}] [--python PATH] [--json]`;
 
@@ -94,12 +95,12 @@ export async function evaluateCommand(argv: string[], options: { verbose: boolea
     python: { type: 'string' },
     json: { type: 'boolean' },
   }, USAGE);
-  if (positionals.length !== 1) throw new UsageError(`expected one run id\nusage: cnn-explorer ${USAGE}`);
+  if (positionals.length !== 1) throw new UsageError(`expected one run id\n${usageLine(USAGE)}`);
   const which = (v.checkpoint ?? 'best') as 'best' | 'last';
-  if (which !== 'best' && which !== 'last') throw new UsageError(`--checkpoint must be best or last\nusage: cnn-explorer ${USAGE}`);
+  if (which !== 'best' && which !== 'last') throw new UsageError(`--checkpoint must be best or last\n${usageLine(USAGE)}`);
   const preference = v.backend ?? 'auto';
   if (!isBackendPreference(preference)) {
-    throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got '${preference}'\nusage: cnn-explorer ${USAGE}`);
+    throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got '${preference}'\n${usageLine(USAGE)}`);
   }
   const runsDir = path.resolve(v['runs-dir'] ?? defaultRunsDir());
   const found = findRun(runsDir, positionals[0]!);
@@ -135,7 +136,10 @@ export async function evaluateCommand(argv: string[], options: { verbose: boolea
     process.stdout.write(JSON.stringify(result) + '\n');
     return;
   }
-  process.stdout.write(`run ${found.id}, ${which} checkpoint (epoch ${result.epoch ?? '?'}): test accuracy ${percent(result.testAccuracy)}, loss ${decimal(result.testLoss)} over ${exactCount(result.count)} images\n`);
+  const checkpoint = which === 'best' ? tr('best checkpoint') : tr('last checkpoint');
+  process.stdout.write(`${tr('run {run}, {checkpoint} (epoch {epoch}): test accuracy {accuracy}, loss {loss} over {count} images', {
+    run: found.id, checkpoint, epoch: result.epoch ?? '?', accuracy: percent(result.testAccuracy), loss: decimal(result.testLoss), count: exactCount(result.count),
+  })}\n`);
   const width = Math.max(...result.classNames.map((c) => c.length));
   result.classNames.forEach((c, i) => process.stdout.write(`  ${c.padEnd(width)}  ${percent(result.perClassAccuracy[i])}\n`));
 }

@@ -6,7 +6,8 @@ import { parseSetArgument } from '../engine/training/overrides';
 import { pytorchModule } from '../interop/pytorchExport';
 import { writeTrainingJob } from '../engine/torch/job/trainingJob';
 import { loadModelFile, selectModel } from '../loader/index';
-import { integerFlag, parseCommandArgs, UsageError } from './args';
+import { tr } from '../shared/l10n/translate';
+import { integerFlag, oneFileProblem, parseCommandArgs, UsageError, usageLine } from './args';
 
 // `cnn-explorer export FILE [--model EXPORT] --format pytorch [-o OUT.py]`: the model as source
 // code of another framework, for people who take it further there. Written to OUT atomically
@@ -30,7 +31,7 @@ export async function exportCommand(argv: string[]): Promise<void> {
     'data-dir': { type: 'string' },
   }, USAGE);
   if (positionals.length !== 1) {
-    throw new UsageError(`${positionals.length === 0 ? 'missing FILE' : 'one FILE at a time'}\nusage: cnn-explorer ${USAGE}`);
+    throw new UsageError(`${oneFileProblem(positionals.length)}\n${usageLine(USAGE)}`);
   }
   if (values.format === undefined) throw new UsageError(`missing --format (formats: ${FORMATS.join(', ')})`);
   if (!(FORMATS as readonly string[]).includes(values.format)) {
@@ -39,7 +40,7 @@ export async function exportCommand(argv: string[]): Promise<void> {
   const file = positionals[0]!;
   if (values['with-training']) return exportJob(file, values);
   const jobOnly = (['set', 'limit-train', 'limit-test', 'data-dir'] as const).find((k) => values[k] !== undefined);
-  if (jobOnly) throw new UsageError(`--${jobOnly} is an option of --with-training\nusage: cnn-explorer ${USAGE}`);
+  if (jobOnly) throw new UsageError(`--${jobOnly} is an option of --with-training\n${usageLine(USAGE)}`);
   const loaded = await loadModelFile(file);
   const { exportName, model } = selectModel(loaded, values.model);
   const analysis = analyzeModel(model);
@@ -51,14 +52,14 @@ export async function exportCommand(argv: string[]): Promise<void> {
     return;
   }
   writeTextAtomic(values.output, text);
-  console.log(`wrote ${values.output}: ${model.name} as a PyTorch module (build_model() returns it)`);
+  console.log(tr('wrote {0}: {1} as a PyTorch module (build_model() returns it)', values.output, model.name));
 }
 
 async function exportJob(file: string, values: {
   model?: string; output?: string; set?: string[]; 'limit-train'?: string; 'limit-test'?: string; 'data-dir'?: string;
 }): Promise<void> {
-  if (values.output === undefined) throw new UsageError(`--with-training writes a folder: give it with -o DIR\nusage: cnn-explorer ${USAGE}`);
-  if (values.model === 'all') throw new UsageError(`--with-training exports one model: name it with --model EXPORT\nusage: cnn-explorer ${USAGE}`);
+  if (values.output === undefined) throw new UsageError(`--with-training writes a folder: give it with -o DIR\n${usageLine(USAGE)}`);
+  if (values.model === 'all') throw new UsageError(`--with-training exports one model: name it with --model EXPORT\n${usageLine(USAGE)}`);
   const job = await writeTrainingJob({
     file, exportName: values.model, dir: values.output,
     overrides: (values.set ?? []).map(parseSetArgument),
@@ -68,7 +69,7 @@ async function exportJob(file: string, values: {
       limitTest: integerFlag('--limit-test', values['limit-test'], 1, USAGE),
     },
   });
-  console.log(`wrote ${values.output}: a training job for ${job.modelName} (${job.dataset}); run it with python train.py there (README.md)`);
+  console.log(tr('wrote {0}: a training job for {1} ({2}); run it with python train.py there (README.md)', values.output, job.modelName, job.dataset));
 }
 
 /** Temp file and rename, so that OUT holds the old text or the new, never part of it. */

@@ -22,7 +22,9 @@ import { outputKind } from '../engine/training/loss';
 import { loadModelFile, selectModel } from '../loader/index';
 import { defaultRunsDir, findRun, runPaths } from '../runs/store';
 import type { RunRecord } from '../runs/types';
-import { parseCommandArgs, UsageError } from './args';
+import { displayWidth, padToWidth } from '../shared/l10n/textWidth';
+import { tr } from '../shared/l10n/translate';
+import { oneFileProblem, parseCommandArgs, UsageError, usageLine } from './args';
 
 const USAGE = 'predict FILE [--model EXPORT] --weights RUN|FILE --input IMAGE [--runs-dir DIR] [--json]';
 
@@ -55,9 +57,9 @@ export async function predictCommand(argv: string[]): Promise<void> {
     'runs-dir': { type: 'string' },
     json: { type: 'boolean' },
   }, USAGE);
-  if (positionals.length !== 1) throw new UsageError(`${positionals.length === 0 ? 'missing FILE' : 'one FILE at a time'}\nusage: cnn-explorer ${USAGE}`);
-  if (!v.weights) throw new UsageError(`missing --weights (a run id, a .safetensors file or a PyTorch state_dict)\nusage: cnn-explorer ${USAGE}`);
-  if (!v.input) throw new UsageError(`missing --input IMAGE (a PNG or JPEG file)\nusage: cnn-explorer ${USAGE}`);
+  if (positionals.length !== 1) throw new UsageError(`${oneFileProblem(positionals.length)}\n${usageLine(USAGE)}`);
+  if (!v.weights) throw new UsageError(`missing --weights (a run id, a .safetensors file or a PyTorch state_dict)\n${usageLine(USAGE)}`);
+  if (!v.input) throw new UsageError(`missing --input IMAGE (a PNG or JPEG file)\n${usageLine(USAGE)}`);
   const file = path.resolve(positionals[0]!);
   const loaded = await loadModelFile(file);
   const ir = selectModel(loaded, v.model).model;
@@ -78,8 +80,9 @@ export async function predictCommand(argv: string[]): Promise<void> {
     process.stdout.write(JSON.stringify(result) + '\n');
     return;
   }
-  const width = Math.max(5, ...result.top.map((t) => t.label.length));
-  process.stdout.write(`${'class'.padEnd(width)}  probability\n`);
+  const header = tr('class');
+  const width = Math.max(displayWidth(header), ...result.top.map((t) => t.label.length));
+  process.stdout.write(`${padToWidth(header, width)}  ${tr('probability')}\n`);
   for (const t of result.top) process.stdout.write(`${t.label.padEnd(width)}  ${(t.probability * 100).toFixed(2).padStart(6)}%\n`);
 }
 

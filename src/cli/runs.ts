@@ -8,7 +8,7 @@ import { loadRunModels } from '../runs/runModels';
 import { defaultRunsDir, listRuns } from '../runs/store';
 import { formatComparison, formatRunList, formatRunShow, runSeconds, type ListedRun } from '../runs/text';
 import { formatTable, type DataTable } from '../shared/tableFormats';
-import { choiceFlag, parseCommandArgs, UsageError } from './args';
+import { choiceFlag, parseCommandArgs, UsageError, usageLine } from './args';
 
 // `cnn-explorer runs list | show ID | compare ID ID… | import DIR [--runs-dir DIR] [--json]`: the
 // run store for people (tables) and for programs (the contract's JSON). Ids may be given by unique
@@ -47,34 +47,34 @@ export async function runRuns(argv: string[]): Promise<string> {
   const runsDir = values['runs-dir'] ? path.resolve(values['runs-dir']) : defaultRunsDir();
   const json = values.json === true;
   const only = (flag: string, command: string) => {
-    if (values[flag as keyof typeof values] !== undefined && sub !== command) throw new UsageError(`--${flag} is for runs ${command}\nusage: cnn-explorer ${USAGE}`);
+    if (values[flag as keyof typeof values] !== undefined && sub !== command) throw new UsageError(`--${flag} is for runs ${command}\n${usageLine(USAGE)}`);
   };
   only('format', 'compare');
   only('table', 'compare');
   only('curves', 'show');
   switch (sub) {
     case 'list':
-      if (ids.length) throw new UsageError(`runs list takes no ids\nusage: cnn-explorer ${USAGE}`);
+      if (ids.length) throw new UsageError(`runs list takes no ids\n${usageLine(USAGE)}`);
       return list(runsDir, json);
     case 'show':
-      if (ids.length !== 1) throw new UsageError(`runs show takes one id\nusage: cnn-explorer ${USAGE}`);
-      if (values.curves !== undefined && json) throw new UsageError(`--json and --curves disagree\nusage: cnn-explorer ${USAGE}`);
+      if (ids.length !== 1) throw new UsageError(`runs show takes one id\n${usageLine(USAGE)}`);
+      if (values.curves !== undefined && json) throw new UsageError(`--json and --curves disagree\n${usageLine(USAGE)}`);
       if (values.curves !== undefined) return curves(runsDir, ids[0]!, choiceFlag('--curves', values.curves, ['csv'] as const, USAGE)!);
       return show(runsDir, ids[0]!, json);
     case 'compare':
-      if (ids.length < 2) throw new UsageError(`runs compare takes two or more ids\nusage: cnn-explorer ${USAGE}`);
+      if (ids.length < 2) throw new UsageError(`runs compare takes two or more ids\n${usageLine(USAGE)}`);
       if (values.format !== undefined || values.table !== undefined) {
-        if (json) throw new UsageError(`--json and --format disagree\nusage: cnn-explorer ${USAGE}`);
+        if (json) throw new UsageError(`--json and --format disagree\n${usageLine(USAGE)}`);
         const format = choiceFlag('--format', values.format ?? 'md', ['md', 'csv'] as const, USAGE)!;
         const table = choiceFlag('--table', values.table, Object.keys(COMPARE_TABLES), USAGE);
         return compareTables(runsDir, ids, format, table);
       }
       return compare(runsDir, ids, json);
     case 'import':
-      if (ids.length !== 1) throw new UsageError(`runs import takes one folder\nusage: cnn-explorer ${USAGE}`);
+      if (ids.length !== 1) throw new UsageError(`runs import takes one folder\n${usageLine(USAGE)}`);
       return importInto(runsDir, ids[0]!, json);
     default:
-      throw new UsageError(`${sub ? `unknown runs command '${sub}'` : 'missing runs command'}\nusage: cnn-explorer ${USAGE}`);
+      throw new UsageError(`${sub ? `unknown runs command '${sub}'` : 'missing runs command'}\n${usageLine(USAGE)}`);
   }
 }
 

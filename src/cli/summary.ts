@@ -7,7 +7,7 @@ import { formatLocation } from '../dsl/errors';
 import { trainingBudget } from '../engine/training/memory';
 import { loadModelFile, selectModel } from '../loader/index';
 import { TABLE_FORMATS } from '../shared/tableFormats';
-import { choiceFlag, parseCommandArgs, UsageError } from './args';
+import { choiceFlag, oneFileProblem, parseCommandArgs, UsageError, usageLine } from './args';
 import { relativeToCwd } from './paths';
 
 // `cnn-explorer summary FILE [--model EXPORT] [--json | --format table|json|md|csv|latex]`: the
@@ -38,10 +38,10 @@ export async function runSummary(argv: string[], memoryBytes?: number): Promise<
     format: { type: 'string' },
   }, USAGE);
   if (positionals.length !== 1) {
-    throw new UsageError(`${positionals.length === 0 ? 'missing FILE' : 'one FILE at a time'}\nusage: cnn-explorer ${USAGE}`);
+    throw new UsageError(`${oneFileProblem(positionals.length)}\n${usageLine(USAGE)}`);
   }
   const asked = choiceFlag('--format', values.format, FORMATS, USAGE);
-  if (values.json && asked && asked !== 'json') throw new UsageError(`--json and --format ${asked} disagree\nusage: cnn-explorer ${USAGE}`);
+  if (values.json && asked && asked !== 'json') throw new UsageError(`--json and --format ${asked} disagree\n${usageLine(USAGE)}`);
   const format = values.json ? 'json' : asked ?? 'table';
   const loaded = await loadModelFile(positionals[0]!);
   const { exportName, model } = selectModel(loaded, values.model);

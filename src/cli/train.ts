@@ -13,7 +13,7 @@ import { assertNever } from '../shared/assertNever';
 import type { TrainerMessage } from '../shared/trainerProtocol';
 import { decimal, duration, percent } from '../shared/format';
 import { tr } from '../shared/l10n/translate';
-import { integerFlag, parseCommandArgs, UsageError } from './args';
+import { integerFlag, parseCommandArgs, UsageError, usageLine } from './args';
 import { downloadDone } from '../shared/downloadFigures';
 import { downloadDecile, downloadLine } from './downloadBar';
 
@@ -33,11 +33,11 @@ function distributedRequest(v: Record<string, string | boolean | string[] | unde
   const nprocPerNode = integerFlag('--nproc-per-node', str('nproc-per-node'), 1, USAGE);
   if (nprocPerNode === undefined) {
     const stray = ['nnodes', 'node-rank', 'master-addr', 'master-port', 'sync-batchnorm'].find((k) => v[k] !== undefined);
-    if (stray) throw new UsageError(`--${stray} needs --nproc-per-node (training on several processes)\nusage: cnn-explorer ${USAGE}`);
+    if (stray) throw new UsageError(`--${stray} needs --nproc-per-node (training on several processes)\n${usageLine(USAGE)}`);
     return undefined;
   }
   if (backend !== 'torch' && backend !== 'auto') {
-    throw new UsageError(`--nproc-per-node needs the torch engine (--backend torch), not --backend ${backend}\nusage: cnn-explorer ${USAGE}`);
+    throw new UsageError(`--nproc-per-node needs the torch engine (--backend torch), not --backend ${backend}\n${usageLine(USAGE)}`);
   }
   const req: DistributedRequest = {
     nprocPerNode,
@@ -49,7 +49,7 @@ function distributedRequest(v: Record<string, string | boolean | string[] | unde
   };
   for (const key of Object.keys(req) as (keyof DistributedRequest)[]) if (req[key] === undefined) delete req[key];
   const problem = distributedProblem(req);
-  if (problem) throw new UsageError(`${problem}\nusage: cnn-explorer ${USAGE}`);
+  if (problem) throw new UsageError(`${problem}\n${usageLine(USAGE)}`);
   return req;
 }
 
@@ -92,10 +92,10 @@ export async function trainCommand(argv: string[], { verbose = false } = {}): Pr
     'master-port': { type: 'string' },
     'sync-batchnorm': { type: 'boolean' },
   }, USAGE);
-  if (positionals.length !== 1) throw new UsageError(`expected one model file\nusage: cnn-explorer ${USAGE}`);
+  if (positionals.length !== 1) throw new UsageError(`expected one model file\n${usageLine(USAGE)}`);
   const backend = v.backend ?? 'auto';
   if (!isBackendPreference(backend)) {
-    throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got '${backend}'\nusage: cnn-explorer ${USAGE}`);
+    throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got '${backend}'\n${usageLine(USAGE)}`);
   }
   const overrides: Override[] = [
     ...flagOverride('--dataset', 'dataset', v.dataset, parseValue),
