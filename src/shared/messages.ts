@@ -184,6 +184,8 @@ export type SidebarToExtension =
   | { type: 'select'; runId: string }
   /** Open the compare view on these runs. */
   | { type: 'compare'; runIds: string[] }
+  /** Open the sweep view on these runs. */
+  | { type: 'sweep'; runIds: string[] }
   | { type: 'stop' }
   | { type: 'openFolder'; runId: string }
   | { type: 'train' };

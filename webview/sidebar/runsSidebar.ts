@@ -54,6 +54,8 @@ export class RunsSidebar {
   private readonly actions = el('div', { class: 'runs-actions' });
   private readonly compareButton = custom('vscode-button', { 'data-action': 'compare' }, tr('Compare selected'));
   private readonly stopButton = custom('vscode-button', { 'data-action': 'stop', secondary: true }, tr('Stop training'));
+  /** The ticked runs (two or more), else every run, in the sweep view. */
+  private readonly sweepButton = custom('vscode-button', { 'data-action': 'sweep', secondary: true }, tr('Show runs as a sweep'));
 
   constructor(root: HTMLElement, private readonly api: VsCodeApi<SidebarToExtension, { checked: string[] }>) {
     this.checked = new Set(api.getState()?.checked ?? []);
@@ -62,6 +64,11 @@ export class RunsSidebar {
       if (ids.length) this.post({ type: 'compare', runIds: ids });
     });
     this.stopButton.addEventListener('click', () => this.post({ type: 'stop' }));
+    this.sweepButton.addEventListener('click', () => {
+      const ticked = this.checkedIds();
+      const runIds = ticked.length > 1 ? ticked : this.runs.filter((r) => r.status !== 'damaged').map((r) => r.id);
+      if (runIds.length) this.post({ type: 'sweep', runIds });
+    });
     root.replaceChildren(this.list, this.body);
   }
 
@@ -182,7 +189,9 @@ export class RunsSidebar {
     const n = this.checkedIds().length;
     setText(this.compareButton, n > 1 ? tr('Compare {0} runs', n) : tr('Compare selected'));
     this.compareButton.toggleAttribute('disabled', n < 1);
-    setChildren(this.actions, this.live ? [this.compareButton, this.stopButton] : [this.compareButton]);
+    setText(this.sweepButton, n > 1 ? tr('Sweep of {0} runs', n) : tr('Show runs as a sweep'));
+    this.sweepButton.toggleAttribute('disabled', this.runs.length < 2);
+    setChildren(this.actions, this.live ? [this.compareButton, this.sweepButton, this.stopButton] : [this.compareButton, this.sweepButton]);
   }
 
   private renderDetail(): void {

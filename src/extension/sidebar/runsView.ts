@@ -5,6 +5,7 @@ import { datasetLabel, runSeconds } from '../../runs/text';
 import { RUNS_VIEW_ID, type ExtensionToSidebar, type RunRow, type SidebarToExtension } from '../../shared/messages';
 import { WatchedRun } from '../runs/watchedRun';
 import { COMPARE_RUNS_COMMAND } from '../compare/register';
+import { SHOW_SWEEP_COMMAND } from '../sweep/register';
 import { workspaceRunsDir } from '../runs/runsDir';
 import { assertNever } from '../../shared/assertNever';
 import { runBackendLabel } from '../../shared/backends';
@@ -72,6 +73,7 @@ export class RunsView implements vscode.WebviewViewProvider, vscode.Disposable {
       case 'ready': this.lastRows = ''; this.watched = null; this.refresh(true); break;
       case 'select': this.selected = m.runId; this.watched = null; this.refresh(true); break;
       case 'compare': void vscode.commands.executeCommand(COMPARE_RUNS_COMMAND, ...m.runIds); break;
+      case 'sweep': void vscode.commands.executeCommand(SHOW_SWEEP_COMMAND, { runIds: m.runIds }); break;
       case 'stop': this.training.stop(); break;
       case 'openFolder': void vscode.commands.executeCommand(OPEN_RUN_FOLDER_COMMAND, m.runId); break;
       case 'train': void vscode.commands.executeCommand(TRAIN_COMMAND); break;
