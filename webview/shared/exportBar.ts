@@ -1,5 +1,6 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { ExportRequest } from '../../src/shared/messages';
+import { tr } from '../../src/shared/l10n/translate';
 import { custom, el } from './dom';
 
 // The row of small buttons that exports a table or a chart. A view makes what is exported (the
@@ -30,8 +31,8 @@ export function tableExportBar(name: string, what: string, text: { md: () => str
   const send = (format: 'md' | 'csv', to: 'file' | 'clipboard') =>
     exporter({ format, data: text[format](), suggestedName: `${name}.${format}`, to, what });
   return exportBar(name, what, [
-    { id: 'md', label: 'Markdown', title: `Copy the ${what} as a Markdown table`, run: () => send('md', 'clipboard') },
-    { id: 'csv', label: 'CSV', title: `Copy the ${what} as CSV`, run: () => send('csv', 'clipboard') },
-    { id: 'csv-file', label: 'Save CSV…', title: `Save the ${what} as a CSV file`, run: () => send('csv', 'file') },
+    { id: 'md', label: 'Markdown', title: tr('Copy the {0} as a Markdown table', what), run: () => send('md', 'clipboard') },
+    { id: 'csv', label: 'CSV', title: tr('Copy the {0} as CSV', what), run: () => send('csv', 'clipboard') },
+    { id: 'csv-file', label: tr('Save CSV…'), title: tr('Save the {0} as a CSV file', what), run: () => send('csv', 'file') },
   ]);
 }

@@ -4,6 +4,7 @@ import { toCsv, toMarkdown } from '../../../src/shared/tableFormats';
 import { el } from '../../shared/dom';
 import { tableExportBar, type Exporter } from '../../shared/exportBar';
 import { decimal, duration, percent } from '../../../src/shared/format';
+import { tr } from '../../../src/shared/l10n/translate';
 import { runClass, runTag } from '../../shared/runs';
 
 // Best and final metrics side by side: for each run the epoch the trainer kept (best) and the
@@ -11,11 +12,11 @@ import { runClass, runTag } from '../../shared/runs';
 // The table exports as Markdown or CSV (src/runs/compareTables.ts: the same rows, raw numbers in CSV).
 
 export function metricsSection(c: Comparison, exporter: Exporter): HTMLElement {
-  const head1 = el('tr', {}, el('th', { scope: 'col', rowspan: 2 }, 'metric'),
+  const head1 = el('tr', {}, el('th', { scope: 'col', rowspan: 2 }, tr('metric')),
     ...c.runs.map((_, k) => el('th', { scope: 'colgroup', colspan: 2, class: `run-col ${runClass(k)}` }, el('span', { class: 'swatch', 'aria-hidden': 'true' }), runTag(k))));
-  const head2 = el('tr', {}, ...c.runs.flatMap(() => [el('th', { scope: 'col', class: 'sub' }, 'best'), el('th', { scope: 'col', class: 'sub' }, 'final')]));
+  const head2 = el('tr', {}, ...c.runs.flatMap(() => [el('th', { scope: 'col', class: 'sub' }, tr('best')), el('th', { scope: 'col', class: 'sub' }, tr('final'))]));
   const rows: HTMLElement[] = [
-    el('tr', { 'data-metric': 'epoch' }, el('th', { scope: 'row' }, 'epoch'),
+    el('tr', { 'data-metric': 'epoch' }, el('th', { scope: 'row' }, tr('epoch')),
       ...c.runs.flatMap((_, k) => [el('td', {}, String(c.metrics.epoch.best[k] ?? '—')), el('td', {}, String(c.metrics.epoch.final[k] ?? '—'))])),
   ];
   for (const m of EPOCH_METRICS) {
@@ -31,12 +32,12 @@ export function metricsSection(c: Comparison, exporter: Exporter): HTMLElement {
         el('td', {}, fmt(final[k])),
       ])));
   }
-  rows.push(el('tr', { 'data-metric': 'images_per_second' }, el('th', { scope: 'row' }, 'train images/s'),
+  rows.push(el('tr', { 'data-metric': 'images_per_second' }, el('th', { scope: 'row' }, tr('train images/s')),
     ...c.runs.map((r) => el('td', { colspan: 2 }, r.trainImagesPerSecond ? String(Math.round(r.trainImagesPerSecond)) : '—'))));
-  rows.push(el('tr', { 'data-metric': 'duration' }, el('th', { scope: 'row' }, 'duration'),
+  rows.push(el('tr', { 'data-metric': 'duration' }, el('th', { scope: 'row' }, tr('duration')),
     ...c.runs.map((r) => el('td', { colspan: 2 }, duration(r.wallSeconds)))));
   return el('section', { class: 'metrics', 'aria-labelledby': 'metrics-h' },
-    el('h2', { id: 'metrics-h' }, 'Best and final metrics'),
-    tableExportBar('metrics', 'metrics table', { md: () => toMarkdown(metricsTable(c)), csv: () => toCsv(metricsTable(c)) }, exporter),
+    el('h2', { id: 'metrics-h' }, tr('Best and final metrics')),
+    tableExportBar('metrics', tr('metrics table'), { md: () => toMarkdown(metricsTable(c)), csv: () => toCsv(metricsTable(c)) }, exporter),
     el('table', { class: 'metrics-table' }, el('thead', {}, head1, head2), el('tbody', {}, ...rows)));
 }

@@ -1,6 +1,7 @@
 import type { Comparison } from '../../../src/runs/compare';
 import { curvesTable, METRIC_LABELS } from '../../../src/runs/compareTables';
 import { toCsv } from '../../../src/shared/tableFormats';
+import { tr } from '../../../src/shared/l10n/translate';
 import { rasterise } from '../../graph/exportImage';
 import { exportBar, type Exporter } from '../exportBar';
 
@@ -103,17 +104,17 @@ function chartSvg(chart: SVGSVGElement, c: Comparison, title: string): { text: s
  * and titles; `metrics`: the curves it draws, which its CSV holds.
  */
 export function chartExportBar(chart: SVGSVGElement, c: Comparison, name: string, title: string, metrics: readonly string[], exporter: Exporter): HTMLElement {
-  const what = `${name} chart`;
+  const what = tr('{0} chart', name);
   const save = (format: 'svg' | 'png' | 'csv', data: string) => exporter({ format, data, suggestedName: `${name}.${format}`, to: 'file', what });
   return exportBar(name, what, [
-    { id: 'svg', label: 'SVG', title: `Save the ${what} as SVG…`, run: () => save('svg', chartSvg(chart, c, title).text) },
+    { id: 'svg', label: 'SVG', title: tr('Save the {0} as SVG…', what), run: () => save('svg', chartSvg(chart, c, title).text) },
     {
-      id: 'png', label: 'PNG', title: `Save the ${what} as PNG…`,
+      id: 'png', label: 'PNG', title: tr('Save the {0} as PNG…', what),
       run: () => {
         const { text, width, height } = chartSvg(chart, c, title);
         void rasterise(text, width, height).then((png) => save('png', png));
       },
     },
-    { id: 'csv', label: 'CSV', title: `Save the ${what}'s numbers as CSV…`, run: () => save('csv', toCsv(curvesTable(c, metrics))) },
+    { id: 'csv', label: 'CSV', title: tr("Save the {0}'s numbers as CSV…", what), run: () => save('csv', toCsv(curvesTable(c, metrics))) },
   ]);
 }
