@@ -183,7 +183,7 @@ async function profile(name: ModelName, backend: string, step: () => Promise<num
       // Scopes wrap kernels listed on their own: ops (…__op) and custom gradients (unnamed).
       if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
       const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-      for (const [map, key] of [[byKernel, k.name], [byShapes, `${k.name} ${k.inputShapes.map((sh) => `[${sh.join(',')}]`).join(' ')}`]] as const) {
+      for (const [map, key] of [[byKernel, k.name], [byShapes, `${k.name} ${k.inputShapes.map((sh) => (sh ? `[${sh.join(',')}]` : '–')).join(' ')}`]] as const) {
         const e = map.get(key) ?? { ms: 0, calls: 0 };
         e.ms += ms;
         e.calls++;
