@@ -35,6 +35,10 @@ const commands: Record<string, { load: () => Promise<Command>; usage: string }> 
     load: async () => (await import('./evaluate')).evaluateCommand,
     usage: 'evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend B] [--python PATH] [--json]',
   },
+  insight: {
+    load: async () => (await import('./insight')).insightCommand,
+    usage: 'insight RUN --serve [--runs-dir DIR] [--data-dir DIR] [--backend B]',
+  },
   predict: {
     load: async () => (await import('./predict')).predictCommand,
     usage: 'predict FILE [--model EXPORT] --weights RUN|FILE --input IMAGE [--runs-dir DIR] [--json]',

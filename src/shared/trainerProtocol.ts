@@ -114,3 +114,73 @@ export function protocolMismatch(hello: Extract<TrainerMessage, { type: 'hello' 
   return hello.protocol === TRAINER_PROTOCOL_VERSION ? null
     : `the trainer speaks protocol version ${hello.protocol}; this CNN Explorer reads version ${TRAINER_PROTOCOL_VERSION}`;
 }
+
+// ─────────────── Insight: what a finished run's network sees (docs/trainer-protocol.md) ───────────────
+// A short-lived process (`cnn-explorer insight RUN --serve`) loads the run's best checkpoint and
+// test set once, then answers InsightRequests read on stdin with InsightReplies on stdout, one
+// JSON object a line, until stdin closes.
+
+/** One test image as the views draw it. */
+export interface InsightImage {
+  /** Position in the test split. */
+  index: number;
+  label: number;
+  predicted: number;
+  /** One probability per class. */
+  probabilities: number[];
+  /** height × width × channels bytes (0–255), row-major: the image as the model sees it, before normalization. */
+  pixels: number[];
+}
+
+/** A map over an image or a layer's output: height × width values, row-major. */
+export interface InsightMap {
+  height: number;
+  width: number;
+  values: number[];
+}
+
+export type InsightQuery =
+  /** The test images of one confusion cell (true class `actual`, predicted `predicted`), the first `limit` of them. */
+  | { type: 'cell'; actual: number; predicted: number; limit: number }
+  /** Grad-CAM at the last convolution for one test image and class. */
+  | { type: 'gradCam'; image: number; classIndex: number }
+  /** One layer's feature maps for one test image. */
+  | { type: 'featureMaps'; image: number; nodeId: string }
+  /** The effective receptive field of one layer's centre unit, averaged over the first `images` test images. */
+  | { type: 'effectiveRf'; nodeId: string; images: number };
+
+/** A query as sent to the process: `id` pairs it with its reply. */
+export type InsightRequest = InsightQuery & { id: number };
+
+export type InsightAnswer =
+  | { type: 'cell'; actual: number; predicted: number; total: number; images: InsightImage[] }
+  | { type: 'gradCam'; image: InsightImage; classIndex: number; nodeId: string; map: InsightMap }
+  | { type: 'featureMaps'; image: InsightImage; nodeId: string; maps: InsightMap[] }
+  | { type: 'effectiveRf'; nodeId: string; centre: [number, number]; images: number; map: InsightMap }
+  /** The query failed (one line: what and why). */
+  | { type: 'error'; message: string };
+
+export type InsightReply =
+  /** The first line: the run is loaded. */
+  | { type: 'ready'; protocol: number; runId: string; classNames: string[]; imageShape: [number, number, number]; testCount: number; engine: 'tfjs'; note: string }
+  /** The answer to request `id`. */
+  | { id: number; answer: InsightAnswer }
+  /** The run could not be loaded: the process exits after this line. */
+  | { type: 'failed'; message: string };
+
+const INSIGHT_QUERY_TYPES: readonly InsightQuery['type'][] = ['cell', 'gradCam', 'featureMaps', 'effectiveRf'];
+
+/** Parses one stdin line of the insight process; null for anything that is not a request. */
+export function parseInsightRequest(line: string): InsightRequest | null {
+  const msg = jsonObject(line);
+  if (!msg || typeof msg.id !== 'number' || !INSIGHT_QUERY_TYPES.includes(msg.type as InsightQuery['type'])) return null;
+  return msg as unknown as InsightRequest;
+}
+
+/** Parses one stdout line of the insight process; null for stray library output. */
+export function parseInsightReply(line: string): InsightReply | null {
+  const msg = jsonObject(line);
+  if (!msg) return null;
+  if (msg.type === 'ready' || msg.type === 'failed') return msg as unknown as InsightReply;
+  return typeof msg.id === 'number' && typeof msg.answer === 'object' && msg.answer !== null ? msg as unknown as InsightReply : null;
+}

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { INPUT_ID, type IRNode, type ModelIR } from '../../dsl/ir';
+import { CnnConv2D } from '../model/index';
 import { tfLayerNames, type LayerNames } from '../model/names';
 
 export interface InsightModel {
@@ -13,6 +14,9 @@ export interface InsightModel {
 }
 
 export function insightModel(model: tfl.LayersModel, ir: ModelIR): InsightModel {
+  // Training skips the first convolution's input gradient (nothing learns from it); the
+  // effective receptive field is exactly that gradient.
+  for (const layer of model.layers) if (layer instanceof CnnConv2D) layer.args.inputNeedsGradient = true;
   return { model, ir, names: tfLayerNames(ir) };
 }
 

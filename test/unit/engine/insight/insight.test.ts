@@ -11,7 +11,7 @@ import { gradCam } from '../../../../src/engine/insight/gradCam';
 import { cellImages } from '../../../../src/engine/insight/predictions';
 
 // Grad-CAM and the effective receptive field on a model small enough to work by hand:
-// 3×3×1 input → conv 2×2 (two filters, no bias) → ReLU → global average pool → dense 2 (no bias).
+// 3×3×1 input → conv 2×2 (two filters, bias 0) → ReLU → global average pool → dense 2 (no bias).
 //   K1 = [[1, 0], [0, 1]]   (x[i][j] + x[i+1][j+1])
 //   K2 = [[0, 1], [-1, 0]]  (x[i][j+1] − x[i+1][j])
 //   W (channel × class) = [[1, −1], [2, 1]]
@@ -21,12 +21,13 @@ test.before(async () => {
 });
 
 function handModel() {
-  const ir = model('hand', [3, 3, 1], [conv2d(2, 2, { bias: false }), relu(), globalAvgPool(), dense(2, { bias: false })]);
+  const ir = model('hand', [3, 3, 1], [conv2d(2, 2), relu(), globalAvgPool(), dense(2, { bias: false })]);
   const tfModel = buildTfModel(ir);
   const [convNode, , , denseNode] = ir.nodes;
   const m = insightModel(tfModel, ir);
-  // Kernel layout [kh, kw, in, filters].
-  m.model.getLayer(m.names.byNode.get(convNode!.id)!).setWeights([tf.tensor4d([1, 0, 0, 1, 0, -1, 1, 0], [2, 2, 1, 2])]);
+  // Kernel layout [kh, kw, in, filters]. A bias (zero) as every trained convolution has: training
+  // builds the first one without an input gradient, which the receptive field needs.
+  m.model.getLayer(m.names.byNode.get(convNode!.id)!).setWeights([tf.tensor4d([1, 0, 0, 1, 0, -1, 1, 0], [2, 2, 1, 2]), tf.zeros([2])]);
   m.model.getLayer(m.names.byNode.get(denseNode!.id)!).setWeights([tf.tensor2d([[1, -1], [2, 1]])]);
   test.after(() => tfModel.dispose());
   return { m, ir };
