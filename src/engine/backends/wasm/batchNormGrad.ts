@@ -141,9 +141,10 @@ function batchNormGrad(args: {
   const m = f32(backend, mean).slice();
   const sums = centeredSumsSimd(backend, x, dy, m, C) ?? centeredSumsJs(f32(backend, x), f32(backend, dy), m, C);
   const [sumDy, sumXDy] = sums;
+  const outputs = [0, 1, 2, 3, 4].map(() => alloc(backend, [C]));
+  // Views after the allocations (an allocation can grow the memory and detach earlier ones).
   const v = f32(backend, variance);
   const g = scale ? f32(backend, scale) : undefined;
-  const outputs = [0, 1, 2, 3, 4].map(() => alloc(backend, [C]));
   const [factor, dMean, dVariance, dScale, dOffset] = outputs.map((t) => f32(backend, t)) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   for (let c = 0; c < C; c++) {
     const r = 1 / Math.sqrt(v[c]! + varianceEpsilon);
