@@ -109,7 +109,10 @@ export class ParallelChart {
 
   /** Dims the lines of runs the filter leaves out. */
   showFiltered(visible: ReadonlySet<number>): void {
-    this.lines.forEach((p, i) => p.classList.toggle('dim', !visible.has(i)));
+    this.lines.forEach((p, i) => {
+      const dim = !visible.has(i);
+      if (p.classList.contains('dim') !== dim) p.classList.toggle('dim', dim);
+    });
   }
 
   /** Low to high values of the column between two theme colours (reversed where lower is better). */

@@ -20,6 +20,8 @@ export class SweepView {
   private text = '';
   private sort: SortOrder | null = null;
   private colourColumn = 0;
+  /** The rows and order last drawn (see applyFilter); '' after the chart is redrawn. */
+  private shownKey = '';
   private readonly heading = el('h2', {}, tr('Sweep'));
   private readonly count = el('span', { class: 'count', 'aria-live': 'polite' });
   private readonly problems = el('p', { class: 'problems', hidden: true });
@@ -70,7 +72,7 @@ export class SweepView {
         this.brushes.clear();
         this.colourColumn = Math.max(0, defaultColourColumn(this.model));
         this.colourBy.replaceChildren(...this.model.columns.map((c, i) => (c.scale === 'point' ? null : el('option', { value: i, selected: i === this.colourColumn }, c.label))).filter((o) => o !== null));
-        this.heading.textContent = tr('Sweep: {0} runs, {1} hyperparameters that vary', message.table.runs.length, message.table.params.length);
+        this.heading.textContent = tr('Sweep: {0} runs · varying: {1}', message.table.runs.length, message.table.params.join(', ') || '—');
         this.problems.textContent = message.problems.join('\n');
         this.problems.hidden = message.problems.length === 0;
         this.empty.hidden = true;
@@ -101,6 +103,7 @@ export class SweepView {
     if (!this.model) return;
     this.brushes.clear();
     this.chart.draw(this.model, this.chartWidth(), this.colourColumn);
+    this.shownKey = '';
     this.applyFilter();
   }
 
@@ -108,6 +111,10 @@ export class SweepView {
     const model = this.model;
     if (!model) return;
     const shown = filterRows(model, this.brushes, this.text);
+    // A brush moves many times a second and mostly keeps the same runs: redraw only on a change.
+    const key = `${shown.join(',')}|${JSON.stringify(this.sort)}`;
+    if (key === this.shownKey) return;
+    this.shownKey = key;
     this.chart.showFiltered(new Set(shown));
     this.table.setRows(sortRows(model, shown, this.sort), this.sort);
     this.count.textContent = tr('{0} of {1} runs', shown.length, model.rows.length);
