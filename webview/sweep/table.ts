@@ -8,7 +8,7 @@ import { formatCell, type SortOrder, type SweepModel } from './model';
 // runs scrolls as smoothly as one of ten. Rows have one fixed height (sweep.css) for that.
 
 /** Pixels per row: keep equal to `.sweep-table tbody tr` in sweep.css. */
-export const ROW_HEIGHT = 26;
+const ROW_HEIGHT = 26;
 /** Rows drawn above and below the visible ones, so a fast scroll shows no gap. */
 const OVERSCAN = 8;
 
