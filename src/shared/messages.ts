@@ -3,11 +3,35 @@ import type { SourceRange } from '../dsl/ir';
 import type { RunStatus } from '../runs/types';
 import type { Comparison } from '../runs/compare';
 import type { GraphDiff } from '../runs/archMerge';
+import type { InsightAnswer, InsightQuery } from './trainerProtocol';
 
 // Every message that crosses between the extension host and a webview, in one place.
 // One section per view; each direction is a discriminated union on `type`. Payloads are plain
 // JSON (webview messages are structured-cloned), so no classes, functions or Uris: Uris travel
 // as strings.
+
+// ───────────── What a finished run's network sees (src/extension/insight), in any view ─────────────
+
+/** A view's question about a run's best checkpoint (`requestId` pairs it with its answer). */
+export interface InsightAsk {
+  type: 'insight';
+  requestId: number;
+  query: InsightQuery;
+}
+
+/** The answer, as data to draw. `runId` null: no run to ask (the answer says why). */
+export interface InsightResult {
+  type: 'insight';
+  requestId: number;
+  runId: string | null;
+  answer: InsightAnswer;
+  /** The run's classes (empty when it could not be loaded). */
+  classNames: string[];
+  /** Its test images' [height, width, channels] (null when it could not be loaded). */
+  imageShape: [number, number, number] | null;
+  /** How it was computed, when that is worth a line (a torch run read on tfjs); else empty. */
+  note: string;
+}
 
 // ───────────────────────────── Graph view (webview/graph) ─────────────────────────────
 
@@ -50,7 +74,9 @@ export type ExtensionToGraph =
   /** A sample image of the model's dataset for the receptive-field view (PNG or JPEG data URI). */
   | { type: 'sampleImage'; dataUri: string; width: number; height: number; label: string }
   /** The outcome of an `export` request (`path` null when the user cancelled). */
-  | { type: 'exported'; format: GraphExportFormat; path: string | null; error: string | null };
+  | { type: 'exported'; format: GraphExportFormat; path: string | null; error: string | null }
+  /** Feature maps or the effective receptive field, from the newest finished run of this model. */
+  | InsightResult;
 
 export type GraphExportFormat = 'svg' | 'png';
 
@@ -65,7 +91,9 @@ export type GraphToExtension =
    * Save the drawing: `data` is the SVG text for `svg` and base64 (no data: prefix) for `png`.
    * The extension asks where, with `suggestedName` as the default file name.
    */
-  | { type: 'export'; format: GraphExportFormat; data: string; suggestedName: string };
+  | { type: 'export'; format: GraphExportFormat; data: string; suggestedName: string }
+  /** Ask the newest finished run of the shown model (feature maps, effective receptive field). */
+  | InsightAsk;
 
 /**
  * What the graph webview persists with `setState` (and VS Code hands to the panel serializer
@@ -177,7 +205,9 @@ export type ExtensionToSidebar =
   | { type: 'runs'; runs: RunRow[]; runsDir: string | null; liveRunId: string | null }
   /** The selected (or live) run in full: its curves, per-class accuracy and confusion matrix. */
   | { type: 'detail'; runId: string; comparison: Comparison; progress: RunProgress | null }
-  | { type: 'noDetail' };
+  | { type: 'noDetail' }
+  /** A confusion cell's images, or one image's Grad-CAM, of the run shown. */
+  | InsightResult;
 
 export type SidebarToExtension =
   | { type: 'ready' }
@@ -188,7 +218,9 @@ export type SidebarToExtension =
   | { type: 'sweep'; runIds: string[] }
   | { type: 'stop' }
   | { type: 'openFolder'; runId: string }
-  | { type: 'train' };
+  | { type: 'train' }
+  /** Ask the shown run's best checkpoint (a confusion cell's images, Grad-CAM). */
+  | (InsightAsk & { runId: string });
 
 // ───────────────────────────── Sweep view (webview/sweep) ─────────────────────────────
 

@@ -13,6 +13,7 @@ import { LayoutRunner, type LayoutPlace } from './layoutRunner';
 import { groupOutputs, indexModel, type ModelIndex } from './modelIndex';
 import { neighbour, type Direction } from './navigation';
 import { ReceptiveFieldView, type FieldSubject } from './receptiveField';
+import { FeatureMapsPanel } from './featureMapsPanel';
 import { GraphRenderer } from './render';
 import { initialState, stateForModel, type GraphViewState } from './state';
 import { Toolbar } from './toolbar';
@@ -67,6 +68,7 @@ export class GraphView {
   private readonly banner: Banner;
   private readonly diffHeader: DiffHeader;
   private readonly receptiveField: ReceptiveFieldView;
+  private readonly featureMaps: FeatureMapsPanel;
 
   private readonly layouts: LayoutRunner;
 
@@ -112,6 +114,7 @@ export class GraphView {
     window.addEventListener('resize', () => this.renderer.setViewRect(this.zoom.visibleRect()));
     this.tooltip = new Tooltip(root);
     this.receptiveField = new ReceptiveFieldView(stage, () => this.setReceptiveFieldOpen(false));
+    this.featureMaps = new FeatureMapsPanel(stage, (ask) => this.api.post(ask));
     this.svg.addEventListener('keydown', (e) => this.onKey(e));
     this.svg.addEventListener('click', () => this.tooltip.hide());
     document.addEventListener('keydown', (e) => {
@@ -139,6 +142,9 @@ export class GraphView {
         break;
       case 'sampleImage':
         this.receptiveField.setSample({ dataUri: message.dataUri, label: message.label });
+        break;
+      case 'insight':
+        this.featureMaps.receive(message);
         break;
       case 'exported':
         if (message.error) this.banner.show({ stale: false, error: { message: tr('Export failed: {0}', message.error), location: null }, hasGraph: true, diagnostics: [] });
@@ -308,6 +314,7 @@ export class GraphView {
     this.state.selected = node.kind === 'group' ? { kind: 'group', id: node.id } : { kind: 'node', id: node.id };
     this.applyMarks();
     this.showReceptiveField();
+    this.showFeatureMaps(node);
     this.persistSoon();
     if (!reveal) return;
     const source = node.kind === 'layer' ? index.nodes.get(node.id)?.source
@@ -435,6 +442,14 @@ export class GraphView {
     this.toolbar.setReceptiveFieldOpen(open);
     this.showReceptiveField();
     this.persistSoon();
+  }
+
+  /** A convolution chosen shows its feature maps (from the newest finished run; not in the diff, which shows no run). */
+  private showFeatureMaps(node: ViewNode): void {
+    const layer = node.kind === 'layer' ? this.index?.nodes.get(node.id) : undefined;
+    const isConv = layer && (layer.op.type === 'conv2d' || layer.op.type === 'depthwiseConv2d');
+    if (isConv && !this.diff) this.featureMaps.show(layer.id, layer.path);
+    else this.featureMaps.hide();
   }
 
   /** The receptive-field view follows the selection (a group shows its output's field). */

@@ -10,6 +10,7 @@ import { redrawPerFrame } from '../shared/charts/redrawPerFrame';
 import { runStatusLabel } from '../shared/l10n';
 import { curvesSection } from '../shared/sections/curves';
 import { perClassSection } from '../shared/sections/perClass';
+import { ConfusionInsight } from '../shared/sections/confusionInsight';
 
 // The sidebar: the runs list (click selects, checkboxes pick runs to compare) above the selected
 // or live run's curves, per-class accuracy and confusion matrix — the compare view's own
@@ -53,6 +54,8 @@ export class RunsSidebar {
   private readonly ul = el('ul', { class: 'runs' });
   private readonly actions = el('div', { class: 'runs-actions' });
   private readonly compareButton = custom('vscode-button', { 'data-action': 'compare' }, tr('Compare selected'));
+  /** A confusion cell's images and Grad-CAM, kept across redraws of the detail. */
+  private readonly insight = new ConfusionInsight((runId, ask) => this.post({ ...ask, runId }));
   private readonly stopButton = custom('vscode-button', { 'data-action': 'stop', secondary: true }, tr('Stop training'));
   /** The ticked runs (two or more), else every run, in the sweep view. */
   private readonly sweepButton = custom('vscode-button', { 'data-action': 'sweep', secondary: true }, tr('Show runs as a sweep'));
@@ -90,6 +93,9 @@ export class RunsSidebar {
       case 'noDetail':
         this.detail = null;
         this.redrawDetail();
+        break;
+      case 'insight':
+        this.insight.receive(m);
         break;
       default:
         assertNever(m, 'runs sidebar');
@@ -219,9 +225,28 @@ export class RunsSidebar {
       header,
       curvesSection(c, this.steps, (on) => { this.steps = on; this.renderDetail(); }),
       perClassSection(c),
-      confusionMatrix(c),
+      this.confusionWithInsight(c, d.runId, run.status),
       folder,
     );
+  }
+
+  /**
+   * The confusion matrix, and for a finished run its cells open onto their test images (and
+   * those onto Grad-CAM); a running run's best checkpoint is still changing.
+   */
+  private confusionWithInsight(c: Comparison, runId: string, status: string): HTMLElement {
+    const section = confusionMatrix(c);
+    this.insight.showRun(runId);
+    if (status === 'running' || !c.confusion.matrices[0]) return section;
+    section.classList.add('clickable-cells');
+    section.append(el('p', { class: 'muted hint' }, tr('Click a cell to see its test images.')));
+    section.querySelector('svg')?.addEventListener('click', (e) => {
+      const cell = (e.target as Element).closest('[data-row][data-col]');
+      if (!cell) return;
+      this.insight.openCell(Number(cell.getAttribute('data-row')), Number(cell.getAttribute('data-col')), c.confusion.classNames);
+    });
+    section.append(this.insight.element);
+    return section;
   }
 }
 

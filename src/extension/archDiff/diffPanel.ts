@@ -125,6 +125,8 @@ export class ArchDiffPanel implements vscode.Disposable {
         this.post({ type: 'exported', format: message.format, path: saved, error: null });
         break;
       }
+      case 'insight': // the diff merges two versions: no run's activations to show (the view does not ask)
+        break;
       default:
         assertNever(message, 'architecture diff view');
     }

@@ -9,6 +9,9 @@ import {
 import { isModelDocument, type ModelDocuments, type ModelState } from '../modelDocuments';
 import { targetsAt } from './cursor';
 import { graphHtml } from './html';
+import { answerInsight, InsightProcesses } from '../insight/insightProcess';
+import { runForModel } from '../insight/runForModel';
+import { workspaceRunsDir } from '../runs/runsDir';
 
 // The graph panel: one webview beside the editor that shows the model of the active model
 // document, follows every re-evaluation, reveals calls on click and highlights the node under
@@ -28,6 +31,8 @@ export class GraphPanel implements vscode.Disposable {
   private sampleSent = '';
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The run whose feature maps and effective receptive field the view asked for. */
+  private readonly insight: InsightProcesses;
 
   /** Shows the panel for this document (creating it beside the editor if needed). */
   static show(context: vscode.ExtensionContext, documents: ModelDocuments, uri: vscode.Uri, exportName: string | null): GraphPanel {
@@ -76,6 +81,7 @@ export class GraphPanel implements vscode.Disposable {
   ) {
     this.documentUri = uri;
     this.exportName = exportName;
+    this.insight = new InsightProcesses(vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath, 1);
     const webview = panel.webview;
     webview.html = graphHtml({
       cspSource: webview.cspSource,
@@ -193,6 +199,13 @@ export class GraphPanel implements vscode.Disposable {
       case 'export':
         await this.save(message.format, message.data, message.suggestedName);
         break;
+      case 'insight': {
+        const shown = this.documentUri ? this.current(this.documents.get(this.documentUri)) : undefined;
+        const runsDir = workspaceRunsDir();
+        const runId = runsDir && shown ? runForModel(runsDir, shown.model.name, this.documentUri?.fsPath ?? null) : null;
+        this.post(await answerInsight(this.insight, runsDir, runId, message));
+        break;
+      }
       default:
         assertNever(message, 'graph view');
     }
@@ -227,6 +240,7 @@ export class GraphPanel implements vscode.Disposable {
     if (GraphPanel.current === this) GraphPanel.current = undefined;
     this.disposables.forEach((d) => d.dispose());
     this.disposables.length = 0;
+    this.insight.dispose();
     this.panel.dispose();
   }
 }

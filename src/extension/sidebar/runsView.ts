@@ -4,6 +4,7 @@ import { listRuns, type RunListing } from '../../runs/store';
 import { datasetLabel, runSeconds } from '../../runs/text';
 import { RUNS_VIEW_ID, type ExtensionToSidebar, type RunRow, type SidebarToExtension } from '../../shared/messages';
 import { WatchedRun } from '../runs/watchedRun';
+import { answerInsight, InsightProcesses } from '../insight/insightProcess';
 import { COMPARE_RUNS_COMMAND } from '../compare/register';
 import { SHOW_SWEEP_COMMAND } from '../sweep/register';
 import { workspaceRunsDir } from '../runs/runsDir';
@@ -45,8 +46,11 @@ export class RunsView implements vscode.WebviewViewProvider, vscode.Disposable {
   private watched: WatchedRun | null = null;
   private lastRows = '';
   private readonly liveSubscription: vscode.Disposable;
+  /** The runs whose confusion cells and Grad-CAM were asked for, loaded in their own processes. */
+  private readonly insight: InsightProcesses;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly training: CurrentRun) {
+    this.insight = new InsightProcesses(vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath);
     this.liveSubscription = training.onDidChangeLive((live) => {
       if (live) this.selected = live.runId;
       this.refresh(true);
@@ -77,6 +81,7 @@ export class RunsView implements vscode.WebviewViewProvider, vscode.Disposable {
       case 'stop': this.training.stop(); break;
       case 'openFolder': void vscode.commands.executeCommand(OPEN_RUN_FOLDER_COMMAND, m.runId); break;
       case 'train': void vscode.commands.executeCommand(TRAIN_COMMAND); break;
+      case 'insight': void answerInsight(this.insight, workspaceRunsDir(), m.runId, m).then((r) => this.post(r)); break;
       default: assertNever(m, 'runs sidebar');
     }
   }
@@ -134,6 +139,7 @@ export class RunsView implements vscode.WebviewViewProvider, vscode.Disposable {
   dispose(): void {
     if (this.timer) clearInterval(this.timer);
     this.liveSubscription.dispose();
+    this.insight.dispose();
   }
 }
 
