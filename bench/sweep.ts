@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const p = await openSweepPage(browser, bundle, { theme: true });
-      renders.push(await p.page.evaluate(async ({ message, n }) => {
+      renders.push(await p.page.evaluate(async ({ json, n }) => {
+        const message: unknown = JSON.parse(json);
         const t0 = performance.now();
         window.postMessage(message, '*');
         while (document.querySelectorAll('svg.parallel path.line').length < n || !document.querySelector('tr.run')) {
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
         }
         await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
         return performance.now() - t0;
-      }, { message: { type: 'sweep', table, runsDir: '/runs', problems: [] }, n: N }));
+      }, { json: JSON.stringify({ type: 'sweep', table, runsDir: '/runs', problems: [] }), n: N }));
 
       // The floor: the same mouse move and frame over the page's heading, where nothing listens.
       const heading = (await p.page.locator('h2').boundingBox())!;
