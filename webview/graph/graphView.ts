@@ -1,7 +1,7 @@
 import { compactCount, exactCount } from '../../src/shared/format';
 import { assertNever } from '../../src/shared/assertNever';
 import { tr } from '../../src/shared/l10n/translate';
-import type { ExtensionToGraph, GraphToExtension } from '../../src/shared/messages';
+import type { ExtensionToGraph, GraphToExtension, InsightResult } from '../../src/shared/messages';
 import type { GraphDiff, LayerDiffStatus } from '../../src/runs/archMerge';
 import type { VsCodeApi } from '../shared/vscodeApi';
 import { Banner } from './banner';
@@ -14,6 +14,7 @@ import { groupOutputs, indexModel, type ModelIndex } from './modelIndex';
 import { neighbour, type Direction } from './navigation';
 import { ReceptiveFieldView, type FieldSubject } from './receptiveField';
 import { FeatureMapsPanel } from './featureMapsPanel';
+import { heatCanvas } from '../shared/sections/insightCanvas';
 import { GraphRenderer } from './render';
 import { initialState, stateForModel, type GraphViewState } from './state';
 import { Toolbar } from './toolbar';
@@ -69,6 +70,9 @@ export class GraphView {
   private readonly diffHeader: DiffHeader;
   private readonly receptiveField: ReceptiveFieldView;
   private readonly featureMaps: FeatureMapsPanel;
+  /** The effective-field question last asked, for the layer of this name. */
+  private erfRequest: { requestId: number; name: string } | null = null;
+  private nextInsightId = 1_000_000; // apart from the feature maps panel's ids
 
   private readonly layouts: LayoutRunner;
 
@@ -144,7 +148,7 @@ export class GraphView {
         this.receptiveField.setSample({ dataUri: message.dataUri, label: message.label });
         break;
       case 'insight':
-        this.featureMaps.receive(message);
+        if (!this.featureMaps.receive(message)) this.receiveEffectiveField(message);
         break;
       case 'exported':
         if (message.error) this.banner.show({ stale: false, error: { message: tr('Export failed: {0}', message.error), location: null }, hasGraph: true, diagnostics: [] });
@@ -467,6 +471,20 @@ export class GraphView {
       subject = { name: index.groups.get(s.id)!.name, receptiveField: a?.receptiveField ?? null, outputShape: a?.outputShape ?? null };
     }
     this.receptiveField.show(subject);
+    // The trained network's effective field, drawn over the theoretical one (not in the diff).
+    if (subject?.receptiveField && subject.outputShape?.length === 3 && s?.kind === 'node' && !this.diff && this.erfRequest?.name !== subject.name) {
+      this.erfRequest = { requestId: this.nextInsightId++, name: subject.name };
+      this.api.post({ type: 'insight', requestId: this.erfRequest.requestId, query: { type: 'effectiveRf', nodeId: s.id, images: 32 } });
+    }
+  }
+
+  private receiveEffectiveField(r: InsightResult): void {
+    if (r.requestId !== this.erfRequest?.requestId || r.answer.type !== 'effectiveRf' || !r.runId) return;
+    const a = r.answer;
+    this.receptiveField.setEffectiveField({
+      name: this.erfRequest.name, centre: a.centre, images: a.images, runId: r.runId,
+      dataUri: heatCanvas(a.map, 'rf-erf').toDataURL(),
+    });
   }
 
   private async exportAs(format: 'svg' | 'png'): Promise<void> {

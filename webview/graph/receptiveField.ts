@@ -43,6 +43,16 @@ function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<strin
   return e;
 }
 
+/** A trained run's effective receptive field of one layer's centre unit, as an image over the input. */
+export interface EffectiveField {
+  /** The layer's name, as FieldSubject's. */
+  name: string;
+  centre: [number, number];
+  dataUri: string;
+  runId: string;
+  images: number;
+}
+
 export class ReceptiveFieldView {
   readonly root: HTMLElement;
   private readonly heading: HTMLElement;
@@ -51,6 +61,8 @@ export class ReceptiveFieldView {
   private subject: FieldSubject | null = null;
   private inputShape: Shape = [];
   private sample: SampleImage | null = null;
+  /** The trained network's effective field for the subject's centre unit, from its newest run. */
+  private effective: EffectiveField | null = null;
   private position: [number, number] = [0, 0];
 
   constructor(parent: HTMLElement, onClose: () => void) {
@@ -96,8 +108,15 @@ export class ReceptiveFieldView {
     this.draw();
   }
 
+  /** The effective receptive field of the shown layer (null: none); the theoretical box moves to its centre unit. */
+  setEffectiveField(field: EffectiveField | null): void {
+    this.effective = field;
+    if (field && field.name === this.subject?.name) this.position = field.centre;
+    this.draw();
+  }
+
   show(subject: FieldSubject | null): void {
-    if (subject?.name !== this.subject?.name) this.position = [0, 0];
+    if (subject?.name !== this.subject?.name) { this.position = [0, 0]; this.effective = null; }
     this.subject = subject;
     this.draw();
   }
@@ -157,6 +176,12 @@ export class ReceptiveFieldView {
         class: 'rf-sample', href: this.sample.dataUri, x: 0, y: 0, width: w, height: h, preserveAspectRatio: 'none',
       }));
     }
+    const erf = this.effective && this.effective.name === s?.name ? this.effective : null;
+    if (erf) {
+      this.drawing.append(svgEl('image', {
+        class: 'rf-erf', href: erf.dataUri, x: 0, y: 0, width: w, height: h, preserveAspectRatio: 'none',
+      }));
+    }
     this.drawGrid(h, w, scale);
     const rf = s?.receptiveField;
     if (!s || !rf || !s.outputShape || s.outputShape.length !== 3) {
@@ -190,7 +215,9 @@ export class ReceptiveFieldView {
       (outside
         ? tr('Output ({row}, {col}) of {out} sees {size} input pixels: rows {top}…{bottom}, columns {left}…{right} (partly padding); jump {jump}.', args)
         : tr('Output ({row}, {col}) of {out} sees {size} input pixels: rows {top}…{bottom}, columns {left}…{right}; jump {jump}.', args)) +
-      (this.sample ? tr(' Sample: {0}.', this.sample.label) : '');
+      (this.sample ? tr(' Sample: {0}.', this.sample.label) : '') +
+      (erf && row === erf.centre[0] && col === erf.centre[1]
+        ? tr(' Heat: the effective field of this unit in run {0}, |∂output/∂input| averaged over {1} test images.', erf.runId, erf.images) : '');
     this.drawing.setAttribute('aria-label', this.caption.textContent);
   }
 

@@ -1,7 +1,7 @@
 // A loaded model run node by node on real tensors, so that any node's output can be read or
 // replaced by a tensor of one's own: Grad-CAM differentiates the rest of the network with respect
 // to one node's output, which a Keras-style sub-model cannot express for graphs with branches.
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { INPUT_ID, type IRNode, type ModelIR } from '../../dsl/ir';
 import { CnnConv2D } from '../model/index';
@@ -42,7 +42,7 @@ export function forwardNodes(m: InsightModel, x: tf.Tensor, opts: { until?: stri
 /** Activations applied pixel by pixel (softmax and logSoftmax mix channels: not these). */
 const ELEMENTWISE = new Set<string>(['relu', 'relu6', 'hardswish', 'leakyRelu', 'elu', 'selu', 'sigmoid', 'tanh']);
 
-export function isConvolution(node: IRNode): boolean {
+function isConvolution(node: IRNode): boolean {
   return node.op.type === 'conv2d' || node.op.type === 'depthwiseConv2d';
 }
 
