@@ -2,7 +2,7 @@ import type { Comparison } from '../../../src/runs/compare';
 import { curvesTable, METRIC_LABELS } from '../../../src/runs/compareTables';
 import { toCsv } from '../../../src/shared/tableFormats';
 import { tr } from '../../../src/shared/l10n/translate';
-import { rasterise } from '../../graph/exportImage';
+import { inlineStyles, rasterise } from '../svgExport';
 import { exportBar, type Exporter } from '../exportBar';
 
 // A chart as people take it elsewhere: SVG (the drawing with every colour and font written in,
@@ -13,21 +13,6 @@ import { exportBar, type Exporter } from '../exportBar';
 // saves it.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-
-/** The properties the chart's stylesheet sets, resolved and written on each element. */
-const STYLE_PROPERTIES = [
-  'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-linecap', 'stroke-opacity', 'opacity',
-  'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'display',
-] as const;
-
-function inlineStyles(original: Element, copy: Element): void {
-  const computed = getComputedStyle(original);
-  // Through the CSSOM, which the webview's CSP allows (a style attribute set as text it refuses).
-  const style = (copy as SVGElement).style;
-  for (const p of STYLE_PROPERTIES) style.setProperty(p, computed.getPropertyValue(p));
-  copy.removeAttribute('class');
-  for (let i = 0; i < original.children.length; i++) inlineStyles(original.children[i]!, copy.children[i]!);
-}
 
 const TITLE_HEIGHT = 24;
 const LEGEND_ROW = 16;
