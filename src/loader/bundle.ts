@@ -1,7 +1,8 @@
-import * as esbuild from 'esbuild';
+import type * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocatedError } from '../dsl/errors';
+import { loadEsbuild } from '../engine/runtimeFiles';
 import { DSL_GLOBAL, EXPORTS_GLOBAL } from './realmApi';
 
 // Model files are TypeScript with imports: esbuild resolves and transpiles them into one script.
@@ -67,7 +68,7 @@ export async function bundleModelFile(file: string, opts: BundleOptions): Promis
   if (opts.text === undefined && !fs.existsSync(entry)) throw new LocatedError(`${file}: no such file`);
   let result: esbuild.BuildResult<{ write: false; sourcemap: 'external' }>;
   try {
-    result = await esbuild.build({
+    result = await loadEsbuild().build({
       entryPoints: [entry],
       bundle: true,
       write: false,

@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { webgpuEntry } from '../runtimeFiles';
 import { firstLine } from './tensorflow';
 import type { ProbeResult } from './types';
 import { adapterInChild, adapterName, isSoftwareAdapter, vulkanLoaderInstalled, type AdapterLike } from './webgpuAdapter';
@@ -54,7 +56,9 @@ function ensureRuntimeDir(): void {
 async function dawnGpu(): Promise<GpuLike> {
   if (gpu) return gpu;
   // `webgpu` is an ES module; a dynamic import works from both the CJS bundle and tsx.
-  const mod = (await import('webgpu')) as unknown as { create(flags: string[]): GpuLike; globals: object };
+  const entry = webgpuEntry();
+  if (!entry) throw new Error('Dawn is not installed here (`npm install -g webgpu` beside the cnn-explorer command)');
+  const mod = (await import(pathToFileURL(entry).href)) as unknown as { create(flags: string[]): GpuLike; globals: object };
   // Dawn tries every backend it was built with unless told; on Linux only Vulkan is useful.
   gpu = mod.create(process.platform === 'linux' ? ['backend=vulkan'] : []);
   // tfjs-backend-webgpu uses the WebGPU globals (GPUBufferUsage, …) and navigator.gpu.

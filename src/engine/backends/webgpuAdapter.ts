@@ -3,9 +3,9 @@
 // asks it whether a hardware adapter exists (torch on the CPU comes after webgpu on a GPU).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { webgpuEntry } from '../runtimeFiles';
 import { firstLine } from './nativePackages';
 
 export interface AdapterLike {
@@ -56,13 +56,15 @@ import(process.env.WEBGPU_URL)
  * down. Dawn is loaded here only when the adapter found is one this run will use.
  */
 export function adapterInChild(timeoutMs: number): Promise<ChildAdapter> {
-  const base = typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'index.js');
   let entry: string;
   try {
-    entry = pathToFileURL(createRequire(base).resolve('webgpu')).href;
-  } catch {
+    const file = webgpuEntry();
     // The CLI's npm package leaves Dawn out (one binary per platform); the extension's carry it.
-    return Promise.resolve({ adapter: null, error: 'Dawn is not installed here (`npm install -g webgpu` beside the cnn-explorer command)', stderr: '' });
+    if (!file) return Promise.resolve({ adapter: null, error: 'Dawn is not installed here (`npm install -g webgpu` beside the cnn-explorer command)', stderr: '' });
+    entry = pathToFileURL(file).href;
+  } catch (e) {
+    // The package's compressed Dawn could not be unpacked: the one line that says why.
+    return Promise.resolve({ adapter: null, error: firstLine(e), stderr: '' });
   }
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-e', CHILD_PROBE], {
