@@ -96,6 +96,9 @@ export class ConfusionInsight {
       el('div', { class: 'insight-cam-pair' },
         el('figure', {}, imageCanvas(a.image, shape, null, 'insight-large'), el('figcaption', {}, tr('image (true {0})', names[a.image.label] ?? a.image.label))),
         el('figure', { class: 'grad-cam' }, imageCanvas(a.image, shape, a.map, 'insight-large'), el('figcaption', {}, tr('Grad-CAM at {0}', a.nodeId)))),
+      // ReLU(Σ w·A) can be 0 everywhere: then no place raises the class's score, which is worth saying.
+      a.map.values.some((v) => v > 0) ? ''
+        : el('p', { class: 'muted' }, tr('Grad-CAM is zero everywhere: nothing at {0} raises the score of class {1}.', a.nodeId, names[a.classIndex] ?? a.classIndex)),
       el('p', { class: 'muted' }, tr('Probabilities: {0}', probs)));
   }
 
