@@ -50,7 +50,7 @@ function inflateInto(from: string, to: string, manifest: CompressedManifest): vo
  * The folder to load `pkg` from: `pkg` itself when it holds its files as they are, else its
  * inflated copy in the cache (made now if it is not there yet).
  */
-function unpackedPackageDir(pkg: string): string {
+export function unpackedPackageDir(pkg: string): string {
   const manifestFile = path.join(pkg, COMPRESSED_MANIFEST);
   if (!fs.existsSync(manifestFile)) return pkg;
   const text = fs.readFileSync(manifestFile, 'utf8');

@@ -3,7 +3,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as zlib from 'node:zlib';
 import { after, before, test } from 'node:test';
 import {
@@ -157,14 +156,18 @@ test('the unpacked linux-x64 package inflates esbuild and Dawn on first use, and
     '--backend', 'wasm', '--data-dir', path.dirname(data));
   assert.equal(trained.status, 0, trained.output);
   assert.match(trained.output, /run \S+ completed/);
-  // Dawn: its inflated package loads and asks for an adapter (none is fine: no GPU here).
-  const runtime = path.join(cache, 'cnn-explorer', 'runtime');
-  const webgpu = fs.readdirSync(runtime).find((d) => d.startsWith('webgpu-')) ?? 'webgpu-(not inflated)';
-  const probe = spawnSync(process.execPath, ['--input-type=module', '-e',
-    `const m = await import(${JSON.stringify(pathToFileURL(path.join(runtime, webgpu, 'index.js')).href)});
-     const a = await m.create(process.platform === 'linux' ? ['backend=vulkan'] : []).requestAdapter();
-     console.log('adapter', a ? a.info.description || a.info.vendor || 'found' : 'none'); process.exit(0);`], { encoding: 'utf8' });
+  // Dawn: the package's webgpu folder inflated by the same code the bundles hold, then loaded
+  // and asked for an adapter (none is fine: this machine may have no GPU).
+  const probe = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
+    const dir = require(${JSON.stringify(path.join(ROOT, 'src', 'engine', 'runtimeFiles.ts'))}).unpackedPackageDir(${JSON.stringify(path.join(extension, 'node_modules', 'webgpu'))});
+    import(require('node:url').pathToFileURL(require('node:path').join(dir, 'index.js')).href)
+      .then((m) => m.create(process.platform === 'linux' ? ['backend=vulkan'] : []).requestAdapter())
+      .then((a) => { console.log(dir); console.log('adapter', a ? a.info.description || a.info.vendor || 'found' : 'none'); process.exit(0); });`],
+  { cwd: ROOT, env: cleanEnv({ XDG_CACHE_HOME: cache }), encoding: 'utf8' });
   assert.equal(probe.status, 0, probe.stdout + probe.stderr);
+  const [inflated] = probe.stdout.split('\n');
+  assert.ok(inflated!.startsWith(path.join(cache, 'cnn-explorer', 'runtime', 'webgpu-')), probe.stdout);
+  assert.ok(fs.existsSync(path.join(inflated!, 'dist', 'linux-x64', 'dawn.node')), probe.stdout);
   assert.match(probe.stdout, /^adapter /m);
 });
 
