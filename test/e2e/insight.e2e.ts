@@ -4,7 +4,8 @@ import { openFile, openWorkbench, runCommand, scenario, showRunsView, trainWithC
 
 // What the network sees, on a real run: LeNet-5 trained for one epoch on 3,000 MNIST digits
 // (wasm, from the CLI in the workspace), then in the sidebar a confusion cell → its test images
-// → one image's Grad-CAM, and in LeNet-5's graph the first convolution → its six feature maps.
+// → one image's Grad-CAM, and in LeNet-5's graph the first convolution → its six feature maps,
+// and the second's effective receptive field under its theoretical one.
 
 let wb: Workbench;
 
@@ -46,5 +47,14 @@ test('what the network sees', async (t) => {
     await graph.locator('.fm-grid canvas').nth(5).waitFor({ timeout: 120_000 });
     assert.equal(await graph.locator('.fm-grid canvas').count(), 6, 'one map per filter of conv2d(6, 5)');
     assert.match(await graph.locator('.fm-caption').innerText(), /Test image #0: true \d, predicted \d \(6 maps of 28×28\)/);
+  });
+
+  await scenario(t, () => wb, 'insight-03-effective-receptive-field', async (page) => {
+    const graph = await webviewFrame(page, 'svg.graph g.node[data-node-id="conv2d_2"]');
+    await graph.locator('g.node[data-node-id="conv2d_2"]').click();
+    await graph.locator('.fm-panel vscode-button', { hasText: 'Close' }).click();
+    await graph.locator('vscode-button', { hasText: 'Receptive field' }).first().click();
+    await graph.locator('.rf-drawing image.rf-erf').waitFor({ timeout: 120_000 });
+    assert.match(await graph.locator('.rf-caption').innerText(), /Output \(4, 4\) of 10×10 sees 14×14 input pixels[\s\S]*Heat: the effective field of this unit in run \S+, \|∂output\/∂input\| averaged over 32 test images/);
   });
 });
