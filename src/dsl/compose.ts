@@ -1,3 +1,4 @@
+import { tr } from '../shared/l10n/translate';
 import { callSite } from './callsite';
 import type { GroupKind, SourceRange } from './ir';
 import type { LayerDesc } from './layers';
@@ -29,12 +30,13 @@ function isDesc(value: unknown): value is LayerDesc | GroupDesc {
 
 /** Checks a layer list deeply, so that a stray value is reported where the list was passed. */
 export function checkLayerList(c: Checker, value: unknown, what: string): LayerList {
-  if (!Array.isArray(value)) c.fail(`${what} must be a list of layers, got ${value === null ? 'null' : typeof value}`);
+  if (!Array.isArray(value)) c.fail(tr('{0} must be a list of layers, got {1}', what, value === null ? 'null' : typeof value));
   value.forEach((item, i) => {
     if (Array.isArray(item)) checkLayerList(c, item, `${what}[${i}]`);
     else if (!isDesc(item)) {
-      const hint = typeof item === 'function' ? ' (a layer function that was not called? write relu(), not relu)' : '';
-      c.fail(`${what}[${i}] is not a layer${hint}`);
+      c.fail(typeof item === 'function'
+        ? tr('{0} is not a layer (a layer function that was not called? write relu(), not relu)', `${what}[${i}]`)
+        : tr('{0} is not a layer', `${what}[${i}]`));
     }
   });
   return value as LayerList;
@@ -49,7 +51,7 @@ export function checkLayerList(c: Checker, value: unknown, what: string): LayerL
 export function block(name: string, layers: LayerList): GroupDesc {
   const c = new Checker('block', callSite());
   c.arity(arguments, 2, 'name, layers');
-  if (typeof name !== 'string' || name.length === 0) c.fail('the first argument must be the block\'s name');
+  if (typeof name !== 'string' || name.length === 0) c.fail(tr("the first argument must be the block's name"));
   const n = c.name(name);
   return { __cnn: 'group', kind: 'block', name: n, branches: [checkLayerList(c, layers, 'layers')], merge: null, source: c.at };
 }
@@ -72,8 +74,8 @@ export function parallel(branches: readonly LayerList[], opts?: ParallelOptions)
   const c = new Checker('parallel', callSite());
   c.arity(arguments, 2, 'branches, options');
   const o = c.options(opts, ['merge', 'name']);
-  if (!Array.isArray(branches) || branches.length === 0) c.fail('branches must be a non-empty list of layer lists');
-  branches.forEach((b, i) => { if (!Array.isArray(b)) c.fail(`branches[${i}] must be a layer list ([] is identity)`); });
+  if (!Array.isArray(branches) || branches.length === 0) c.fail(tr('branches must be a non-empty list of layer lists'));
+  branches.forEach((b, i) => { if (!Array.isArray(b)) c.fail(tr('{0} must be a layer list ([] is identity)', `branches[${i}]`)); });
   return {
     __cnn: 'group',
     kind: 'parallel',
@@ -122,13 +124,13 @@ export function repeat(n: number, fn: (i: number) => LayerItem): LayerList {
   const c = new Checker('repeat', callSite());
   c.arity(arguments, 2, 'n, fn');
   c.nonNegativeInt(n, 'n');
-  if (typeof fn !== 'function') c.fail('the second argument must be a function i => layers');
+  if (typeof fn !== 'function') c.fail(tr('the second argument must be a function i => layers'));
   const out: LayerItem[] = [];
   for (let i = 0; i < n; i++) {
     const item = fn(i);
     if (Array.isArray(item)) out.push(checkLayerList(c, item, `fn(${i})`));
     else if (isDesc(item)) out.push(item);
-    else c.fail(`fn(${i}) returned something that is not a layer or a layer list`);
+    else c.fail(tr('{0} returned something that is not a layer or a layer list', `fn(${i})`));
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { tr } from '../shared/l10n/translate';
 import { callSite } from './callsite';
 import { ACTIVATIONS, type ActivationName, type LayerOp, type PaddingSpec, type SourceRange } from './ir';
 import { Checker } from './validate';
@@ -110,7 +111,7 @@ export function conv2d(filters: number, kernel: Size, opts?: Conv2dOptions): Lay
   const o = c.options(opts, ['stride', 'padding', 'dilation', 'groups', 'bias', 'activation', 'name']);
   const f = c.positiveInt(filters, 'filters');
   const groups = o.groups === undefined ? 1 : c.positiveInt(o.groups, 'groups');
-  if (f % groups !== 0) c.fail(`filters (${f}) must be divisible by groups (${groups})`);
+  if (f % groups !== 0) c.fail(tr('filters ({0}) must be divisible by groups ({1})', f, groups));
   return layer({
     type: 'conv2d',
     filters: f,
@@ -156,7 +157,7 @@ function pool(type: 'maxPool2d' | 'avgPool2d', args: IArguments, kernel: Size, o
   for (const axis of [0, 1] as const) {
     // PyTorch refuses this too: a window made only of padding has no value to pool.
     if ((padding as [number, number])[axis] * 2 > k[axis]) {
-      c.fail(`padding (${padding[axis]}) must be at most half the kernel (${k[axis]})`);
+      c.fail(tr('padding ({0}) must be at most half the kernel ({1})', (padding as [number, number])[axis], k[axis]));
     }
   }
   return layer({
@@ -266,7 +267,7 @@ export function dropout(rate: number, opts?: NameOptions): LayerDesc {
   c.arity(arguments, 2, 'rate, options');
   const o = c.options(opts, ['name']);
   const r = c.number(rate, 'rate', 0, 1);
-  if (r === 1) c.fail('rate must be below 1 (a rate of 1 drops everything)');
+  if (r === 1) c.fail(tr('rate must be below 1 (a rate of 1 drops everything)'));
   return layer({ type: 'dropout', rate: r }, c.name(o.name), c.at);
 }
 

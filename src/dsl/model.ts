@@ -1,3 +1,4 @@
+import { tr } from '../shared/l10n/translate';
 import { callSite } from './callsite';
 import { checkLayerList, type GroupDesc, type LayerList } from './compose';
 import { LocatedError } from './errors';
@@ -15,9 +16,9 @@ import { Checker } from './validate';
 export function model(name: string, inputShape: number[], layers: LayerList): ModelIR {
   const c = new Checker('model', callSite());
   c.arity(arguments, 3, 'name, inputShape, layers');
-  if (typeof name !== 'string' || name.length === 0) c.fail('the first argument must be the model\'s name');
+  if (typeof name !== 'string' || name.length === 0) c.fail(tr("the first argument must be the model's name"));
   if (!Array.isArray(inputShape) || (inputShape.length !== 3 && inputShape.length !== 1)) {
-    c.fail('inputShape must be [height, width, channels] or [features]');
+    c.fail(tr('inputShape must be [height, width, channels] or [features]'));
   }
   const shape = inputShape.map((v, i) => c.positiveInt(v, `inputShape[${i}]`));
   const builder = new GraphBuilder();
@@ -61,8 +62,9 @@ class GraphBuilder {
     const name = explicit ?? auto;
     if (this.used.has(name)) {
       const other = this.used.get(name);
-      const where = other ? ` (also at line ${other.line}, column ${other.column})` : '';
-      throw new LocatedError(`duplicate layer name '${name}'${where}: names must be unique within a model`, source);
+      throw new LocatedError(other
+        ? tr("duplicate layer name '{0}' (also at line {1}, column {2}): names must be unique within a model", name, other.line, other.column)
+        : tr("duplicate layer name '{0}': names must be unique within a model", name), source);
     }
     this.used.set(name, source);
     return name;

@@ -6,7 +6,7 @@ import * as vm from 'node:vm';
 import type { SourceRange } from '../dsl/ir';
 import type { Bundle } from './bundle';
 import {
-  FILES_GLOBAL, MODEL_SCRIPT, REALM_GLOBAL, SOURCE_MAP_GLOBAL, THROWN_GLOBAL, type RealmApi, type RealmOutcome,
+  FILES_GLOBAL, MODEL_SCRIPT, REALM_GLOBAL, SOURCE_MAP_GLOBAL, THROWN_GLOBAL, TRANSLATIONS_GLOBAL, type RealmApi, type RealmOutcome,
 } from './realmApi';
 
 export interface EvaluationJob {
@@ -14,6 +14,8 @@ export interface EvaluationJob {
   /** The model file (absolute): errors without a better place point at its start. */
   entry: string;
   timeoutMs: number;
+  /** The caller's display language and its table (`{}` for English), as JSON `{ language, table }`. */
+  translations: string;
 }
 
 const finishScript = new vm.Script(`globalThis.${REALM_GLOBAL}.finish()`, { filename: 'cnn-explorer:finish.js' });
@@ -76,6 +78,7 @@ export function evaluateBundle(realmScript: vm.Script, job: EvaluationJob): Real
   const global = Object.create(null) as Record<string, unknown>;
   global[SOURCE_MAP_GLOBAL] = job.bundle.sourceMap;
   global[FILES_GLOBAL] = JSON.stringify(sourceFiles(job.bundle, path.dirname(job.entry)));
+  global[TRANSLATIONS_GLOBAL] = job.translations;
   // Promise callbacks run right after each script, inside its time limit (by default they would
   // run after it, on this process's own queue, with no limit).
   const context = vm.createContext(global, { codeGeneration: { strings: false, wasm: false }, microtaskMode: 'afterEvaluate' });

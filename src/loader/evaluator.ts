@@ -9,7 +9,11 @@ import { findProgram } from '../engine/programs';
 import { checkImportsRefused, evaluateBundle, type EvaluationJob } from './evaluate';
 import { REALM_SCRIPT, type RealmOutcome } from './realmApi';
 
-export type ToEvaluator = EvaluationJob & { id: number };
+/**
+ * A job; `translations` comes with the first job and whenever the caller's table changed (a
+ * realm is fresh each time, but this process keeps the last table it was sent).
+ */
+export type ToEvaluator = Omit<EvaluationJob, 'translations'> & { id: number; translations?: string };
 export type FromEvaluator =
   | { type: 'ready' }
   /** `heapUsed`: this process's heap after the evaluation, in bytes. */
@@ -34,10 +38,14 @@ const realmScript = new vm.Script(realmProgram(), { filename: REALM_SCRIPT });
 // described here (util.inspect runs hooks the value carries): such rejections are dropped.
 process.on('unhandledRejection', () => {});
 
+/** The caller's language and table, as the last job that carried them sent them. */
+let translations = '{}';
+
 process.on('message', (job: ToEvaluator) => {
   let reply: FromEvaluator;
+  translations = job.translations ?? translations;
   try {
-    const outcome = evaluateBundle(realmScript, job);
+    const outcome = evaluateBundle(realmScript, { ...job, translations });
     reply = { type: 'done', id: job.id, outcome, heapUsed: process.memoryUsage().heapUsed };
   } catch (err) {
     reply = { type: 'failed', id: job.id, message: err instanceof Error ? err.stack ?? err.message : 'unknown failure' };

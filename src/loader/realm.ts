@@ -6,10 +6,12 @@
 // run back as plain data. Pure: no Node, no host object.
 import * as dsl from '../dsl/index';
 import { setLocator } from '../dsl/callsite';
+import { useTranslations } from '../shared/l10n/translate';
 import { LocatedError } from '../dsl/errors';
 import type { SourceRange } from '../dsl/ir';
 import {
-  DSL_GLOBAL, EXPORTS_GLOBAL, FILES_GLOBAL, MODEL_SCRIPT, REALM_GLOBAL, SOURCE_MAP_GLOBAL, THROWN_GLOBAL, type RealmApi, type RealmOutcome,
+  DSL_GLOBAL, EXPORTS_GLOBAL, FILES_GLOBAL, MODEL_SCRIPT, REALM_GLOBAL, SOURCE_MAP_GLOBAL, THROWN_GLOBAL, TRANSLATIONS_GLOBAL, type RealmApi,
+  type RealmOutcome,
 } from './realmApi';
 import { SourceMapper } from './sourceMap';
 
@@ -26,6 +28,11 @@ const sourceMap = String(realm[SOURCE_MAP_GLOBAL] ?? '');
 const files = JSON.parse(String(realm[FILES_GLOBAL] ?? '[]')) as (string | null)[];
 delete realm[SOURCE_MAP_GLOBAL];
 delete realm[FILES_GLOBAL];
+// The DSL's argument errors are raised here, so they read in the host's language: the realm's
+// own copy of the table (parsed here, the host's object never enters).
+const translations = JSON.parse(String(realm[TRANSLATIONS_GLOBAL] ?? '{}')) as { language?: string; table?: Record<string, string> };
+delete realm[TRANSLATIONS_GLOBAL];
+useTranslations(translations.table ?? {}, translations.language ?? 'en');
 let mapper: SourceMapper | null = null;
 const mapped = () => (mapper ??= new SourceMapper(sourceMap, files));
 

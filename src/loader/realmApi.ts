@@ -17,6 +17,8 @@ export const REALM_GLOBAL = '__cnnExplorerRealm';
 /** Strings the loader sets before the realm's program runs (read once, then removed). */
 export const SOURCE_MAP_GLOBAL = '__cnnExplorerSourceMap';
 export const FILES_GLOBAL = '__cnnExplorerFiles';
+/** The host's display language and its table, as JSON `{ language, table }`: the DSL's messages read in it. */
+export const TRANSLATIONS_GLOBAL = '__cnnExplorerTranslations';
 /** Set by the loader when the model's script threw: the thrown value, as the realm made it. */
 export const THROWN_GLOBAL = '__cnnExplorerThrown';
 

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { findProgram, processExecArgv } from '../engine/programs';
 import { LocatedError } from '../dsl/errors';
 import type { SourceRange } from '../dsl/ir';
+import { currentTranslations } from '../shared/l10n/translate';
 import type { FromEvaluator, ToEvaluator } from './evaluator';
 import type { RealmOutcome } from './realmApi';
 
@@ -23,7 +24,7 @@ const RETIRE_HEAP_BYTES = (MEMORY_LIMIT_MB / 2) * 2 ** 20;
 /** How long a new process may take to start (it compiles the realm's program). */
 const START_LIMIT_MS = 30_000;
 
-type Message = Omit<ToEvaluator, 'id'>;
+type Message = Omit<ToEvaluator, 'id' | 'translations'>;
 
 interface Job {
   message: Message;
@@ -39,6 +40,8 @@ class Evaluator {
   private nextId = 1;
   private startTimer: NodeJS.Timeout | null;
   private stderrTail = '';
+  /** The table this process was last sent: a job carries the active one only when it differs. */
+  private sentTable: Readonly<Record<string, string>> | null = null;
   /** Set once the process is ended or has died: it takes no more jobs. */
   dead = false;
 
@@ -104,7 +107,15 @@ class Evaluator {
     // Two timed runs (the model's script, then reading its exports back), then a margin.
     const limit = 2 * job.message.timeoutMs + KILL_GRACE_MS;
     this.current = { id, job, timer: setTimeout(() => this.end('time'), limit) };
-    this.child.send({ ...job.message, id } satisfies ToEvaluator);
+    this.child.send({ ...job.message, id, translations: this.translationsToSend() } satisfies ToEvaluator);
+  }
+
+  /** The caller's language and table as JSON, unless this process has that table already. */
+  private translationsToSend(): string | undefined {
+    const { language, table } = currentTranslations();
+    if (table === this.sentTable) return undefined;
+    this.sentTable = table;
+    return JSON.stringify({ language, table });
   }
 
   private receive(m: FromEvaluator): void {

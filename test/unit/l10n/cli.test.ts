@@ -46,3 +46,18 @@ test('a model error reads in Chinese under LC_ALL=zh_CN.UTF-8 even when LANG say
   const en = await runCli(['summary', file], { cwd: dir, env: localeEnv({ LANG: 'C' }) });
   assert.match(en.stdout, /broken\.cnn\.ts:5:3: error: dense_1: input is 24×24×6 but dense needs a flat input; add flatten\(\) before it$/m);
 });
+
+test("a DSL argument error, raised in the model file's sandbox, reads in Chinese under LANG=zh_CN.UTF-8, in English under LANG=C", async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-l10n-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'zero.cnn.ts');
+  fs.writeFileSync(file, "import { model, conv2d, flatten, dense } from 'cnn-explorer';\n\nexport default model('Zero', [28, 28, 1], [\n  conv2d(0, 5),\n  flatten(),\n  dense(10),\n]);\n");
+  const zh = await runCli(['summary', file], { cwd: dir, env: localeEnv({ LANG: 'zh_CN.UTF-8' }) });
+  assert.equal(zh.code, 1);
+  assert.match(zh.stderr, /zero\.cnn\.ts:4:3: conv2d：filters 必须是正整数，实际为 0$/m);
+
+  const en = await runCli(['summary', file], { cwd: dir, env: localeEnv({ LANG: 'C' }) });
+  assert.equal(en.code, 1);
+  assert.match(en.stderr, /zero\.cnn\.ts:4:3: conv2d: filters must be a positive integer, got 0$/m);
+  assert.doesNotMatch(en.stderr, /[\u4e00-\u9fff]/);
+});
