@@ -3,12 +3,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as zlib from 'node:zlib';
 import { after, before, test } from 'node:test';
 import {
   BUILD_DIR, buildBundles, packNpm, packVsix, removeRunFolders, ROOT, stageDir, stageNpm, stageVsix, TARGETS, vsixPath, type Target,
 } from '../../../scripts/packageLayout';
 import { vsixFigures } from '../../../scripts/zipListing';
+import { unpackedPackageDir } from '../../../src/engine/runtimeFiles';
 
 // The packages as users get them: the extension's .vsix per platform (the linux-x64 one built,
 // the others staged, which is the same list of files) and the CLI's npm tarball, installed into
@@ -158,16 +160,23 @@ test('the unpacked linux-x64 package inflates esbuild and Dawn on first use, and
   assert.match(trained.output, /run \S+ completed/);
   // Dawn: the package's webgpu folder inflated by the same code the bundles hold, then loaded
   // and asked for an adapter (none is fine: this machine may have no GPU).
-  const probe = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
-    const dir = require(${JSON.stringify(path.join(ROOT, 'src', 'engine', 'runtimeFiles.ts'))}).unpackedPackageDir(${JSON.stringify(path.join(extension, 'node_modules', 'webgpu'))});
-    import(require('node:url').pathToFileURL(require('node:path').join(dir, 'index.js')).href)
-      .then((m) => m.create(process.platform === 'linux' ? ['backend=vulkan'] : []).requestAdapter())
-      .then((a) => { console.log(dir); console.log('adapter', a ? a.info.description || a.info.vendor || 'found' : 'none'); process.exit(0); });`],
-  { cwd: ROOT, env: cleanEnv({ XDG_CACHE_HOME: cache }), encoding: 'utf8' });
+  const cacheHome = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = cache;
+  let inflated: string;
+  try {
+    inflated = unpackedPackageDir(path.join(extension, 'node_modules', 'webgpu'));
+  } finally {
+    if (cacheHome === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = cacheHome;
+  }
+  const probe = spawnSync(process.execPath, ['--input-type=module', '-e', `
+    const m = await import(${JSON.stringify(pathToFileURL(path.join(inflated, 'index.js')).href)});
+    const a = await m.create(process.platform === 'linux' ? ['backend=vulkan'] : []).requestAdapter();
+    console.log('adapter', a ? a.info.description || a.info.vendor || 'found' : 'none');
+    process.exit(0);`], { encoding: 'utf8' });
   assert.equal(probe.status, 0, probe.stdout + probe.stderr);
-  const [inflated] = probe.stdout.split('\n');
-  assert.ok(inflated!.startsWith(path.join(cache, 'cnn-explorer', 'runtime', 'webgpu-')), probe.stdout);
-  assert.ok(fs.existsSync(path.join(inflated!, 'dist', 'linux-x64', 'dawn.node')), probe.stdout);
+  assert.ok(inflated.startsWith(path.join(cache, 'cnn-explorer', 'runtime', 'webgpu-')), inflated);
+  assert.ok(fs.existsSync(path.join(inflated, 'dist', 'linux-x64', 'dawn.node')), inflated);
   assert.match(probe.stdout, /^adapter /m);
 });
 
