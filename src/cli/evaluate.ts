@@ -14,13 +14,13 @@ import { prepareData } from '../engine/training/data';
 import { evaluateSplit, type Evaluation } from '../engine/training/evaluate';
 import { outputKind } from '../engine/training/loss';
 import { CHECKPOINT_WEIGHTS, checkpointFormat, readCheckpointMeta } from '../runs/checkpointFiles';
-import { readJson } from '../runs/files';
-import { defaultRunsDir, findRun, runPaths } from '../runs/store';
+import { defaultRunsDir } from '../runs/store';
 import type { RunRecord } from '../runs/types';
 import { BACKEND_PREFERENCES, isBackendPreference, type BackendPreference, type TfjsBackendPreference } from '../shared/backends';
 import { decimal, exactCount, percent } from '../shared/format';
 import { tr } from '../shared/l10n/translate';
 import { parseCommandArgs, UsageError, usageLine } from './args';
+import { readNamedRun } from './namedRun';
 
 const USAGE = `evaluate RUN [--checkpoint best|last] [--runs-dir DIR] [--data-dir DIR] [--backend ${BACKEND_PREFERENCES.join('|')}] [--python PATH] [--json]`;
 
@@ -103,11 +103,8 @@ export async function evaluateCommand(argv: string[], options: { verbose: boolea
     throw new UsageError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got '${preference}'\n${usageLine(USAGE)}`);
   }
   const runsDir = path.resolve(v['runs-dir'] ?? defaultRunsDir());
-  const found = findRun(runsDir, positionals[0]!);
-  if (!found) throw new Error(`no run '${positionals[0]}' in ${runsDir}`);
-  const paths = runPaths(found.dir);
-  const spec = readJson<RunSpec>(paths.spec);
-  if (!spec || !found.record) throw new Error(`run ${found.id} has no readable spec.json/run.json`);
+  const found = readNamedRun(runsDir, positionals[0]!);
+  const { paths, spec } = found;
   const dir = which === 'best' ? paths.best : paths.last;
   const format = checkpointFormat(dir);
   if (format === null) throw new Error(`run ${found.id} has no ${which} checkpoint`);

@@ -6,13 +6,12 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { describeBackend, selectBackend } from '../engine/backends/index';
 import { openInsightSession } from '../engine/insight/session';
-import type { RunSpec } from '../engine/trainer/spec';
 import { checkpointFormat } from '../runs/checkpointFiles';
-import { readJson } from '../runs/files';
-import { defaultRunsDir, findRun, runPaths } from '../runs/store';
+import { defaultRunsDir } from '../runs/store';
 import { isBackendPreference, type TfjsBackendPreference } from '../shared/backends';
 import { parseInsightRequest, TRAINER_PROTOCOL_VERSION, type InsightReply } from '../shared/trainerProtocol';
 import { parseCommandArgs, UsageError } from './args';
+import { readNamedRun } from './namedRun';
 
 const USAGE = 'insight RUN --serve [--runs-dir DIR] [--data-dir DIR] [--backend wasm|cpu|tensorflow|webgpu|auto]';
 
@@ -31,11 +30,8 @@ export async function insightCommand(argv: string[]): Promise<void> {
   let note = '';
   try {
     const runsDir = path.resolve(v['runs-dir'] ?? defaultRunsDir());
-    const found = findRun(runsDir, positionals[0]!);
-    if (!found) throw new Error(`no run '${positionals[0]}' in ${runsDir}`);
-    const paths = runPaths(found.dir);
-    const spec = readJson<RunSpec>(paths.spec);
-    if (!spec || !found.record) throw new Error(`run ${found.id} has no readable spec.json/run.json`);
+    const found = readNamedRun(runsDir, positionals[0]!);
+    const { paths, spec } = found;
     if (checkpointFormat(paths.best) === null) throw new Error(`run ${found.id} has no best checkpoint yet`);
     const backend = await selectBackend(preference as TfjsBackendPreference);
     process.stderr.write(`${describeBackend(backend)}\n`);
