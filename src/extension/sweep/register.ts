@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { listRuns } from '../../runs/store';
-import { SWEEP_VIEW_TYPE, type SweepPersistedState } from '../../shared/messages';
-import { runIdsFromArgs } from '../compare/register';
-import { workspaceRunsDir } from '../runs/runsDir';
+import { SWEEP_VIEW_TYPE } from '../../shared/messages';
+import { registerRunsPanel } from '../runs/runsPanel';
 import { SweepPanel } from './sweepPanel';
 
 // "CNN: Show Runs as a Sweep": the given runs (ids, `{ runIds, runsDir? }`: the sidebar's
@@ -37,29 +36,12 @@ async function pickScope(runsDir: string): Promise<string[] | undefined> {
 }
 
 export function registerSweepView(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand(SHOW_SWEEP_COMMAND, async (...args: unknown[]) => {
-      const given = runIdsFromArgs(args);
-      const runsDir = given.runsDir ?? workspaceRunsDir();
-      if (!runsDir) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder first: runs are stored in the workspace.'));
-        return;
-      }
-      const runIds = given.runIds.length ? given.runIds : await pickScope(runsDir);
-      if (runIds?.length) SweepPanel.show(context, runsDir, runIds);
-    }),
-    vscode.window.registerWebviewPanelSerializer(SWEEP_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-        const saved = (state ?? {}) as Partial<SweepPersistedState>;
-        const runIds = Array.isArray(saved.runIds) ? saved.runIds.filter((x): x is string => typeof x === 'string') : [];
-        const runsDir = typeof saved.runsDir === 'string' ? saved.runsDir : workspaceRunsDir();
-        if (!runsDir) {
-          panel.dispose();
-          return;
-        }
-        SweepPanel.revive(panel, context, runsDir, runIds);
-      },
-    }),
-    { dispose: () => SweepPanel.disposeCurrent() },
-  );
+  registerRunsPanel(context, {
+    command: SHOW_SWEEP_COMMAND,
+    viewType: SWEEP_VIEW_TYPE,
+    pick: pickScope,
+    show: (runsDir, runIds) => SweepPanel.show(context, runsDir, runIds),
+    revive: (panel, runsDir, runIds) => SweepPanel.revive(panel, context, runsDir, runIds),
+    disposeCurrent: () => SweepPanel.disposeCurrent(),
+  });
 }

@@ -1,7 +1,7 @@
 import '../../../support/useFakeVscode';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runIdsFromArgs } from '../../../../src/extension/compare/register';
+import { runIdsFromArgs } from '../../../../src/extension/runs/runsPanel';
 
 // Compare Runs is run from the palette (no arguments), from the sidebar (`{ runIds }`), from
 // the CLI's and tests' `executeCommand(…, id, id)` and from tree items (`{ id }`).
