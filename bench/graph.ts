@@ -65,7 +65,7 @@ async function timeFirstRender(page: Page, message: unknown): Promise<Timing> {
  * to the end of the frame that shows it (bounded below by the display's frame interval).
  * Medians of many steps.
  */
-async function timeZoomFrame(page: Page): Promise<{ handler: number; frame: number }> {
+async function timeZoomFrame(page: Page): Promise<{ handler: number; frame: number; worst: number }> {
   return page.evaluate(`(async (frames) => {
     const svg = document.querySelector('svg.graph');
     const box = svg.getBoundingClientRect();
@@ -83,8 +83,32 @@ async function timeZoomFrame(page: Page): Promise<{ handler: number; frame: numb
       frame.push(performance.now() - t0);
     }
     const mid = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    return { handler: mid(handler), frame: mid(frame) };
-  })(${ZOOM_FRAMES})`) as Promise<{ handler: number; frame: number }>;
+    return { handler: mid(handler), frame: mid(frame), worst: Math.max(...handler) };
+  })(${ZOOM_FRAMES})`) as Promise<{ handler: number; frame: number; worst: number }>;
+}
+
+/**
+ * Wheel steps out from the first view until the scale is at most `k`: the farthest view that
+ * still shows the nodes' text (below 0.45 it is hidden), so the most text on screen. Returns
+ * the slowest step's handler: on a culled graph, the steps that leave the drawn part redraw it.
+ */
+async function zoomOutTo(page: Page, k: number): Promise<number> {
+  return page.evaluate(`(async (k) => {
+    const svg = document.querySelector('svg.graph');
+    const box = svg.getBoundingClientRect();
+    const scale = () => Number(/scale\\(([^)]+)\\)/.exec(svg.querySelector('.viewport').getAttribute('transform') ?? '')?.[1] ?? 1);
+    let worst = 0;
+    for (let i = 0; i < 100 && scale() > k; i++) {
+      const t0 = performance.now();
+      svg.dispatchEvent(new WheelEvent('wheel', {
+        deltaY: 40, clientX: box.left + box.width / 2, clientY: box.top + box.height / 3, bubbles: true, cancelable: true,
+      }));
+      getComputedStyle(svg.querySelector('.viewport')).transform;
+      worst = Math.max(worst, performance.now() - t0);
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    }
+    return worst;
+  })(${k})`) as Promise<number>;
 }
 
 /** Clicks the toolbar's "Expand all" and times it up to the end of the frame after it. */
@@ -172,7 +196,7 @@ async function main(): Promise<void> {
   const [bundle, browser] = await Promise.all([buildGraphBundle(), launchChromium()]);
   console.log(`graph webview bench · headless Chromium ${browser.version()} · median of ${RUNS} fresh pages ` +
     `(${RUNS_GENERATED} for 1,000 layers, ${RUNS_LARGE} above)`);
-  console.log('model            view        nodes   layout   DOM render  to first frame  longest task  expand all     search   zoom: handler   to frame end   fitted: handler  frame end');
+  console.log('model            view        nodes   layout   DOM render  to first frame  longest task  expand all     search   zoom: handler   to frame end   fitted: handler  frame end   at 0.5: handler (worst)  zooming out: worst');
   const subjects: Subject[] = [];
   for (const name of ['resnet50', 'resnet152']) subjects.push({ ...await analyzedExample(name), runs: RUNS });
   for (const layers of sizes) {
@@ -191,6 +215,8 @@ async function main(): Promise<void> {
         const timings: Timing[] = [];
         let zoom = { handler: 0, frame: 0 };
         let fitted = { handler: 0, frame: 0 };
+        let half = { handler: 0, frame: 0, worst: 0 };
+        let zoomOut = 0;
         let search = 0;
         let expandAll = NaN;
         for (let run = 0; run < runs; run++) {
@@ -198,6 +224,8 @@ async function main(): Promise<void> {
           timings.push(await timeFirstRender(p.page, message));
           if (run === runs - 1) {
             zoom = await timeZoomFrame(p.page);
+            zoomOut = await zoomOutTo(p.page, 0.5);
+            half = await timeZoomFrame(p.page);
             search = await timeSearch(p.page, SEARCH);
             if (view === 'as shown') expandAll = await timeExpandAll(p.page);
             // The same wheel step with the whole graph fitted in the view (as far out as it goes).
@@ -210,7 +238,8 @@ async function main(): Promise<void> {
           `${ms(median(timings.map((t) => t.layout)))}  ${ms(median(timings.map((t) => t.render)))}  ` +
           `${ms(median(timings.map((t) => t.firstFrame)))}  ${ms(median(timings.map((t) => t.longestTask)))} ${timings[0]!.place.padEnd(6)}  ` +
           `${Number.isNaN(expandAll) ? '      –  ' : ms(expandAll)}  ${ms(search)}       ` +
-          `${ms(zoom.handler)}       ${ms(zoom.frame)}      ${ms(fitted.handler)}     ${ms(fitted.frame)}`);
+          `${ms(zoom.handler)}       ${ms(zoom.frame)}      ${ms(fitted.handler)}     ${ms(fitted.frame)}     ` +
+          `${ms(half.handler)} (${ms(half.worst).trim()})    ${ms(zoomOut)}`);
       }
     }
   } finally {
@@ -220,7 +249,9 @@ async function main(): Promise<void> {
   console.log('to first frame = message received → next frame drawn; longest task = the longest main-thread task in that time');
   console.log('(Long Tasks API: 0 when none took over 50 ms), and where the layout ran (worker or main);');
   console.log(`expand all = the toolbar's button from the first view; search = typing '${SEARCH}'; each up to the end of the frame after it;`);
-  console.log('zoom = one wheel step at the first view; fitted = the same after Fit (the whole graph in view).');
+  console.log('zoom = one wheel step at the first view; fitted = the same after Fit (the whole graph in view);');
+  console.log(`at 0.5 = the same at scale 0.5 (zoomed out from the first view: the farthest that shows text), median and worst of ${ZOOM_FRAMES};`);
+  console.log('zooming out: the slowest wheel step on the way there (a culled graph redraws when the view leaves what is drawn).');
   console.log('targets: ResNet-50 < 300 ms, ResNet-152 < 1 s, 5,000 layers expanded < 1 s (to first frame); zoom frame < 16 ms.');
   compareLayouts(subjects);
 }

@@ -29,7 +29,7 @@ export interface Marks {
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Graphs with more nodes than this are drawn only around the visible rectangle. */
-const CULL_ABOVE = 300;
+const CULL_ABOVE = 100;
 /** How far beyond the visible rectangle (in screens) a culled drawing reaches. */
 const DRAW_MARGIN = 0.5;
 const edgePath = line<Point>((p) => p.x, (p) => p.y).curve(curveBasis);
