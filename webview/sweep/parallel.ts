@@ -40,6 +40,28 @@ function brushInValues(scale: AxisScale, y0: number, y1: number): Brush {
   return { kind: 'range', lo: Math.min(a, b), hi: Math.max(a, b) };
 }
 
+/**
+ * A brush's values as a pixel extent [y0, y1] on the axis (top to bottom, within [top, bottom]),
+ * or null where it covers nothing there: the inverse of brushInValues. A set covers its
+ * categories' points and half a step around them.
+ */
+function brushInPixels(scale: AxisScale, brush: Brush, top: number, bottom: number): [number, number] | null {
+  let ys: number[];
+  let pad = 0;
+  if (scale.kind === 'point') {
+    if (brush.kind !== 'set') return null;
+    ys = brush.values.map((v) => scale.y(v)).filter((y): y is number => y !== undefined);
+    pad = scale.y.step() / 2;
+  } else {
+    if (brush.kind !== 'range') return null;
+    ys = [scale.y(brush.lo), scale.y(brush.hi)].filter((y) => Number.isFinite(y));
+  }
+  if (ys.length === 0) return null;
+  const y0 = Math.max(top, Math.min(...ys) - pad);
+  const y1 = Math.min(bottom, Math.max(...ys) + pad);
+  return y1 > y0 ? [y0, y1] : null;
+}
+
 /** A sweep's few values are its ticks (lr 0.001, 0.003, 0.01…); else powers of ten on a log axis, round numbers on a linear one. */
 const MAX_VALUE_TICKS = 8;
 function numericTicks(y: ScaleContinuousNumeric<number, number>, column: Column, cells: readonly (number | string | null)[]): number[] {
@@ -63,8 +85,13 @@ export class ParallelChart {
 
   constructor(private readonly events: ParallelChartEvents) {}
 
-  /** Draws the model (brushes start cleared), `width` pixels wide, lines coloured by `colourColumn`. */
-  draw(model: SweepModel, width: number, colourColumn: number): void {
+  /**
+   * Draws the model, `width` pixels wide, lines coloured by `colourColumn`, with `brushes` (by
+   * column key, in the columns' values) put back on their axes: a redraw (new runs, a resize,
+   * another colour) keeps what the user brushed. A brush that no longer covers any position is
+   * reported cleared.
+   */
+  draw(model: SweepModel, width: number, colourColumn: number, brushes: ReadonlyMap<string, Brush>): void {
     const root = this.element;
     root.replaceChildren();
     root.setAttribute('viewBox', `0 0 ${width} ${HEIGHT}`);
@@ -104,6 +131,12 @@ export class ParallelChart {
         });
       select(brushGroup).call(brush as never);
       root.append(g);
+      const kept = brushes.get(col.key);
+      if (kept) {
+        const extent = brushInPixels(scale, kept, MARGIN.top, bottom);
+        if (extent) select(brushGroup).call(brush.move as never, extent);
+        else this.events.onBrush(col.key, null);
+      }
     });
   }
 

@@ -69,7 +69,9 @@ export class SweepView {
       case 'sweep': {
         this.api.setState({ runIds: message.table.runs.map((r) => r.id), runsDir: message.runsDir });
         this.model = buildModel(message.table);
-        this.brushes.clear();
+        // The runs change as a sweep trains: brushes on the columns still there stay.
+        const keys = new Set(this.model.columns.map((c) => c.key));
+        for (const key of [...this.brushes.keys()]) if (!keys.has(key)) this.brushes.delete(key);
         this.colourColumn = Math.max(0, defaultColourColumn(this.model));
         this.colourBy.replaceChildren(...this.model.columns.map((c, i) => (c.scale === 'point' ? null : el('option', { value: i, selected: i === this.colourColumn }, c.label))).filter((o) => o !== null));
         this.heading.textContent = tr('Sweep: {0} runs · varying: {1}', message.table.runs.length, message.table.params.join(', ') || '—');
@@ -98,11 +100,10 @@ export class SweepView {
     return Math.max(MIN_CHART_WIDTH, Math.floor(this.chartBox.clientWidth || this.root.clientWidth));
   }
 
-  /** Draws the chart afresh (brushes cleared with it), then the table. */
+  /** Draws the chart afresh with the brushes as they are, then the table. */
   private drawChart(): void {
     if (!this.model) return;
-    this.brushes.clear();
-    this.chart.draw(this.model, this.chartWidth(), this.colourColumn);
+    this.chart.draw(this.model, this.chartWidth(), this.colourColumn, this.brushes);
     this.shownKey = '';
     this.applyFilter();
   }

@@ -70,9 +70,39 @@ test('a brush on the optimizer axis keeps only its runs in the table and dims th
   const shown = await p.page.$$eval('tr.run td:nth-child(5)', (cells) => cells.map((c) => c.textContent));
   assert.ok(shown.length > 0);
   assert.deepEqual([...new Set(shown)], ['adam']);
+  // The extension posts the sweep again as its runs finish, and the user may colour by another
+  // column: the chart is drawn afresh, the brush stays on its axis and keeps filtering.
+  const selection = p.page.locator('g.axis[data-column="optimizer.type"] .brush rect.selection');
+  await p.send({ type: 'sweep', table, runsDir: '/runs', problems: [] });
+  await p.page.selectOption('.toolbar select', { index: 1 });
+  assert.equal(await countText(p), `${adam} of ${N} runs`);
+  assert.equal(await p.page.locator('svg.parallel path.line.dim').count(), N - adam);
+  // On a category axis the brush is put back around its categories (adam's half of the axis).
+  const band = (await selection.boundingBox())!;
+  assert.ok(band.height > 0 && band.y + band.height <= box.y + box.height / 2 + 1, `brush at y ${band.y}, height ${band.height}`);
   // Clear brushes: every run again.
   await p.page.click('button[data-action="clear-brushes"]');
   assert.equal(await countText(p), `${N} of ${N} runs`);
+});
+
+test('a brush on the learning-rate axis stays where it was drawn when the sweep is posted again', async () => {
+  const p = await open();
+  const overlay = p.page.locator('g.axis[data-column="optimizer.lr"] .brush rect.overlay');
+  const box = (await overlay.boundingBox())!;
+  const x = box.x + box.width / 2;
+  await p.page.mouse.move(x, box.y + box.height * 0.2);
+  await p.page.mouse.down();
+  await p.page.mouse.move(x, box.y + box.height * 0.6, { steps: 4 });
+  await p.page.mouse.up();
+  const count = await countText(p);
+  assert.notEqual(count, `${N} of ${N} runs`);
+  const selection = p.page.locator('g.axis[data-column="optimizer.lr"] .brush rect.selection');
+  const drawn = (await selection.boundingBox())!;
+  await p.send({ type: 'sweep', table, runsDir: '/runs', problems: [] });
+  assert.equal(await countText(p), count);
+  const kept = (await selection.boundingBox())!;
+  assert.ok(Math.abs(kept.y - drawn.y) < 1 && Math.abs(kept.height - drawn.height) < 1,
+    `brush at y ${kept.y}, height ${kept.height} (drawn at ${drawn.y}, ${drawn.height})`);
 });
 
 test('clicking a header sorts; clicking a row or a line posts openRun; ticked rows go to compare', async () => {
