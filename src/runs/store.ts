@@ -173,7 +173,11 @@ export function markInterruptedIfDead(dir: string): RunRecord | null {
   if (run.pid !== null && processAlive(run.pid)) return run;
   if (run.pid === null && Date.now() - Date.parse(run.startedAt) < 60_000) return run; // still starting
   // A trainer that said `done` but could not write run.json (a full disk) left its result in the log.
-  const last = lastMetricRecord(dir);
+  const tail = tailMetricRecords(dir);
+  const last = tail.at(-1) ?? null;
+  // The trainer appends an epoch's record before it updates run.json: killed in between, the
+  // log holds one more complete epoch than run.json says (the curves and compare show it).
+  const lastEpoch = tail.findLast((m) => m.type === 'epoch');
   const interrupted = (r: RunRecord) => {
     if (last?.type === 'done') {
       r.status = last.result.status;
@@ -184,6 +188,7 @@ export function markInterruptedIfDead(dir: string): RunRecord | null {
       return;
     }
     r.status = 'interrupted';
+    if (lastEpoch?.type === 'epoch') r.epochsCompleted = Math.max(r.epochsCompleted, lastEpoch.epoch);
     r.error = r.pid === null ? 'the trainer never started' : `the trainer (pid ${r.pid}) ended without finishing the run`;
     // It ended at its last word, not when someone looked (a run killed last week is not a week long).
     const lastWord = last && last.time >= Date.parse(r.startedAt) ? new Date(last.time) : new Date();
@@ -198,8 +203,8 @@ export function markInterruptedIfDead(dir: string): RunRecord | null {
   }
 }
 
-/** The last whole record of metrics.jsonl, read from its last bytes only; null when there is none. */
-function lastMetricRecord(dir: string): MetricRecord | null {
+/** The whole records among metrics.jsonl's last bytes, in order; none when it cannot be read. */
+function tailMetricRecords(dir: string): MetricRecord[] {
   let text: string;
   try {
     const fd = fs.openSync(runPaths(dir).metrics, 'r');
@@ -212,14 +217,17 @@ function lastMetricRecord(dir: string): MetricRecord | null {
       fs.closeSync(fd);
     }
   } catch {
-    return null;
+    return [];
   }
-  const lines = text.slice(0, text.lastIndexOf('\n')).split('\n');
-  try {
-    return toTrainerMessage(JSON.parse(lines[lines.length - 1] ?? ''));
-  } catch {
-    return null;
-  }
+  // The first line may be cut by the window, the last may be unfinished: both fail to parse.
+  return text.slice(0, text.lastIndexOf('\n')).split('\n').flatMap((line) => {
+    try {
+      const record = toTrainerMessage(JSON.parse(line));
+      return record ? [record] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /**

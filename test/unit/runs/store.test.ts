@@ -87,6 +87,21 @@ test('a run whose trainer died is marked interrupted; a live one is left running
   assert.equal(markInterruptedIfDead(done.paths.dir)!.status, 'completed');
 });
 
+test('a trainer killed between an epoch\'s record and run.json\'s update: interrupted with that epoch counted', () => {
+  const runsDir = path.join(root, 'between');
+  const run = newRun(runsDir);
+  const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  updateRun(run.paths.dir, (r) => { r.pid = Number(gone.stdout); r.epochsCompleted = 2; });
+  const epoch = (n: number) => ({ type: 'epoch', epoch: n, epochs: 400, lr: 0.01, time: Date.now() });
+  const step = { type: 'iteration', epoch: 4, step: 1, steps: 4, iteration: 13, loss: 0.5, accuracy: 0.8, lr: 0.01, time: Date.now() };
+  // Three epochs in the log, then a step of the fourth and a line cut off by the kill.
+  fs.writeFileSync(run.paths.metrics, `${[epoch(1), epoch(2), epoch(3), step].map((m) => JSON.stringify(m)).join('\n')}\n{"type":"itera`);
+  const record = markInterruptedIfDead(run.paths.dir)!;
+  assert.equal(record.status, 'interrupted');
+  assert.equal(record.epochsCompleted, 3);
+  assert.equal(readRun(run.paths.dir)!.epochsCompleted, 3, 'written back');
+});
+
 test('runResult: the result a run folder records, error code included; an older run.json without one reads as null', () => {
   const runsDir = path.join(root, 'result');
   const failed = newRun(runsDir);
