@@ -227,10 +227,17 @@ export const runsView = (page: Page): Promise<Frame> => webviewFrame(page, '.run
  */
 export async function showRunsView(page: Page): Promise<Frame> {
   const title = page.locator('.part.sidebar .composite.title', { hasText: 'CNN Explorer' });
-  if (!await title.isVisible()) {
+  // The icon toggles: a side bar read as hidden a moment before the workbench showed it is
+  // closed by the click (a loaded run once ended so: side bar closed, the icon still active).
+  // Then the title stays hidden, and the state is read and the icon clicked again, as a user would.
+  for (let attempt = 1; !await title.isVisible(); attempt++) {
     await page.keyboard.press('Escape'); // a palette or a modal left open would take the click
     await page.locator('.activitybar [aria-label^="CNN Explorer"]').first().click();
-    await title.waitFor();
+    try {
+      await title.waitFor({ timeout: 10_000 });
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
   }
   return runsView(page);
 }
