@@ -18,6 +18,12 @@ interface Baseline {
   version: ModelVersion | null;
   checkedAt: number;
   refreshing: boolean;
+  /**
+   * HEAD's version could not be read or evaluated: looked at again at the next recheck though
+   * HEAD has not moved, since the cause may pass (a module it imports mid-edit, a loaded machine
+   * past the evaluation's time limit), where a known version is kept until HEAD moves.
+   */
+  failed: boolean;
 }
 
 export class HeadBaselines implements vscode.Disposable {
@@ -28,11 +34,13 @@ export class HeadBaselines implements vscode.Disposable {
   /** Fires when a file's HEAD version is known or has changed (the lenses should be asked again). */
   readonly onDidChange = this.emitter.event;
 
+  constructor(private readonly recheckMs = RECHECK_MS) {}
+
   /** `Δ vs HEAD: +852 params · +80,000 MACs · 4 layers differ`, or null (same as HEAD, no HEAD, not known yet). */
   title(doc: vscode.TextDocument, after: AnalyzedModel): string | null {
     const key = doc.uri.toString();
     const baseline = this.baselines.get(key);
-    if (!baseline || Date.now() - baseline.checkedAt > RECHECK_MS) void this.refresh(doc.uri);
+    if (!baseline || Date.now() - baseline.checkedAt >= this.recheckMs) void this.refresh(doc.uri);
     if (!baseline?.version || baseline.text === doc.getText()) return null;
     const memoKey = `${doc.version}#${after.exportName}#${baseline.commit}`;
     const memo = this.titles.get(`${key}#${after.exportName}`);
@@ -54,21 +62,24 @@ export class HeadBaselines implements vscode.Disposable {
     const key = uri.toString();
     const known = this.baselines.get(key);
     if (known?.refreshing || !vscode.workspace.isTrusted) return;
-    const baseline: Baseline = known ?? { commit: null, text: null, version: null, checkedAt: 0, refreshing: false };
+    const baseline: Baseline = known ?? { commit: null, text: null, version: null, checkedAt: 0, refreshing: false, failed: false };
     baseline.refreshing = true;
     this.baselines.set(key, baseline);
     try {
       const commit = await headCommit(uri);
-      if (commit === baseline.commit && baseline.checkedAt > 0) return;
+      if (commit === baseline.commit && baseline.checkedAt > 0 && !baseline.failed) return;
       baseline.commit = commit;
       baseline.text = null;
       baseline.version = null;
+      baseline.failed = false;
       if (commit) {
         try {
           baseline.text = await textAtRevision(uri, 'HEAD');
           baseline.version = await analyzeVersion(uri, baseline.text, 'HEAD');
         } catch {
-          // Not committed yet, or HEAD's version does not evaluate: no lens.
+          // Not committed yet, or HEAD's version does not evaluate: no lens, for now.
+          baseline.text = null;
+          baseline.failed = true;
         }
       }
       this.emitter.fire();

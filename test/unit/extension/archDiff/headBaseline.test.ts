@@ -13,7 +13,8 @@ import { Uri } from '../../../support/fakeVscode';
 
 // The CodeLens's deltas vs HEAD on a real repository (through the git command: VS Code's git
 // extension is not there in a unit test): nothing while the file is as committed, the deltas
-// once a layer changes, nothing for a file git does not know.
+// once a layer changes, nothing for a file git does not know, and the deltas after all once a
+// module that HEAD's version imports evaluates again.
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-archdiff-head-'));
 const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
@@ -64,5 +65,32 @@ test('the lens: nothing for a file that was never committed', async () => {
   fs.writeFileSync(file, netText(8));
   const baselines = new HeadBaselines();
   assert.equal(await settledTitle(baselines, document(file, netText(16), 1), netText(16)), null);
+  baselines.dispose();
+});
+
+test('the lens: HEAD\'s version that failed to evaluate is read again at the next recheck, though HEAD has not moved', async () => {
+  const dir = fs.mkdtempSync(path.join(root, 'imports-'));
+  const file = path.join(dir, 'wide.cnn.ts');
+  const helper = path.join(dir, 'width.ts');
+  const atHead = `import { model, conv2d, relu, flatten, dense } from 'cnn-explorer';
+import { WIDTH } from './width';
+export default model('Wide', [28, 28, 1], [conv2d(WIDTH, 3), relu(), flatten(), dense(10)]);
+`;
+  // In the editor the width is written out (the import gone), twice as wide.
+  const edited = `import { model, conv2d, relu, flatten, dense } from 'cnn-explorer';
+export default model('Wide', [28, 28, 1], [conv2d(16, 3), relu(), flatten(), dense(10)]);
+`;
+  fs.writeFileSync(helper, 'export const WIDTH = 8;\n');
+  fs.writeFileSync(file, atHead);
+  git('add', '.');
+  git('commit', '-q', '-m', 'wide');
+  // The helper is mid-edit when the lens first asks: HEAD's version does not evaluate.
+  fs.writeFileSync(helper, 'export const WIDTH = ;\n');
+  const baselines = new HeadBaselines(0);
+  const doc = document(file, edited, 1);
+  assert.equal(await settledTitle(baselines, doc, edited), null, 'no lens while HEAD\'s version does not evaluate');
+  fs.writeFileSync(helper, 'export const WIDTH = 8;\n');
+  assert.equal(await settledTitle(baselines, doc, edited),
+    `Δ vs HEAD: +${(80 + 54080).toLocaleString('en-US')} params · +${(26 * 26 * 8 * 9 + 26 * 26 * 8 * 10).toLocaleString('en-US')} MACs · 4 layers differ`);
   baselines.dispose();
 });
