@@ -16,8 +16,6 @@ export function registerCompareView(context: vscode.ExtensionContext): void {
     command: COMPARE_RUNS_COMMAND,
     viewType: COMPARE_VIEW_TYPE,
     pick: pickRuns,
-    show: (runsDir, runIds) => ComparePanel.show(context, runsDir, runIds),
-    revive: (panel, runsDir, runIds) => ComparePanel.revive(panel, context, runsDir, runIds),
-    disposeCurrent: () => ComparePanel.disposeCurrent(),
+    panel: ComparePanel,
   });
 }

@@ -24,14 +24,19 @@ export function runIdsFromArgs(args: readonly unknown[]): { runIds: string[]; ru
   return { runIds: [...new Set(runIds)], runsDir };
 }
 
+/** The static side of a singleton panel class (ComparePanel, SweepPanel). */
+export interface RunsPanelClass {
+  show(context: vscode.ExtensionContext, runsDir: string, runIds: string[]): unknown;
+  revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, runsDir: string, runIds: string[]): unknown;
+  disposeCurrent(): void;
+}
+
 export interface RunsPanelKind {
   command: string;
   viewType: string;
   /** Asks for runs when the command was given none (the palette). */
   pick(runsDir: string): Promise<string[] | undefined>;
-  show(runsDir: string, runIds: string[]): void;
-  revive(panel: vscode.WebviewPanel, runsDir: string, runIds: string[]): void;
-  disposeCurrent(): void;
+  panel: RunsPanelClass;
 }
 
 export function registerRunsPanel(context: vscode.ExtensionContext, kind: RunsPanelKind): void {
@@ -44,7 +49,7 @@ export function registerRunsPanel(context: vscode.ExtensionContext, kind: RunsPa
         return;
       }
       const runIds = given.runIds.length ? given.runIds : await kind.pick(runsDir);
-      if (runIds?.length) kind.show(runsDir, runIds);
+      if (runIds?.length) kind.panel.show(context, runsDir, runIds);
     }),
     vscode.window.registerWebviewPanelSerializer(kind.viewType, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
@@ -55,9 +60,9 @@ export function registerRunsPanel(context: vscode.ExtensionContext, kind: RunsPa
           panel.dispose();
           return;
         }
-        kind.revive(panel, runsDir, runIds);
+        kind.panel.revive(panel, context, runsDir, runIds);
       },
     }),
-    { dispose: () => kind.disposeCurrent() },
+    { dispose: () => kind.panel.disposeCurrent() },
   );
 }

@@ -40,8 +40,6 @@ export function registerSweepView(context: vscode.ExtensionContext): void {
     command: SHOW_SWEEP_COMMAND,
     viewType: SWEEP_VIEW_TYPE,
     pick: pickScope,
-    show: (runsDir, runIds) => SweepPanel.show(context, runsDir, runIds),
-    revive: (panel, runsDir, runIds) => SweepPanel.revive(panel, context, runsDir, runIds),
-    disposeCurrent: () => SweepPanel.disposeCurrent(),
+    panel: SweepPanel,
   });
 }
