@@ -18,12 +18,6 @@ interface Baseline {
   version: ModelVersion | null;
   checkedAt: number;
   refreshing: boolean;
-  /**
-   * HEAD's version could not be read or evaluated: looked at again at the next recheck though
-   * HEAD has not moved, since the cause may pass (a module it imports mid-edit, a loaded machine
-   * past the evaluation's time limit), where a known version is kept until HEAD moves.
-   */
-  failed: boolean;
 }
 
 export class HeadBaselines implements vscode.Disposable {
@@ -62,24 +56,25 @@ export class HeadBaselines implements vscode.Disposable {
     const key = uri.toString();
     const known = this.baselines.get(key);
     if (known?.refreshing || !vscode.workspace.isTrusted) return;
-    const baseline: Baseline = known ?? { commit: null, text: null, version: null, checkedAt: 0, refreshing: false, failed: false };
+    const baseline: Baseline = known ?? { commit: null, text: null, version: null, checkedAt: 0, refreshing: false };
     baseline.refreshing = true;
     this.baselines.set(key, baseline);
     try {
       const commit = await headCommit(uri);
-      if (commit === baseline.commit && baseline.checkedAt > 0 && !baseline.failed) return;
+      // A version known for this HEAD is kept until HEAD moves. One that could not be read or
+      // evaluated is looked at again at the next recheck, since the cause may pass (a module it
+      // imports mid-edit, a loaded machine past the evaluation's time limit).
+      const settled = baseline.checkedAt > 0 && (commit === null || baseline.version !== null);
+      if (commit === baseline.commit && settled) return;
       baseline.commit = commit;
       baseline.text = null;
       baseline.version = null;
-      baseline.failed = false;
       if (commit) {
         try {
           baseline.text = await textAtRevision(uri, 'HEAD');
           baseline.version = await analyzeVersion(uri, baseline.text, 'HEAD');
         } catch {
           // Not committed yet, or HEAD's version does not evaluate: no lens, for now.
-          baseline.text = null;
-          baseline.failed = true;
         }
       }
       this.emitter.fire();
