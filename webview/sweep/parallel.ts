@@ -88,8 +88,8 @@ export class ParallelChart {
   /**
    * Draws the model, `width` pixels wide, lines coloured by `colourColumn`, with `brushes` (by
    * column key, in the columns' values) put back on their axes: a redraw (new runs, a resize,
-   * another colour) keeps what the user brushed. A brush that no longer covers any position is
-   * reported cleared.
+   * another colour) keeps what the user brushed. A brush whose column is gone, or that no longer
+   * covers any position on its axis, is reported cleared.
    */
   draw(model: SweepModel, width: number, colourColumn: number, brushes: ReadonlyMap<string, Brush>): void {
     const root = this.element;
@@ -138,6 +138,9 @@ export class ParallelChart {
         else this.events.onBrush(col.key, null);
       }
     });
+    for (const key of [...brushes.keys()]) {
+      if (!model.columns.some((col) => col.key === key)) this.events.onBrush(key, null);
+    }
   }
 
   /** Dims the lines of runs the filter leaves out. */

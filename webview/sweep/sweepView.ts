@@ -68,10 +68,8 @@ export class SweepView {
     switch (message.type) {
       case 'sweep': {
         this.api.setState({ runIds: message.table.runs.map((r) => r.id), runsDir: message.runsDir });
+        // The runs change as a sweep trains: the brushes stay (drawChart puts them back).
         this.model = buildModel(message.table);
-        // The runs change as a sweep trains: brushes on the columns still there stay.
-        const keys = new Set(this.model.columns.map((c) => c.key));
-        for (const key of [...this.brushes.keys()]) if (!keys.has(key)) this.brushes.delete(key);
         this.colourColumn = Math.max(0, defaultColourColumn(this.model));
         this.colourBy.replaceChildren(...this.model.columns.map((c, i) => (c.scale === 'point' ? null : el('option', { value: i, selected: i === this.colourColumn }, c.label))).filter((o) => o !== null));
         this.heading.textContent = tr('Sweep: {0} runs · varying: {1}', message.table.runs.length, message.table.params.join(', ') || '—');
