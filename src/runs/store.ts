@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { JsonlReader, readJson, RunWriteError, writeJsonAtomic } from './files';
-import type { MachineInfo, ResolvedTraining, RunRecord } from './types';
+import type { EpochRecord, MachineInfo, ResolvedTraining, RunRecord } from './types';
 import { toTrainerMessage, type TrainerMessage } from '../shared/trainerProtocol';
 
 export const DEFAULT_RUNS_DIR = '.cnn-runs';
@@ -177,7 +177,7 @@ export function markInterruptedIfDead(dir: string): RunRecord | null {
   const last = tail.at(-1) ?? null;
   // The trainer appends an epoch's record before it updates run.json: killed in between, the
   // log holds one more complete epoch than run.json says (the curves and compare show it).
-  const lastEpoch = tail.findLast((m) => m.type === 'epoch');
+  const lastEpoch = tail.findLast((m): m is EpochRecord => m.type === 'epoch');
   const interrupted = (r: RunRecord) => {
     if (last?.type === 'done') {
       r.status = last.result.status;
@@ -188,7 +188,7 @@ export function markInterruptedIfDead(dir: string): RunRecord | null {
       return;
     }
     r.status = 'interrupted';
-    if (lastEpoch?.type === 'epoch') r.epochsCompleted = Math.max(r.epochsCompleted, lastEpoch.epoch);
+    if (lastEpoch) r.epochsCompleted = Math.max(r.epochsCompleted, lastEpoch.epoch);
     r.error = r.pid === null ? 'the trainer never started' : `the trainer (pid ${r.pid}) ended without finishing the run`;
     // It ended at its last word, not when someone looked (a run killed last week is not a week long).
     const lastWord = last && last.time >= Date.parse(r.startedAt) ? new Date(last.time) : new Date();
